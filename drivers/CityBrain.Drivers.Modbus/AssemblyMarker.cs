@@ -1,0 +1,4 @@
+namespace CityBrain.Drivers.Modbus;
+internal static class AssemblyMarker
+{
+}

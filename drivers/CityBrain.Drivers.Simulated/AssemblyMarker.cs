@@ -1,0 +1,4 @@
+namespace CityBrain.Drivers.Simulated;
+internal static class AssemblyMarker
+{
+}

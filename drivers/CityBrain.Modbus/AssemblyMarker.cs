@@ -1,0 +1,4 @@
+namespace CityBrain.Modbus;
+internal static class AssemblyMarker
+{
+}

@@ -1,0 +1,4 @@
+namespace CityBrain.Edge;
+internal static class AssemblyMarker
+{
+}

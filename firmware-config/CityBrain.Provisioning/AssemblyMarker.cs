@@ -1,0 +1,4 @@
+namespace CityBrain.Provisioning;
+internal static class AssemblyMarker
+{
+}

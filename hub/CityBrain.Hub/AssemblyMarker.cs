@@ -1,0 +1,4 @@
+namespace CityBrain.Hub;
+internal static class AssemblyMarker
+{
+}
