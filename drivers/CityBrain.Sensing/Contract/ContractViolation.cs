@@ -1,0 +1,16 @@
+namespace CityBrain.Sensing.Contract;
+
+/// <summary>Why a message broke the contract: a stable code (counted, used in dead letters) and a message saying what and where.</summary>
+public sealed record ContractViolation(string Code, string Message)
+{
+    public const string InvalidJson = "invalid_json";
+    public const string SchemaVersion = "schema_version";
+    public const string MissingField = "missing_field";
+    public const string WrongType = "wrong_type";
+    public const string InvalidValue = "invalid_value";
+    public const string TooLarge = "too_large";
+    public const string Topic = "topic";
+    public const string NodeMismatch = "node_mismatch";
+
+    public override string ToString() => $"{Code}: {Message}";
+}

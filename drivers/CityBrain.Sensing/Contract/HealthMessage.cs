@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+
+namespace CityBrain.Sensing.Contract;
+
+/// <summary>
+/// The retained, periodic <c>health</c> message (schema <c>health.v1</c>): buffer depth and age, drops by reason,
+/// publishing, and per-sensor status with the last error.
+/// </summary>
+public sealed record HealthMessage
+{
+    [JsonPropertyName("v")]
+    public int Version { get; init; } = 1;
+
+    [JsonPropertyName("node")]
+    public required string Node { get; init; }
+
+    /// <summary>Unix milliseconds when the message was made.</summary>
+    [JsonPropertyName("ts")]
+    public long Timestamp { get; init; }
+
+    [JsonPropertyName("boot")]
+    public string? Boot { get; init; }
+
+    [JsonPropertyName("uptimeS")]
+    public long UptimeSeconds { get; init; }
+
+    /// <summary>Resident memory of the edge process in bytes.</summary>
+    [JsonPropertyName("memoryBytes")]
+    public long MemoryBytes { get; init; }
+
+    /// <summary>Expected seconds until the next health message (the hub marks the node stale after a few missed).</summary>
+    [JsonPropertyName("intervalS")]
+    public int IntervalSeconds { get; init; }
+
+    [JsonPropertyName("buffer")]
+    public required BufferHealth Buffer { get; init; }
+
+    [JsonPropertyName("publish")]
+    public required PublishHealth Publish { get; init; }
+
+    [JsonPropertyName("sensors")]
+    public required IReadOnlyList<SensorHealth> Sensors { get; init; }
+}

@@ -1,0 +1,30 @@
+using System.Text.Json.Serialization;
+
+namespace CityBrain.Sensing.Contract;
+
+/// <summary>The node's MQTT publishing in a health message.</summary>
+public sealed record PublishHealth
+{
+    [JsonPropertyName("connected")]
+    public bool Connected { get; init; }
+
+    [JsonPropertyName("reconnects")]
+    public long Reconnects { get; init; }
+
+    [JsonPropertyName("messages")]
+    public long Messages { get; init; }
+
+    [JsonPropertyName("readings")]
+    public long Readings { get; init; }
+
+    /// <summary>Median time from a reading's source timestamp to its PUBACK, over the last interval.</summary>
+    [JsonPropertyName("latencyP50Ms")]
+    public double LatencyP50Ms { get; init; }
+
+    [JsonPropertyName("latencyP99Ms")]
+    public double LatencyP99Ms { get; init; }
+
+    [JsonPropertyName("lastError")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? LastError { get; init; }
+}

@@ -1,0 +1,406 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace CityBrain.Sensing.Contract;
+
+/// <summary>
+/// Writes and strictly reads <c>telemetry.v1</c> messages (docs/mqtt-contract.md,
+/// firmware-config/schemas/telemetry.v1.schema.json). Reading never throws on bad input: it returns a
+/// <see cref="ContractViolation"/> that says what is wrong and where (JSON path).
+/// </summary>
+public static class TelemetryCodec
+{
+    /// <summary>Earliest source timestamp accepted (2000-01-01), to catch clocks that never synchronised.</summary>
+    public const long MinTimestampMs = 946_684_800_000;
+
+    /// <summary>Latest source timestamp accepted (2100-01-01).</summary>
+    public const long MaxTimestampMs = 4_102_444_800_000;
+
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 8 };
+
+    public static void Write(TelemetryMessage message, IBufferWriter<byte> output)
+    {
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteNumber("v"u8, TelemetryMessage.SchemaVersion);
+        writer.WriteString("node"u8, message.Node);
+        writer.WriteNumber("sent"u8, message.Sent.ToUnixTimeMilliseconds());
+        writer.WriteStartArray("readings"u8);
+        foreach (var (seq, r) in message.Readings)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("seq"u8, seq);
+            writer.WriteString("sensor"u8, r.Sensor);
+            writer.WriteString("quantity"u8, r.Quantity);
+            writer.WriteNumber("value"u8, r.Value);
+            writer.WriteString("unit"u8, r.Unit);
+            writer.WriteNumber("ts"u8, r.TimestampMs);
+            writer.WriteString("quality"u8, r.Quality.ToWire());
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.Flush();
+    }
+
+    public static byte[] Serialize(TelemetryMessage message)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256 + (message.Readings.Count * 128));
+        Write(message, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static bool TryRead(
+        ReadOnlySequence<byte> payload,
+        out TelemetryMessage? message,
+        out ContractViolation? violation)
+    {
+        var reader = new Utf8JsonReader(payload, ReaderOptions);
+        return TryRead(ref reader, out message, out violation);
+    }
+
+    public static bool TryRead(ReadOnlySpan<byte> payload, out TelemetryMessage? message, out ContractViolation? violation)
+    {
+        var reader = new Utf8JsonReader(payload, ReaderOptions);
+        return TryRead(ref reader, out message, out violation);
+    }
+
+    private static bool TryRead(ref Utf8JsonReader reader, out TelemetryMessage? message, out ContractViolation? violation)
+    {
+        message = null;
+        try
+        {
+            violation = ReadMessage(ref reader, out message);
+            if (violation is null && reader.Read())
+            {
+                violation = new ContractViolation(ContractViolation.InvalidJson, "unexpected content after the top-level object");
+                message = null;
+            }
+        }
+        catch (JsonException ex)
+        {
+            violation = new ContractViolation(
+                ContractViolation.InvalidJson,
+                $"not valid JSON at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}: {ex.Message.Split(" LineNumber", 2)[0]}");
+            message = null;
+        }
+
+        return violation is null;
+    }
+
+    private static ContractViolation? ReadMessage(ref Utf8JsonReader reader, out TelemetryMessage? message)
+    {
+        message = null;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return Wrong("$", "an object");
+        }
+
+        int? version = null;
+        string? node = null;
+        long? sent = null;
+        List<SequencedReading>? readings = null;
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("v"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out int v))
+                {
+                    return Wrong("$.v", "an integer schema version");
+                }
+
+                if (v != TelemetryMessage.SchemaVersion)
+                {
+                    return new ContractViolation(
+                        ContractViolation.SchemaVersion,
+                        $"$.v: schema version {v} is not supported (this hub reads version {TelemetryMessage.SchemaVersion})");
+                }
+
+                version = v;
+            }
+            else if (reader.ValueTextEquals("node"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    return Wrong("$.node", "a string");
+                }
+
+                node = reader.GetString()!;
+                if (!Location.IsValidId(node))
+                {
+                    return Invalid("$.node", $"'{Escape(node)}' is not a valid node id (lower-case letters, digits, '-' and '_', at most 64)");
+                }
+            }
+            else if (reader.ValueTextEquals("sent"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long s))
+                {
+                    return Wrong("$.sent", "an integer (Unix milliseconds)");
+                }
+
+                sent = s;
+            }
+            else if (reader.ValueTextEquals("readings"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    return Wrong("$.readings", "an array");
+                }
+
+                readings = new List<SequencedReading>(32);
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (readings.Count >= TelemetryMessage.MaxReadings)
+                    {
+                        return new ContractViolation(
+                            ContractViolation.TooLarge,
+                            $"$.readings: more than {TelemetryMessage.MaxReadings} readings in one message");
+                    }
+
+                    var error = ReadReading(ref reader, readings.Count, out var item);
+                    if (error is not null)
+                    {
+                        return error;
+                    }
+
+                    readings.Add(item);
+                }
+            }
+            else
+            {
+                // Forward compatible: properties added later within v1 are ignored.
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (reader.TokenType != JsonTokenType.EndObject)
+        {
+            return new ContractViolation(ContractViolation.InvalidJson, "the top-level object is not closed");
+        }
+
+        if (version is null)
+        {
+            return Missing("$.v");
+        }
+
+        if (node is null)
+        {
+            return Missing("$.node");
+        }
+
+        if (sent is null)
+        {
+            return Missing("$.sent");
+        }
+
+        if (readings is null)
+        {
+            return Missing("$.readings");
+        }
+
+        if (readings.Count == 0)
+        {
+            return Invalid("$.readings", "must hold at least one reading");
+        }
+
+        message = new TelemetryMessage(node, DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(sent.Value, 0, MaxTimestampMs)), readings);
+        return null;
+    }
+
+    private static ContractViolation? ReadReading(ref Utf8JsonReader reader, int index, out SequencedReading item)
+    {
+        item = default;
+        string path = $"$.readings[{index}]";
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return Wrong(path, "an object");
+        }
+
+        long? seq = null;
+        long? ts = null;
+        double? value = null;
+        string? sensor = null, quantity = null, unit = null;
+        Quality? quality = null;
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("seq"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long s) || s < 0)
+                {
+                    return Wrong(path + ".seq", "a non-negative integer");
+                }
+
+                seq = s;
+            }
+            else if (reader.ValueTextEquals("sensor"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    return Wrong(path + ".sensor", "a string");
+                }
+
+                sensor = reader.GetString()!;
+                if (!Location.IsValidId(sensor))
+                {
+                    return Invalid(path + ".sensor", $"'{Escape(sensor)}' is not a valid sensor id (lower-case letters, digits, '-' and '_', at most 64)");
+                }
+            }
+            else if (reader.ValueTextEquals("quantity"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    return Wrong(path + ".quantity", "a string");
+                }
+
+                quantity = reader.GetString()!;
+                if (!IsValidQuantity(quantity))
+                {
+                    return Invalid(path + ".quantity", $"'{Escape(quantity)}' is not a valid quantity (snake_case: a-z, 0-9, '_', starting with a letter, at most 64)");
+                }
+            }
+            else if (reader.ValueTextEquals("value"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.Number)
+                {
+                    return Wrong(path + ".value", "a number");
+                }
+
+                if (!reader.TryGetDouble(out double v) || !double.IsFinite(v))
+                {
+                    return Invalid(path + ".value", "must be a finite number");
+                }
+
+                value = v;
+            }
+            else if (reader.ValueTextEquals("unit"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    return Wrong(path + ".unit", "a string");
+                }
+
+                unit = reader.GetString()!;
+                if (!IsValidUnit(unit))
+                {
+                    return Invalid(path + ".unit", $"'{Escape(unit)}' is not a valid unit (at most 16 printable characters)");
+                }
+            }
+            else if (reader.ValueTextEquals("ts"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long t))
+                {
+                    return Wrong(path + ".ts", "an integer (Unix milliseconds)");
+                }
+
+                if (t is < MinTimestampMs or > MaxTimestampMs)
+                {
+                    return Invalid(path + ".ts", $"{t} is outside 2000-01-01..2100-01-01 in Unix milliseconds (seconds sent instead of milliseconds, or an unsynchronised clock?)");
+                }
+
+                ts = t;
+            }
+            else if (reader.ValueTextEquals("quality"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    return Wrong(path + ".quality", "a string");
+                }
+
+                string q = reader.GetString()!;
+                if (!QualityNames.TryParse(q, out var parsed))
+                {
+                    return Invalid(path + ".quality", $"'{Escape(q)}' is not one of good, uncertain, bad");
+                }
+
+                quality = parsed;
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (seq is null) { return Missing(path + ".seq"); }
+        if (sensor is null) { return Missing(path + ".sensor"); }
+        if (quantity is null) { return Missing(path + ".quantity"); }
+        if (value is null) { return Missing(path + ".value"); }
+        if (unit is null) { return Missing(path + ".unit"); }
+        if (ts is null) { return Missing(path + ".ts"); }
+        if (quality is null) { return Missing(path + ".quality"); }
+
+        item = new SequencedReading(
+            seq.Value,
+            new Reading(sensor, quantity, value.Value, unit, DateTimeOffset.FromUnixTimeMilliseconds(ts.Value), quality.Value));
+        return null;
+    }
+
+    /// <summary>A quantity name: snake_case, starting with a letter, at most 64 characters.</summary>
+    public static bool IsValidQuantity(string? value)
+    {
+        if (string.IsNullOrEmpty(value) || value.Length > 64 || value[0] is < 'a' or > 'z')
+        {
+            return false;
+        }
+
+        foreach (char c in value)
+        {
+            if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A unit symbol: at most 16 printable characters (e.g. <c>%</c>, <c>ug/m3</c>, <c>dB(A)</c>, <c>°C</c>).</summary>
+    public static bool IsValidUnit(string? value)
+    {
+        if (value is null || value.Length > 16)
+        {
+            return false;
+        }
+
+        foreach (char c in value)
+        {
+            if (char.IsControl(c) || c is '"' or '\\')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Escape(string value)
+    {
+        string shown = value.Length > 80 ? value[..80] + "…" : value;
+        return shown.Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal);
+    }
+
+    private static ContractViolation Wrong(string path, string expected) =>
+        new(ContractViolation.WrongType, $"{path}: expected {expected}");
+
+    private static ContractViolation Invalid(string path, string detail) =>
+        new(ContractViolation.InvalidValue, $"{path}: {detail}");
+
+    private static ContractViolation Missing(string path) =>
+        new(ContractViolation.MissingField, $"{path} is required");
+}

@@ -1,0 +1,14 @@
+namespace CityBrain.Sensing.Contract;
+
+/// <summary>
+/// A telemetry batch as it crosses MQTT (schema <c>telemetry.v1</c>): the node, when the batch was sent, and its
+/// readings, each with its own per-node sequence number and source timestamp.
+/// </summary>
+public sealed record TelemetryMessage(string Node, DateTimeOffset Sent, IReadOnlyList<SequencedReading> Readings)
+{
+    /// <summary>The schema version this code writes and the only one it accepts.</summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary>Largest number of readings one message may carry.</summary>
+    public const int MaxReadings = 5000;
+}

@@ -1,4 +1,0 @@
-namespace CityBrain.Hub;
-internal static class AssemblyMarker
-{
-}
