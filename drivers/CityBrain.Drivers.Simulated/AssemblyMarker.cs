@@ -1,4 +1,0 @@
-namespace CityBrain.Drivers.Simulated;
-internal static class AssemblyMarker
-{
-}

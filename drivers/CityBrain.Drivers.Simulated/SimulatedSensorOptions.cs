@@ -1,0 +1,8 @@
+namespace CityBrain.Drivers.Simulated;
+
+/// <summary>A simulated sensor: its id, family and seed. The same seed and time always give the same values.</summary>
+/// <param name="SensorId">The sensor's id within the node.</param>
+/// <param name="Kind">Which family of values to produce.</param>
+/// <param name="Seed">Makes sensors of one kind differ from each other, deterministically.</param>
+/// <param name="FaultEvery">When &gt; 0, every Nth poll reports a <c>timeout</c> fault instead of readings (to exercise fault paths).</param>
+public sealed record SimulatedSensorOptions(string SensorId, SimulatedSensorKind Kind, int Seed = 1, int FaultEvery = 0);

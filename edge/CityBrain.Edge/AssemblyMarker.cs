@@ -1,4 +1,0 @@
-namespace CityBrain.Edge;
-internal static class AssemblyMarker
-{
-}

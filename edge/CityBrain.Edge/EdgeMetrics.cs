@@ -1,0 +1,44 @@
+using System.Diagnostics.Metrics;
+
+namespace CityBrain.Edge;
+
+/// <summary>
+/// The edge's counters (Meter <c>CityBrain.Edge</c>), tagged by sensor where it applies: sampled, filtered out,
+/// faults, overruns, published, and publish latency.
+/// </summary>
+public sealed class EdgeMetrics : IDisposable
+{
+    public const string MeterName = "CityBrain.Edge";
+
+    private readonly Meter _meter;
+
+    public EdgeMetrics(IMeterFactory? meterFactory = null)
+    {
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        Sampled = _meter.CreateCounter<long>("citybrain.edge.readings.sampled", "{reading}", "Readings produced by drivers");
+        FilteredOut = _meter.CreateCounter<long>("citybrain.edge.readings.filtered", "{reading}", "Readings removed by processors (deadband, spike, window)");
+        Faults = _meter.CreateCounter<long>("citybrain.edge.faults", "{fault}", "Failed reads, by sensor and reason code");
+        Overruns = _meter.CreateCounter<long>("citybrain.edge.poll.overruns", "{tick}", "Poll ticks missed because a poll ran long");
+        Published = _meter.CreateCounter<long>("citybrain.edge.readings.published", "{reading}", "Readings acknowledged by the broker (PUBACK)");
+        PublishFailures = _meter.CreateCounter<long>("citybrain.edge.publish.failures", "{message}", "Telemetry messages not acknowledged (kept in the buffer)");
+        PublishLatency = _meter.CreateHistogram<double>("citybrain.edge.publish.latency", "ms", "Source timestamp to PUBACK of the newest reading in a message");
+    }
+
+    public Counter<long> Sampled { get; }
+
+    public Counter<long> FilteredOut { get; }
+
+    public Counter<long> Faults { get; }
+
+    public Counter<long> Overruns { get; }
+
+    public Counter<long> Published { get; }
+
+    public Counter<long> PublishFailures { get; }
+
+    public Histogram<double> PublishLatency { get; }
+
+    public Meter Meter => _meter;
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,184 @@
+using System.Reflection;
+using CityBrain.Edge.Drivers;
+using CityBrain.Edge.Health;
+using CityBrain.Edge.Pipeline;
+using CityBrain.Edge.Publishing;
+using CityBrain.Edge.Runners;
+using CityBrain.Provisioning.NodeConfig;
+using CityBrain.Sensing;
+using CityBrain.Sensing.Contract;
+using Microsoft.Extensions.Logging;
+
+namespace CityBrain.Edge.Hosting;
+
+/// <summary>
+/// One running edge node, composed from its configuration: sensor runners → intake → buffer appender → buffer →
+/// telemetry publisher, with the connection supervisor and the health reporter beside them. Stopping is orderly:
+/// runners stop, everything read is appended to the buffer, the node announces its shutdown, the buffer closes.
+/// </summary>
+public sealed class EdgeNode : IAsyncDisposable
+{
+    private readonly LoadedNodeConfiguration _loaded;
+    private readonly IReadingBuffer _buffer;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly ReadingIntake _intake = new();
+    private readonly List<SensorRunner> _runners = [];
+    private readonly List<ISensorDriver> _drivers = [];
+    private readonly MqttConnectionSupervisor _connection;
+    private readonly TelemetryPublisher _publisher;
+    private readonly HealthReporter _health;
+    private readonly BufferAppender _appender;
+    private readonly NodeIdentity _node;
+
+    public EdgeNode(
+        LoadedNodeConfiguration loaded,
+        IReadingBuffer buffer,
+        DriverFactory drivers,
+        Func<SensorSection, int, IReadingProcessor?> processors,
+        EdgeMetrics metrics,
+        TimeProvider time,
+        ILoggerFactory loggers)
+    {
+        _loaded = loaded;
+        _buffer = buffer;
+        _time = time;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<EdgeNode>();
+        var config = loaded.Configuration;
+        _node = config.Node.ToIdentity();
+        Boot = Guid.NewGuid().ToString("N")[..12];
+
+        for (int i = 0; i < config.Sensors.Count; i++)
+        {
+            var s = config.Sensors[i];
+            var driver = drivers.Create(s, i);
+            _drivers.Add(driver);
+            _runners.Add(new SensorRunner(
+                driver,
+                processors(s, i),
+                _intake,
+                new SensorSchedule(s.Interval, TimeSpan.FromMilliseconds(s.JitterMs), s.EffectiveTimeout),
+                time,
+                metrics,
+                loggers.CreateLogger($"CityBrain.Edge.Sensor.{s.Id}")));
+        }
+
+        _connection = new MqttConnectionSupervisor(
+            new MqttConnectionSettings
+            {
+                Node = _node,
+                Mqtt = config.Mqtt,
+                BaseDirectory = Path.GetDirectoryName(Path.GetFullPath(loaded.Source)) ?? Directory.GetCurrentDirectory(),
+            },
+            Boot,
+            Birth,
+            time,
+            loggers.CreateLogger<MqttConnectionSupervisor>());
+        var p = config.Publish;
+        _publisher = new TelemetryPublisher(
+            buffer,
+            _connection,
+            _node,
+            new PublisherOptions
+            {
+                MaxBatchReadings = p.MaxBatchReadings,
+                MaxBatchDelay = TimeSpan.FromMilliseconds(p.MaxBatchDelayMs),
+                MaxInFlight = p.MaxInFlight,
+                BacklogReadingsPerSecond = p.BacklogReadingsPerSecond,
+                PublishTimeout = TimeSpan.FromSeconds(config.Mqtt.PublishTimeoutSeconds),
+            },
+            time,
+            metrics,
+            loggers.CreateLogger<TelemetryPublisher>());
+        _health = new HealthReporter(
+            _node, Boot, config.Buffer.Kind, buffer, _runners, _publisher, _connection,
+            TimeSpan.FromSeconds(p.HealthIntervalSeconds), time, loggers.CreateLogger<HealthReporter>());
+        _appender = new BufferAppender(_intake, buffer, loggers.CreateLogger<BufferAppender>());
+    }
+
+    /// <summary>Random id of this run, announced in status and health.</summary>
+    public string Boot { get; }
+
+    public NodeIdentity Node => _node;
+
+    public IReadOnlyList<SensorRunner> Runners => _runners;
+
+    public TelemetryPublisher Publisher => _publisher;
+
+    public MqttConnectionSupervisor Connection => _connection;
+
+    public HealthReporter Health => _health;
+
+    public IReadingBuffer Buffer => _buffer;
+
+    /// <summary>Runs until <paramref name="stoppingToken"/> is cancelled, then stops in order.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        foreach (string warning in _loaded.Warnings)
+        {
+            _logger.LogWarning("Configuration {Source}: {Warning}", _loaded.Source, warning);
+        }
+
+        _logger.LogInformation(
+            "Edge node {Node} ({District}/{Grid}) starting with {Sensors} sensors, revision {Revision}, boot {Boot}",
+            _node.NodeId, _node.Location.District, _node.Location.Grid, _runners.Count, _loaded.Configuration.Revision, Boot);
+
+        using var publishing = new CancellationTokenSource();
+        var appender = Task.Run(() => _appender.RunAsync(stoppingToken), CancellationToken.None);
+        var connection = Task.Run(() => _connection.RunAsync(publishing.Token), CancellationToken.None);
+        var publisher = Task.Run(() => _publisher.RunAsync(publishing.Token), CancellationToken.None);
+        var health = Task.Run(() => _health.RunAsync(publishing.Token), CancellationToken.None);
+        var runners = _runners.Select(r => Task.Run(() => r.RunAsync(stoppingToken), CancellationToken.None)).ToArray();
+
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _logger.LogInformation("Edge node {Node} stopping", _node.NodeId);
+        await Task.WhenAll(runners).ConfigureAwait(false);
+        _intake.Complete();
+        await appender.ConfigureAwait(false);
+        await publishing.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(publisher, health, connection).ConfigureAwait(false);
+        using var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await _connection.ShutdownAsync(shutdown.Token).ConfigureAwait(false);
+        _logger.LogInformation("Edge node {Node} stopped; {Buffered} readings remain buffered", _node.NodeId, _buffer.GetStats().Readings);
+    }
+
+    private StatusMessage Birth()
+    {
+        var config = _loaded.Configuration;
+        return new StatusMessage
+        {
+            Node = _node.NodeId,
+            State = StatusMessage.Online,
+            Timestamp = _time.GetUtcNow().ToUnixTimeMilliseconds(),
+            Boot = Boot,
+            Software = "citybrain-edge/" + (typeof(EdgeNode).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0"),
+            Location = LocationInfo.From(_node.Location),
+            Sensors = config.Sensors.Select((s, i) => new SensorInfo(
+                s.Id,
+                s.Driver,
+                s.IntervalMs,
+                _drivers[i].Quantities.Select(q => new QuantityEntry(q.Quantity, q.Unit)).ToList())).ToList(),
+        };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.DisposeAsync().ConfigureAwait(false);
+        foreach (var d in _drivers)
+        {
+            await d.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _buffer.DisposeAsync().ConfigureAwait(false);
+        _loggers.CreateLogger<EdgeNode>().LogDebug("Edge node {Node} disposed", _node.NodeId);
+    }
+}

@@ -1,0 +1,17 @@
+using CityBrain.Provisioning.NodeConfig;
+using CityBrain.Sensing;
+
+namespace CityBrain.Edge.Publishing;
+
+/// <summary>Everything the connection supervisor needs, resolved from the node configuration (password read from its file).</summary>
+public sealed record MqttConnectionSettings
+{
+    public required NodeIdentity Node { get; init; }
+
+    public required MqttSection Mqtt { get; init; }
+
+    /// <summary>Directory against which relative certificate and password paths resolve.</summary>
+    public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
+
+    public string ClientId => Mqtt.ClientId ?? Node.NodeId;
+}

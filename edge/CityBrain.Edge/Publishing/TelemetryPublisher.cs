@@ -1,0 +1,224 @@
+using System.Buffers;
+using CityBrain.Sensing;
+using CityBrain.Sensing.Contract;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Exceptions;
+using MQTTnet.Protocol;
+
+namespace CityBrain.Edge.Publishing;
+
+/// <summary>
+/// Moves readings from the buffer to the broker with QoS 1: a reading leaves the buffer only after its PUBACK.
+/// Live first: every worker takes from the live lane before the backlog, and the backlog drains through a token
+/// bucket, so after an outage the city sees the present at once and the past soon after.
+/// </summary>
+public sealed class TelemetryPublisher
+{
+    private readonly IReadingBuffer _buffer;
+    private readonly MqttConnectionSupervisor _connection;
+    private readonly NodeIdentity _node;
+    private readonly PublisherOptions _options;
+    private readonly TimeProvider _time;
+    private readonly EdgeMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly TokenBucket _backlogBucket;
+    private readonly Lock _bucketGate = new();
+    private readonly string _topic;
+    private long _messages;
+    private long _readings;
+    private long _failures;
+
+    public TelemetryPublisher(
+        IReadingBuffer buffer,
+        MqttConnectionSupervisor connection,
+        NodeIdentity node,
+        PublisherOptions options,
+        TimeProvider time,
+        EdgeMetrics metrics,
+        ILogger logger)
+    {
+        _buffer = buffer;
+        _connection = connection;
+        _node = node;
+        _options = options;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+        _topic = Topics.For(node, Topics.Telemetry);
+        _backlogBucket = new TokenBucket(options.BacklogReadingsPerSecond, Math.Max(options.BacklogReadingsPerSecond, options.MaxBatchReadings), time);
+    }
+
+    public LatencyHistogram Latency { get; } = new();
+
+    public long Messages => Interlocked.Read(ref _messages);
+
+    public long Readings => Interlocked.Read(ref _readings);
+
+    public long Failures => Interlocked.Read(ref _failures);
+
+    public Task RunAsync(CancellationToken cancellationToken)
+    {
+        var workers = new Task[_options.MaxInFlight];
+        for (int i = 0; i < workers.Length; i++)
+        {
+            workers[i] = Task.Run(() => WorkerAsync(cancellationToken), CancellationToken.None);
+        }
+
+        return Task.WhenAll(workers);
+    }
+
+    private async Task WorkerAsync(CancellationToken cancellationToken)
+    {
+        var payload = new ArrayBufferWriter<byte>(64 * 1024);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _connection.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
+                var batch = await TakeBatchAsync(cancellationToken).ConfigureAwait(false);
+                if (batch is null)
+                {
+                    continue;
+                }
+
+                await PublishAsync(batch, payload, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>A live batch if there is one, else a paced backlog batch; null after waiting when there is nothing to send.</summary>
+    private async Task<BufferBatch?> TakeBatchAsync(CancellationToken cancellationToken)
+    {
+        var live = await _buffer.BeginBatchAsync(BufferLane.Live, _options.MaxBatchReadings, cancellationToken).ConfigureAwait(false);
+        if (!live.IsEmpty)
+        {
+            return live;
+        }
+
+        await _buffer.EndBatchAsync(live, 0, cancellationToken).ConfigureAwait(false);
+        int allowance;
+        lock (_bucketGate)
+        {
+            allowance = _backlogBucket.TryTake(_options.MaxBatchReadings);
+        }
+
+        if (allowance > 0)
+        {
+            var backlog = await _buffer.BeginBatchAsync(BufferLane.Backlog, allowance, cancellationToken).ConfigureAwait(false);
+            lock (_bucketGate)
+            {
+                _backlogBucket.Return(allowance - backlog.Count);
+            }
+
+            if (!backlog.IsEmpty)
+            {
+                return backlog;
+            }
+
+            await _buffer.EndBatchAsync(backlog, 0, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Nothing to send now: wait for new readings (bounded, so a paced backlog is picked up again), then let a
+        // trickle accumulate into one message.
+        TimeSpan wait;
+        lock (_bucketGate)
+        {
+            wait = _backlogBucket.TimeUntilNext();
+        }
+
+        using (var cts = new CancellationTokenSource(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(250), _time))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, cts.Token))
+        {
+            try
+            {
+                await _buffer.WaitToReadAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return null;
+            }
+        }
+
+        if (_options.MaxBatchDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(_options.MaxBatchDelay, _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        return null;
+    }
+
+    private async Task PublishAsync(BufferBatch batch, ArrayBufferWriter<byte> payload, CancellationToken cancellationToken)
+    {
+        int accepted = 0;
+        try
+        {
+            payload.ResetWrittenCount();
+            TelemetryCodec.Write(new TelemetryMessage(_node.NodeId, _time.GetUtcNow(), batch.Readings), payload);
+            var message = new MqttApplicationMessageBuilder()
+                .WithTopic(_topic)
+                .WithPayload(payload.WrittenMemory.ToArray())
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithContentType("application/json")
+                .Build();
+            using var timeout = new CancellationTokenSource(_options.PublishTimeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            var result = await _connection.Client.PublishAsync(message, linked.Token).ConfigureAwait(false);
+            if (result.IsSuccess)
+            {
+                accepted = batch.Count;
+                Record(batch);
+            }
+            else
+            {
+                Fail($"broker did not accept telemetry: {result.ReasonCode} {result.ReasonString}", batch.Count);
+            }
+        }
+        catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or InvalidOperationException or MqttClientNotConnectedException)
+        {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                Fail(ex.Message, batch.Count);
+            }
+        }
+        finally
+        {
+            // Unacknowledged readings stay in the buffer and go out again after the reconnect.
+            await _buffer.EndBatchAsync(batch, accepted, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private void Record(BufferBatch batch)
+    {
+        Interlocked.Increment(ref _messages);
+        Interlocked.Add(ref _readings, batch.Count);
+        _metrics.Published.Add(batch.Count);
+        if (batch.Lane != BufferLane.Live)
+        {
+            return;
+        }
+
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        long newest = 0;
+        foreach (var r in batch.Readings)
+        {
+            long ts = r.Reading.TimestampMs;
+            Latency.Record(now - ts);
+            newest = Math.Max(newest, ts);
+        }
+
+        _metrics.PublishLatency.Record(now - newest);
+    }
+
+    private void Fail(string error, int readings)
+    {
+        Interlocked.Increment(ref _failures);
+        _metrics.PublishFailures.Add(1);
+        _logger.LogWarning("Telemetry publish of {Count} readings failed, kept in the buffer: {Error}", readings, error);
+        _connection.ReportFailure(error);
+    }
+}

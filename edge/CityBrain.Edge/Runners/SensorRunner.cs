@@ -1,0 +1,154 @@
+using CityBrain.Edge.Pipeline;
+using CityBrain.Sensing;
+using Microsoft.Extensions.Logging;
+
+namespace CityBrain.Edge.Runners;
+
+/// <summary>
+/// Owns one sensor's schedule: polls its driver every interval (with jitter) under a timeout, runs the sensor's
+/// processor chain and hands the output to the intake. Each sensor has its own loop, so a slow driver never delays
+/// another; a poll that runs past its next tick skips the missed ticks and counts them as overruns.
+/// </summary>
+public sealed class SensorRunner
+{
+    private readonly ISensorDriver _driver;
+    private readonly IReadingProcessor? _processors;
+    private readonly ReadingIntake _intake;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly EdgeMetrics _metrics;
+    private readonly TimeSpan _interval;
+    private readonly TimeSpan _jitter;
+    private readonly TimeSpan _timeout;
+    private readonly PollCollector _poll;
+    private readonly ForwardingCollector _forward = new();
+
+    public SensorRunner(
+        ISensorDriver driver,
+        IReadingProcessor? processors,
+        ReadingIntake intake,
+        SensorSchedule schedule,
+        TimeProvider time,
+        EdgeMetrics metrics,
+        ILogger logger)
+    {
+        _driver = driver;
+        _processors = processors;
+        _intake = intake;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+        _interval = schedule.Interval;
+        _jitter = schedule.Jitter;
+        _timeout = schedule.Timeout;
+        _poll = new PollCollector(driver.SensorId);
+        State = new SensorState(driver.SensorId);
+    }
+
+    public SensorState State { get; }
+
+    public string SensorId => _driver.SensorId;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        // Spread the first polls over one interval so a node's sensors do not all fire at once.
+        var first = TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * Math.Min(_interval.Ticks, TimeSpan.FromSeconds(1).Ticks)));
+        var next = _time.GetUtcNow() + first;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var wait = next - _time.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
+            await PollOnceAsync(cancellationToken).ConfigureAwait(false);
+
+            var now = _time.GetUtcNow();
+            next += _interval + Jitter();
+            if (next <= now)
+            {
+                long missed = ((now - next).Ticks / _interval.Ticks) + 1;
+                State.RecordOverrun(missed);
+                _metrics.Overruns.Add(missed, new KeyValuePair<string, object?>("sensor", SensorId));
+                next = now + _interval;
+            }
+        }
+    }
+
+    /// <summary>One poll: driver → processors → intake. Public for tests that drive a runner tick by tick.</summary>
+    public async Task PollOnceAsync(CancellationToken cancellationToken)
+    {
+        _poll.Clear();
+        _forward.Clear();
+        var started = _time.GetUtcNow();
+        using (var timeout = new CancellationTokenSource(_timeout, _time))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
+        {
+            try
+            {
+                await _driver.PollAsync(_poll, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                _poll.AddFault(new SensorFault(SensorId, FaultCodes.Timeout, $"poll did not finish within {_timeout.TotalMilliseconds:0} ms", started));
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning(ex, "Sensor {Sensor}: driver failed", SensorId);
+                _poll.AddFault(new SensorFault(SensorId, FaultCodes.DriverError, ex.GetType().Name + ": " + ex.Message, started, Transient: true));
+            }
+        }
+
+        var now = _time.GetUtcNow();
+        foreach (var reading in _poll.Readings)
+        {
+            if (_processors is null)
+            {
+                _forward.Add(reading);
+            }
+            else
+            {
+                _processors.Process(reading, _forward);
+            }
+        }
+
+        _processors?.Tick(now, _forward);
+        foreach (var fault in _forward.Faults)
+        {
+            _poll.Faults.Add(fault);
+        }
+
+        State.RecordPoll(_poll.Readings.Count, _forward.Output.Count, _poll.Faults, now);
+        var tag = new KeyValuePair<string, object?>("sensor", SensorId);
+        _metrics.Sampled.Add(_poll.Readings.Count, tag);
+        if (_poll.Readings.Count > _forward.Output.Count)
+        {
+            _metrics.FilteredOut.Add(_poll.Readings.Count - _forward.Output.Count, tag);
+        }
+
+        foreach (var fault in _poll.Faults)
+        {
+            _metrics.Faults.Add(1, tag, new KeyValuePair<string, object?>("code", fault.Code));
+        }
+
+        if (_forward.Output.Count > 0)
+        {
+            await _intake.WriteAsync(_forward.Output, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private TimeSpan Jitter() =>
+        _jitter <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromTicks((long)((Random.Shared.NextDouble() - 0.5) * _jitter.Ticks));
+}

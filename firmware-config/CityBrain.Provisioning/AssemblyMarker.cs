@@ -1,4 +1,0 @@
-namespace CityBrain.Provisioning;
-internal static class AssemblyMarker
-{
-}

@@ -1,0 +1,32 @@
+namespace CityBrain.Provisioning.NodeConfig;
+
+/// <summary>How the node reaches the broker. Production: TLS on 8883 with a username and a password file.</summary>
+public sealed record MqttSection
+{
+    public required string Host { get; init; }
+
+    /// <summary>Defaults to 8883 with TLS, 1883 without.</summary>
+    public int? Port { get; init; }
+
+    /// <summary>Defaults to the node id.</summary>
+    public string? ClientId { get; init; }
+
+    public string? Username { get; init; }
+
+    /// <summary>File holding the password (so the configuration itself carries no secret).</summary>
+    public string? PasswordFile { get; init; }
+
+    public TlsSection Tls { get; init; } = new();
+
+    public int KeepAliveSeconds { get; init; } = 15;
+
+    public int ConnectTimeoutSeconds { get; init; } = 10;
+
+    public int PublishTimeoutSeconds { get; init; } = 10;
+
+    public double ReconnectMinSeconds { get; init; } = 0.5;
+
+    public double ReconnectMaxSeconds { get; init; } = 30;
+
+    public int EffectivePort => Port ?? (Tls.Enabled ? 8883 : 1883);
+}

@@ -1,0 +1,30 @@
+using System.Text.Json.Serialization;
+
+namespace CityBrain.Provisioning.NodeConfig;
+
+/// <summary>
+/// One edge node's configuration file (schema <c>node-config.v1</c>, firmware-config/schemas). Loaded and checked by
+/// <see cref="NodeConfigurationLoader"/>; every default here is what a node does when the field is absent.
+/// </summary>
+public sealed record NodeConfiguration
+{
+    [JsonPropertyName("$schema")]
+    public string? Schema { get; init; }
+
+    public int Version { get; init; } = 1;
+
+    /// <summary>Increases with every change pushed to the node (signed push and rollback compare it).</summary>
+    public long Revision { get; init; }
+
+    public required NodeSection Node { get; init; }
+
+    public required MqttSection Mqtt { get; init; }
+
+    public BufferSection Buffer { get; init; } = new();
+
+    public PublishSection Publish { get; init; } = new();
+
+    public IReadOnlyList<BusSection> Buses { get; init; } = [];
+
+    public required IReadOnlyList<SensorSection> Sensors { get; init; }
+}

@@ -1,0 +1,29 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Json.Schema;
+
+namespace CityBrain.Provisioning.Schemas;
+
+/// <summary>The JSON Schemas of firmware-config/schemas, embedded in this assembly (so a node needs no schema files).</summary>
+public static class EmbeddedSchemas
+{
+    public const string NodeConfig = "node-config.v1.schema.json";
+    public const string Telemetry = "telemetry.v1.schema.json";
+    public const string Status = "status.v1.schema.json";
+    public const string Health = "health.v1.schema.json";
+    public const string DeadLetter = "deadletter.v1.schema.json";
+
+    private static readonly ConcurrentDictionary<string, JsonSchema> Cache = new(StringComparer.Ordinal);
+
+    public static JsonSchema Get(string fileName) => Cache.GetOrAdd(fileName, Load);
+
+    public static string GetText(string fileName)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("schemas/" + fileName)
+            ?? throw new InvalidOperationException($"schema '{fileName}' is not embedded in {Assembly.GetExecutingAssembly().GetName().Name}");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static JsonSchema Load(string fileName) => JsonSchema.FromText(GetText(fileName));
+}
