@@ -1,0 +1,290 @@
+using CityBrain.Sensing;
+
+namespace CityBrain.Edge.Buffering;
+
+/// <summary>
+/// The bookkeeping shared by the memory and disk buffers: which sequence numbers are stored, acknowledged (possibly
+/// out of order), in flight, and where the live lane begins. It never touches reading payloads beyond handing out
+/// records. Not thread-safe: its owner serialises access with one lock.
+/// </summary>
+/// <remarks>
+/// Invariants: every stored sequence number lies in <c>[Head, End)</c>; <see cref="_acked"/> and <see cref="_inFlight"/>
+/// only hold numbers in that range; records are contiguous and ordered; append times are non-decreasing (clamped), so
+/// the live lane is always a suffix of the sequence space.
+/// </remarks>
+internal sealed class BufferLedger<TPayload>
+{
+    private const int CompactThreshold = 256;
+
+    private readonly List<LedgerRecord<TPayload>> _records = [];
+    private readonly IntervalSet _acked = new();
+    private readonly IntervalSet _inFlight = new();
+    private readonly Dictionary<long, LedgerBatch> _batches = [];
+    private int _first;
+    private long _lastAppendMs = long.MinValue;
+    private long _nextBatchId = 1;
+
+    public BufferLedger(long startSeq)
+    {
+        Head = startSeq;
+        End = startSeq;
+    }
+
+    /// <summary>The lowest sequence number that may still be stored.</summary>
+    public long Head { get; private set; }
+
+    /// <summary>One past the last stored sequence number.</summary>
+    public long End { get; private set; }
+
+    /// <summary>Readings stored and not yet acknowledged (in flight included).</summary>
+    public long Stored => End - Head - _acked.Count;
+
+    public long InFlight => _inFlight.Count;
+
+    /// <summary>Readings that <see cref="Select"/> could hand out now (either lane).</summary>
+    public long Available => Stored - _inFlight.Count;
+
+    public int RecordCount => _records.Count - _first;
+
+    public int BatchesInFlight => _batches.Count;
+
+    public ref readonly LedgerRecord<TPayload> RecordAt(int index) =>
+        ref System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_records)[_first + index];
+
+    /// <summary>Append time of the oldest stored reading, or null when empty.</summary>
+    public long? OldestAppendMs => Stored == 0 || RecordCount == 0 ? null : RecordAt(IndexOf(Head)).AppendMs;
+
+    /// <summary>Adds a record; a gap before it (records lost to corruption at recovery) is marked as gone.</summary>
+    public void Add(long firstSeq, int count, long appendMs, TPayload payload)
+    {
+        if (firstSeq < End)
+        {
+            throw new InvalidOperationException($"Record at seq {firstSeq} overlaps stored readings ending at {End}.");
+        }
+
+        if (firstSeq > End)
+        {
+            _acked.Add(End, firstSeq);
+        }
+
+        _lastAppendMs = Math.Max(_lastAppendMs, appendMs);
+        _records.Add(new LedgerRecord<TPayload>(firstSeq, count, _lastAppendMs, payload));
+        End = firstSeq + count;
+        AdvanceHead();
+    }
+
+    /// <summary>Index (relative to the first record) of the record holding <paramref name="seq"/>.</summary>
+    public int IndexOf(long seq)
+    {
+        int lo = _first;
+        int hi = _records.Count - 1;
+        while (lo < hi)
+        {
+            int mid = (lo + hi + 1) >>> 1;
+            if (_records[mid].FirstSeq <= seq)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return lo - _first;
+    }
+
+    /// <summary>First sequence number appended after <paramref name="cutoffMs"/> (strictly), or <see cref="End"/>.</summary>
+    public long FirstSeqAppendedAfter(long cutoffMs)
+    {
+        int lo = _first;
+        int hi = _records.Count;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (_records[mid].AppendMs <= cutoffMs)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo < _records.Count ? Math.Max(_records[lo].FirstSeq, Head) : End;
+    }
+
+    /// <summary>
+    /// Marks up to <paramref name="max"/> readings of <paramref name="lane"/> that are not in flight as in flight,
+    /// oldest first, and returns the batch; null when none are available.
+    /// </summary>
+    public LedgerBatch? Select(BufferLane lane, int max, long liveCutoffMs)
+    {
+        long boundary = FirstSeqAppendedAfter(liveCutoffMs);
+        long lo = lane == BufferLane.Live ? Math.Max(boundary, Head) : Head;
+        long hi = lane == BufferLane.Live ? End : Math.Min(boundary, End);
+        List<SeqRun>? runs = null;
+        long taken = 0;
+        long cursor = lo;
+        while (taken < max && cursor < hi)
+        {
+            cursor = SkipUnavailable(cursor);
+            if (cursor >= hi)
+            {
+                break;
+            }
+
+            long runEnd = Math.Min(hi, Math.Min(_acked.NextStartAfter(cursor), _inFlight.NextStartAfter(cursor)));
+            runEnd = Math.Min(runEnd, cursor + (max - taken));
+            (runs ??= []).Add(new SeqRun(cursor, runEnd));
+            taken += runEnd - cursor;
+            cursor = runEnd;
+        }
+
+        if (runs is null)
+        {
+            return null;
+        }
+
+        foreach (SeqRun run in runs)
+        {
+            _inFlight.Add(run.Start, run.End);
+        }
+
+        var batch = new LedgerBatch(_nextBatchId++, [.. runs]);
+        _batches.Add(batch.Id, batch);
+        return batch;
+    }
+
+    public bool IsInFlight(long batchId) => _batches.ContainsKey(batchId);
+
+    /// <summary>
+    /// Ends a batch: the first <paramref name="accepted"/> readings are acknowledged, the rest become available again.
+    /// Kept readings that were dropped while in flight are returned as <paramref name="droppedKept"/>.
+    /// </summary>
+    public void Complete(long batchId, long accepted, List<SeqRun> ackedRuns, out long droppedKept, out DropReason reason)
+    {
+        if (!_batches.Remove(batchId, out LedgerBatch? batch))
+        {
+            throw new InvalidOperationException($"Batch {batchId} is not in flight; was it ended twice?");
+        }
+
+        droppedKept = 0;
+        reason = batch.DroppedWhileInFlight ?? DropReason.Overflow;
+        long remaining = accepted;
+        foreach (SeqRun run in batch.Runs)
+        {
+            long take = Math.Min(remaining, run.Length);
+            remaining -= take;
+            long acceptEnd = run.Start + take;
+            _inFlight.Remove(Math.Max(run.Start, Head), run.End);
+            long ackStart = Math.Max(run.Start, Head);
+            if (ackStart < acceptEnd)
+            {
+                _acked.Add(ackStart, acceptEnd);
+                ackedRuns.Add(new SeqRun(ackStart, acceptEnd));
+            }
+
+            long keptBelowHead = Math.Min(run.End, Head) - acceptEnd;
+            if (keptBelowHead > 0)
+            {
+                droppedKept += keptBelowHead;
+            }
+        }
+
+        AdvanceHead();
+    }
+
+    /// <summary>Marks <c>[start, end)</c> acknowledged (recovery of persisted acks, or unreadable records).</summary>
+    public void Acknowledge(long start, long end)
+    {
+        start = Math.Max(start, Head);
+        end = Math.Min(end, End);
+        if (start < end)
+        {
+            _inFlight.Remove(start, end);
+            _acked.Add(start, end);
+            AdvanceHead();
+        }
+    }
+
+    /// <summary>
+    /// Drops every stored reading below <paramref name="seq"/>. Returns how many stored, not-in-flight readings were
+    /// dropped; dropped in-flight readings are counted when their batch ends (only those kept are lost).
+    /// </summary>
+    public long DropBefore(long seq, DropReason reason)
+    {
+        seq = Math.Min(seq, End);
+        if (seq <= Head)
+        {
+            return 0;
+        }
+
+        long acked = _acked.CountIn(Head, seq);
+        long inFlight = _inFlight.CountIn(Head, seq);
+        if (inFlight > 0)
+        {
+            foreach (LedgerBatch batch in _batches.Values)
+            {
+                if (batch.MinSeq < seq)
+                {
+                    batch.DroppedWhileInFlight ??= reason;
+                }
+            }
+        }
+
+        long dropped = seq - Head - acked - inFlight;
+        _acked.Remove(Head, seq);
+        _inFlight.Remove(Head, seq);
+        Head = seq;
+        AdvanceHead();
+        return dropped;
+    }
+
+    private long SkipUnavailable(long cursor)
+    {
+        while (true)
+        {
+            long end = _acked.EndOfRunContaining(cursor);
+            if (end < 0)
+            {
+                end = _inFlight.EndOfRunContaining(cursor);
+            }
+
+            if (end < 0)
+            {
+                return cursor;
+            }
+
+            cursor = end;
+        }
+    }
+
+    private void AdvanceHead()
+    {
+        while (_acked.RunCount > 0 && _acked[0].Start <= Head)
+        {
+            SeqRun run = _acked[0];
+            Head = Math.Max(Head, run.End);
+            _acked.Remove(run.Start, run.End);
+        }
+
+        while (_first < _records.Count && _records[_first].End <= Head)
+        {
+            _records[_first] = default;
+            _first++;
+        }
+
+        if (_first == _records.Count)
+        {
+            _records.Clear();
+            _first = 0;
+        }
+        else if (_first > CompactThreshold && _first * 2 > _records.Count)
+        {
+            _records.RemoveRange(0, _first);
+            _first = 0;
+        }
+    }
+}
