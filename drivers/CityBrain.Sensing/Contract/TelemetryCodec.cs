@@ -86,6 +86,11 @@ public static class TelemetryCodec
                 $"not valid JSON at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}: {ex.Message.Split(" LineNumber", 2)[0]}");
             message = null;
         }
+        catch (InvalidOperationException ex) when (ex.InnerException is System.Text.DecoderFallbackException)
+        {
+            violation = new ContractViolation(ContractViolation.InvalidJson, $"not valid UTF-8 inside a string at byte {reader.TokenStartIndex}");
+            message = null;
+        }
 
         return violation is null;
     }

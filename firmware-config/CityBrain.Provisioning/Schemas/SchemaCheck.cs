@@ -23,6 +23,13 @@ public static class SchemaCheck
                 continue;
             }
 
+            string evaluationPath = detail.EvaluationPath.ToString();
+            if (evaluationPath.Contains("/if", StringComparison.Ordinal))
+            {
+                // A failed "if" only selects which "then" applies; it is not a problem with the document.
+                continue;
+            }
+
             string path = detail.InstanceLocation.ToString();
             string? value = ValueAt(document, path);
             foreach (var (keyword, message) in detail.Errors)

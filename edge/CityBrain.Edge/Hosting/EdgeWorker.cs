@@ -1,0 +1,68 @@
+using CityBrain.Edge.Drivers;
+using CityBrain.Provisioning.NodeConfig;
+using CityBrain.Provisioning.Validation;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CityBrain.Edge.Hosting;
+
+/// <summary>The hosted service: loads the node configuration, builds the node and runs it until the host stops.</summary>
+public sealed class EdgeWorker : BackgroundService
+{
+    /// <summary>Process exit code for an unusable configuration (systemd: RestartPreventExitStatus=78).</summary>
+    public const int ConfigurationExitCode = 78;
+
+    private readonly EdgeHostOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
+    private readonly EdgeMetrics _metrics;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly ILogger _logger;
+
+    public EdgeWorker(IOptions<EdgeHostOptions> options, TimeProvider time, ILoggerFactory loggers, EdgeMetrics metrics, IHostApplicationLifetime lifetime)
+    {
+        _options = options.Value;
+        _time = time;
+        _loggers = loggers;
+        _metrics = metrics;
+        _lifetime = lifetime;
+        _logger = loggers.CreateLogger<EdgeWorker>();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        LoadedNodeConfiguration loaded;
+        try
+        {
+            loaded = await NodeConfigurationLoader.LoadAsync(_options.ConfigPath, stoppingToken).ConfigureAwait(false);
+        }
+        catch (ConfigurationException ex)
+        {
+            _logger.LogCritical("Cannot start: {Errors}", ex.Message);
+            Environment.ExitCode = ConfigurationExitCode;
+            _lifetime.StopApplication();
+            return;
+        }
+
+        var buffer = await BufferFactory.OpenAsync(loaded.Configuration.Buffer, _time, _loggers, stoppingToken).ConfigureAwait(false);
+        EdgeNode node;
+        try
+        {
+            node = new EdgeNode(loaded, buffer, new DriverFactory(_time), (_, _) => null, _metrics, _time, _loggers);
+        }
+        catch (ConfigurationException ex)
+        {
+            await buffer.DisposeAsync().ConfigureAwait(false);
+            _logger.LogCritical("Cannot start: {Errors}", ex.Message);
+            Environment.ExitCode = ConfigurationExitCode;
+            _lifetime.StopApplication();
+            return;
+        }
+
+        await using (node.ConfigureAwait(false))
+        {
+            await node.RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+    }
+}

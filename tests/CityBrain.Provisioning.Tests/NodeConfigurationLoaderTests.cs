@@ -1,0 +1,131 @@
+using CityBrain.Provisioning.NodeConfig;
+using CityBrain.Provisioning.Validation;
+
+namespace CityBrain.Provisioning.Tests;
+
+public sealed class NodeConfigurationLoaderTests
+{
+    private const string Valid = """
+        {
+          "version": 1,
+          "node": { "id": "n-01", "location": { "city": "metropolis", "district": "harbour", "street": "quay-road", "grid": "g-0417" } },
+          "mqtt": { "host": "127.0.0.1" },
+          "sensors": [ { "id": "bin-07", "driver": "simulated", "kind": "bin", "intervalMs": 1000 } ]
+        }
+        """;
+
+    private static ConfigurationException Reject(string json) =>
+        Assert.Throws<ConfigurationException>(() => NodeConfigurationLoader.Parse(json, "node.json", Path.GetTempPath()));
+
+    [Fact]
+    public void Parse_MinimalConfiguration_AppliesDocumentedDefaults()
+    {
+        var loaded = NodeConfigurationLoader.Parse(Valid, "node.json");
+        var c = loaded.Configuration;
+        Assert.Equal("n-01", c.Node.Id);
+        Assert.Equal("harbour", c.Node.ToIdentity().Location.District);
+        Assert.Equal(1883, c.Mqtt.EffectivePort);
+        Assert.Equal("disk", c.Buffer.Kind);
+        Assert.Equal("group", c.Buffer.Fsync);
+        Assert.Equal(500, c.Publish.MaxBatchReadings);
+        Assert.Empty(loaded.Warnings);
+    }
+
+    [Fact]
+    public void Parse_ShippedDemoConfiguration_IsValid()
+    {
+        string path = Path.Combine(RepoRoot(), "deploy", "edge", "node.demo.json");
+        var loaded = NodeConfigurationLoader.Parse(File.ReadAllText(path), path);
+        Assert.Equal(5, loaded.Configuration.Sensors.Count);
+    }
+
+    [Fact]
+    public void Parse_BadJson_NamesLineAndByte()
+    {
+        var ex = Reject("{ \"version\": 1, \"node\": }");
+        var error = Assert.Single(ex.Errors);
+        Assert.StartsWith("line 1, byte", error.Path, StringComparison.Ordinal);
+        Assert.Contains("not valid JSON", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_InvalidIdAndInterval_NameFieldValueAndFix()
+    {
+        var ex = Reject(Valid.Replace("\"bin-07\"", "\"Bin 07\"", StringComparison.Ordinal).Replace("\"intervalMs\": 1000", "\"intervalMs\": 5", StringComparison.Ordinal));
+        var id = Assert.Single(ex.Errors, e => e.Path == "/sensors/0/id");
+        Assert.Equal("\"Bin 07\"", id.Value);
+        Assert.Contains("lower-case", id.Fix, StringComparison.Ordinal);
+        var interval = Assert.Single(ex.Errors, e => e.Path == "/sensors/0/intervalMs");
+        Assert.Equal("5", interval.Value);
+        Assert.Contains("range", interval.Fix, StringComparison.Ordinal);
+        Assert.Contains("node.json has 2 problems", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_UnknownField_IsRejectedWithASpellingHint()
+    {
+        var ex = Reject(Valid.Replace("\"host\": \"127.0.0.1\"", "\"host\": \"127.0.0.1\", \"hots\": 1", StringComparison.Ordinal));
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal("/mqtt/hots", error.Path);
+        Assert.Contains("spelling", error.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ModbusSensorOnUnknownBus_ListsTheBusesThatExist()
+    {
+        string json = Valid.Replace(
+            "\"sensors\": [",
+            "\"buses\": [ { \"id\": \"rs485-1\", \"kind\": \"modbus-rtu\", \"port\": \"/dev/ttyUSB0\" } ], \"sensors\": [ { \"id\": \"ws-1\", \"driver\": \"modbus\", \"intervalMs\": 5000, \"bus\": \"rs485-2\", \"unit\": 3, \"template\": \"weather-station\" },",
+            StringComparison.Ordinal);
+        var error = Assert.Single(Reject(json).Errors);
+        Assert.Equal("/sensors/0/bus", error.Path);
+        Assert.Equal("\"rs485-2\"", error.Value);
+        Assert.Contains("rs485-1", error.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ModbusSensorWithoutTemplate_IsASchemaError()
+    {
+        string json = Valid.Replace("\"driver\": \"simulated\", \"kind\": \"bin\"", "\"driver\": \"modbus\", \"bus\": \"x\", \"unit\": 1", StringComparison.Ordinal);
+        Assert.Contains(Reject(json).Errors, e => e.Problem.Contains("template", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_DuplicateSensorIdsAndBroadcastUnit_AreBothReported()
+    {
+        string json = Valid.Replace(
+            "\"sensors\": [",
+            "\"buses\": [ { \"id\": \"tcp-1\", \"kind\": \"modbus-tcp\", \"host\": \"10.0.0.5\" } ], \"sensors\": [ { \"id\": \"bin-07\", \"driver\": \"modbus\", \"intervalMs\": 5000, \"bus\": \"tcp-1\", \"unit\": 0, \"template\": \"t\" },",
+            StringComparison.Ordinal);
+        var ex = Reject(json);
+        Assert.Contains(ex.Errors, e => e.Path == "/sensors/1/id" && e.Problem == "duplicate sensor id");
+        Assert.Contains(ex.Errors, e => e.Path == "/sensors/0/unit" && e.Problem.Contains("broadcast", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_MissingPasswordFile_NamesTheResolvedPath()
+    {
+        string json = Valid.Replace("\"host\": \"127.0.0.1\"", "\"host\": \"127.0.0.1\", \"username\": \"n-01\", \"passwordFile\": \"secrets/nope.pass\"", StringComparison.Ordinal);
+        var error = Assert.Single(Reject(json).Errors);
+        Assert.Equal("/mqtt/passwordFile", error.Path);
+        Assert.Contains(Path.Combine(Path.GetTempPath(), "secrets/nope.pass"), error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_RemoteBrokerWithoutTls_WarnsThatProductionNeedsTls()
+    {
+        var loaded = NodeConfigurationLoader.Parse(Valid.Replace("127.0.0.1", "broker.city.local", StringComparison.Ordinal), "node.json");
+        Assert.Contains(loaded.Warnings, w => w.Contains("must use TLS", StringComparison.Ordinal));
+    }
+
+    internal static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CityBrain.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("CityBrain.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text;
+using CityBrain.Sensing;
+using CityBrain.Sensing.Contract;
+
+namespace CityBrain.Sensing.Tests;
+
+public sealed class TelemetryCodecTests
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_123);
+
+    private static TelemetryMessage Sample() => new(
+        "n-01",
+        T0,
+        [
+            new SequencedReading(41, new Reading("bin-07", "fill_level", 73.5, "%", T0, Quality.Good)),
+            new SequencedReading(42, new Reading("env-01", "noise_laeq", 0.1 + 0.2, "dB(A)", T0.AddMilliseconds(1), Quality.Uncertain)),
+            new SequencedReading(43, new Reading("env-01", "air_temperature", -12.25, "degC", T0.AddMilliseconds(2), Quality.Bad)),
+        ]);
+
+    [Fact]
+    public void Serialize_ThenRead_RoundTripsEveryFieldExactly()
+    {
+        var original = Sample();
+        byte[] bytes = TelemetryCodec.Serialize(original);
+
+        Assert.True(TelemetryCodec.TryRead(bytes, out var read, out var violation), violation?.ToString());
+        Assert.NotNull(read);
+        Assert.Equal(original.Node, read.Node);
+        Assert.Equal(original.Sent, read.Sent);
+        Assert.Equal(original.Readings, read.Readings);
+    }
+
+    [Fact]
+    public void Serialize_WritesTheDocumentedFieldNames()
+    {
+        string json = Encoding.UTF8.GetString(TelemetryCodec.Serialize(Sample()));
+        Assert.StartsWith("{\"v\":1,\"node\":\"n-01\",\"sent\":1795000000123,\"readings\":[{\"seq\":41,\"sensor\":\"bin-07\",\"quantity\":\"fill_level\",\"value\":73.5,\"unit\":\"%\",\"ts\":1795000000123,\"quality\":\"good\"}", json, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"v\":1,\"node\":\"n-01\",\"sent\":1,\"readings\":[{\"seq\":1", ContractViolation.InvalidJson, "not valid JSON")]
+    [InlineData("", ContractViolation.InvalidJson, "not valid JSON")]
+    [InlineData("[]", ContractViolation.WrongType, "$: expected an object")]
+    [InlineData("{\"v\":\"1\",\"node\":\"n\",\"sent\":1,\"readings\":[]}", ContractViolation.WrongType, "$.v")]
+    [InlineData("{\"v\":2,\"node\":\"n\",\"sent\":1,\"readings\":[]}", ContractViolation.SchemaVersion, "schema version 2 is not supported")]
+    [InlineData("{\"node\":\"n\",\"sent\":1,\"readings\":[]}", ContractViolation.MissingField, "$.v is required")]
+    [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[]}", ContractViolation.InvalidValue, "at least one reading")]
+    [InlineData("{\"v\":1,\"node\":5,\"sent\":1,\"readings\":[]}", ContractViolation.WrongType, "$.node: expected a string")]
+    [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":\"12\",\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}]}", ContractViolation.WrongType, "$.readings[0].value: expected a number")]
+    [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":NaN,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}]}", ContractViolation.InvalidJson, "not valid JSON")]
+    [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":Infinity,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}]}", ContractViolation.InvalidJson, "not valid JSON")]
+    [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":1e999,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}]}", ContractViolation.InvalidValue, "finite")]
+    [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"a,b=c d\\ne\",\"quantity\":\"q\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}]}", ContractViolation.InvalidValue, "$.readings[0].sensor: 'a,b=c d\\ne' is not a valid sensor id")]
+    [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000,\"quality\":\"good\"}]}", ContractViolation.InvalidValue, "seconds sent instead of milliseconds")]
+    [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"fine\"}]}", ContractViolation.InvalidValue, "not one of good, uncertain, bad")]
+    [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"s\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}]}", ContractViolation.MissingField, "$.readings[0].quantity is required")]
+    [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":-1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}]}", ContractViolation.WrongType, "$.readings[0].seq")]
+    [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"Bad Q\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}]}", ContractViolation.InvalidValue, "not a valid quantity")]
+    [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}]} {}", ContractViolation.InvalidJson, null)]
+    public void TryRead_BadInput_ReturnsTypedViolationSayingWhatAndWhere(string json, string code, string? fragment)
+    {
+        Assert.False(TelemetryCodec.TryRead(Encoding.UTF8.GetBytes(json), out var message, out var violation));
+        Assert.Null(message);
+        Assert.NotNull(violation);
+        Assert.Equal(code, violation.Code);
+        if (fragment is not null)
+        {
+            Assert.Contains(fragment, violation.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void TryRead_TooManyReadings_IsTooLarge()
+    {
+        var sb = new StringBuilder("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[");
+        for (int i = 0; i <= TelemetryMessage.MaxReadings; i++)
+        {
+            sb.Append(i == 0 ? string.Empty : ",").Append("{\"seq\":").Append(i).Append(",\"sensor\":\"s\",\"quantity\":\"q\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}");
+        }
+
+        sb.Append("]}");
+        Assert.False(TelemetryCodec.TryRead(Encoding.UTF8.GetBytes(sb.ToString()), out _, out var violation));
+        Assert.Equal(ContractViolation.TooLarge, violation!.Code);
+    }
+
+    [Fact]
+    public void TryRead_UnknownProperties_AreIgnoredForForwardCompatibility()
+    {
+        string json = "{\"v\":1,\"node\":\"n\",\"sent\":1,\"extra\":{\"a\":[1,2]},\"readings\":[{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\",\"note\":\"x\"}]}";
+        Assert.True(TelemetryCodec.TryRead(Encoding.UTF8.GetBytes(json), out var message, out var violation), violation?.ToString());
+        Assert.Single(message!.Readings);
+    }
+
+    [Fact]
+    public void TryRead_RandomBytes_NeverThrows()
+    {
+        var random = new Random(1234);
+        byte[] valid = TelemetryCodec.Serialize(Sample());
+        for (int i = 0; i < 2000; i++)
+        {
+            byte[] mutated = (byte[])valid.Clone();
+            int flips = random.Next(1, 6);
+            for (int f = 0; f < flips; f++)
+            {
+                mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
+            }
+
+            int length = random.Next(mutated.Length + 1);
+            bool ok = TelemetryCodec.TryRead(mutated.AsSpan(0, length), out var message, out var violation);
+            Assert.True(ok ? message is not null && violation is null : message is null && violation is not null);
+        }
+    }
+}
