@@ -98,6 +98,9 @@ public sealed class EdgeNode : IAsyncDisposable
         _appender = new BufferAppender(_intake, buffer, loggers.CreateLogger<BufferAppender>());
     }
 
+    /// <summary>How long a stopping node keeps publishing its buffer while connected.</summary>
+    public static TimeSpan ShutdownDrain { get; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Random id of this run, announced in status and health.</summary>
     public string Boot { get; }
 
@@ -144,11 +147,22 @@ public sealed class EdgeNode : IAsyncDisposable
         await Task.WhenAll(runners).ConfigureAwait(false);
         _intake.Complete();
         await appender.ConfigureAwait(false);
+        await DrainAsync().ConfigureAwait(false);
         await publishing.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(publisher, health, connection).ConfigureAwait(false);
         using var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await _connection.ShutdownAsync(shutdown.Token).ConfigureAwait(false);
         _logger.LogInformation("Edge node {Node} stopped; {Buffered} readings remain buffered", _node.NodeId, _buffer.GetStats().Readings);
+    }
+
+    /// <summary>At shutdown, gives the publisher a short while to send what is buffered (a disk buffer keeps the rest anyway).</summary>
+    private async Task DrainAsync()
+    {
+        var deadline = _time.GetUtcNow() + ShutdownDrain;
+        while (_connection.IsConnected && _buffer.GetStats().Readings > 0 && _time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time).ConfigureAwait(false);
+        }
     }
 
     private StatusMessage Birth()

@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace CityBrain.Testing.Mqtt;
+
+/// <summary>
+/// A test subscriber on a real broker: collects every message on a topic filter, reconnects by itself (with a
+/// persistent session when asked, so the broker queues messages across a broker or subscriber restart).
+/// </summary>
+public sealed class MqttCollector : IAsyncDisposable
+{
+    private readonly IMqttClient _client;
+    private readonly MqttClientOptions _options;
+    private readonly string[] _filters;
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+
+    private MqttCollector(string host, int port, string[] filters, string clientId, bool persistent)
+    {
+        _filters = filters;
+        _client = new MqttClientFactory().CreateMqttClient();
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(host, port)
+            .WithClientId(clientId)
+            .WithTimeout(TimeSpan.FromSeconds(5));
+        _options = persistent
+            ? builder.WithCleanStart(false).WithSessionExpiryInterval(3600).Build()
+            : builder.WithCleanStart(true).Build();
+        _client.ApplicationMessageReceivedAsync += e =>
+        {
+            Messages.Enqueue(new ReceivedMessage(e.ApplicationMessage.Topic, System.Buffers.BuffersExtensions.ToArray(e.ApplicationMessage.Payload), e.ApplicationMessage.Retain, DateTimeOffset.UtcNow));
+            return Task.CompletedTask;
+        };
+    }
+
+    public ConcurrentQueue<ReceivedMessage> Messages { get; } = new();
+
+    public bool IsConnected => _client.IsConnected;
+
+    public static async Task<MqttCollector> StartAsync(string host, int port, string topicFilter, bool persistent = false, string? clientId = null)
+        => await StartAsync(host, port, [topicFilter], persistent, clientId);
+
+    public static async Task<MqttCollector> StartAsync(string host, int port, string[] topicFilters, bool persistent = false, string? clientId = null)
+    {
+        var collector = new MqttCollector(host, port, topicFilters, clientId ?? "test-sub-" + Guid.NewGuid().ToString("N")[..8], persistent);
+        await collector.ConnectAsync(CancellationToken.None);
+        collector._loop = Task.Run(() => collector.KeepConnectedAsync(collector._stop.Token));
+        return collector;
+    }
+
+    public IReadOnlyList<ReceivedMessage> OnTopicEndingWith(string suffix) =>
+        Messages.Where(m => m.Topic.EndsWith(suffix, StringComparison.Ordinal)).ToList();
+
+    /// <summary>Polls <paramref name="condition"/> until it holds or the timeout passes (then throws saying what was awaited).</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"timed out after {timeout.TotalSeconds:0} s waiting for {what}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task<bool> ConnectAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await _client.ConnectAsync(_options, cancellationToken);
+            if (!result.IsSessionPresent)
+            {
+                var subscribe = new MqttClientSubscribeOptionsBuilder();
+                foreach (string f in _filters)
+                {
+                    subscribe.WithTopicFilter(f, MqttQualityOfServiceLevel.AtLeastOnce);
+                }
+
+                await _client.SubscribeAsync(subscribe.Build(), cancellationToken);
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private async Task KeepConnectedAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (!_client.IsConnected)
+            {
+                await ConnectAsync(cancellationToken);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_loop is not null)
+        {
+            await _loop;
+        }
+
+        try
+        {
+            if (_client.IsConnected)
+            {
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
+            }
+        }
+        catch (Exception)
+        {
+            // The broker may already be gone at the end of a test.
+        }
+
+        _client.Dispose();
+        _stop.Dispose();
+    }
+}
