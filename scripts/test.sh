@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests need, builds everything (warnings are errors) and runs every test
+# (unit, real-server integration, interop with independent implementations, browser).
+#   scripts/test.sh [extra dotnet test arguments, e.g. --filter Category!=Interop]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+results=artifacts/test-results
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet build CityBrain.sln -c Release -nologo -clp:ErrorsOnly
+
+status=0
+dotnet test CityBrain.sln -c Release --no-build -nologo \
+  --results-directory "$results" --logger "trx" --logger "console;verbosity=minimal" \
+  --blame-hang-timeout 8m "$@" || status=$?
+
+# One closing line for every test assembly together: "N passed, N failed, N skipped".
+python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for f in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
+    c = ET.parse(f).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(c.get("passed", 0)); failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0))
+    skipped += int(c.get("notExecuted", 0))
+print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status
