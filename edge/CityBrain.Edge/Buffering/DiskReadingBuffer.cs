@@ -467,7 +467,7 @@ public sealed class DiskReadingBuffer : IReadingBuffer
                         dueMs = pending.StartMs + _windowMs;
                     }
 
-                    if (_dirty)
+                    if (_dirty && _options.FsyncPolicy == FsyncPolicy.Interval)
                     {
                         long syncDue = _lastFsyncMs + _intervalMs;
                         syncNow = nowMs >= syncDue;
