@@ -39,12 +39,12 @@ internal sealed class ReadingRecordDecoder
                 throw new InvalidDataException($"Reading {i} has quality bits {flags & 3}.");
             }
 
-            double value = (flags >> 2) switch
+            double value = ((flags >> 2) & 3) switch
             {
                 0 => reader.ReadDouble(),
                 1 => reader.ReadSingle(),
                 2 => reader.ReadSignedVarInt(),
-                _ => throw new InvalidDataException($"Reading {i} has value kind {flags >> 2}."),
+                _ => Scaled(reader.ReadSignedVarInt(), (flags >> 4) & 3, i),
             };
             ts += reader.ReadSignedVarInt();
             destination[i] = new Reading(sensor, quantity, value, unit, DateTimeOffset.FromUnixTimeMilliseconds(ts), quality);
@@ -55,6 +55,10 @@ internal sealed class ReadingRecordDecoder
             throw new InvalidDataException($"Record payload has trailing bytes after {count} readings.");
         }
     }
+
+    private static double Scaled(long mantissa, int scale, int index) => scale == 0
+        ? throw new InvalidDataException($"Reading {index} has a decimal value with scale 0.")
+        : mantissa / ReadingRecordEncoder.DecimalPowers[scale];
 
     private string String(ref PayloadReader reader, int stringCount) => _strings[reader.ReadCount(stringCount - 1)];
 

@@ -12,7 +12,8 @@ namespace CityBrain.Edge.Buffering;
 /// varint n_series,  n × (varint sensor, quantity, unit)    indexes into the strings
 /// i64    base timestamp (Unix ms)
 /// count × (varint series, u8 flags, value, zigzag varint timestamp delta from the previous reading)
-///   flags: bits 0-1 quality; bits 2-3 value kind: 0 = f64 (8 B), 1 = f32 (4 B, exact), 2 = zig-zag varint integer
+///   flags: bits 0-1 quality; bits 2-3 value kind: 0 = f64 (8 B), 1 = f32 (4 B, exact), 2 = zig-zag varint integer,
+///          3 = decimal: zig-zag varint mantissa m with bits 4-5 = scale k (1..3), value = m / 10^k (exact round trip)
 /// </code>
 /// Sequence numbers are implied (header seq + index); timestamps are stored in milliseconds (the contract precision)
 /// and come back as UTC. Not thread-safe: the buffer encodes under its lock and reuses the dictionaries.
@@ -20,6 +21,9 @@ namespace CityBrain.Edge.Buffering;
 internal sealed class ReadingRecordEncoder
 {
     private const double MaxExactInteger = 9007199254740992d; // 2^53
+
+    /// <summary>10^k for the decimal value kind; the decoder divides by the same doubles.</summary>
+    internal static readonly double[] DecimalPowers = [1d, 10d, 100d, 1000d];
 
     private readonly Dictionary<(string Sensor, string Quantity, string Unit), int> _seriesIndex = [];
     private readonly List<(int Sensor, int Quantity, int Unit)> _series = [];
@@ -93,6 +97,11 @@ internal sealed class ReadingRecordEncoder
             span[pos++] = (byte)(q | (2 << 2));
             VarInt.WriteSigned(span, ref pos, (long)value);
         }
+        else if (TryScaled(value, out long mantissa, out int scale))
+        {
+            span[pos++] = (byte)(q | (3 << 2) | (scale << 4));
+            VarInt.WriteSigned(span, ref pos, mantissa);
+        }
         else if ((double)(float)value == value)
         {
             span[pos++] = (byte)(q | (1 << 2));
@@ -105,6 +114,30 @@ internal sealed class ReadingRecordEncoder
             BinaryPrimitives.WriteDoubleLittleEndian(span[pos..], value);
             pos += 8;
         }
+    }
+
+    /// <summary>
+    /// Sensor values are mostly short decimals (21.4, 0.35): find the smallest scale whose integer mantissa divides
+    /// back to exactly the same double.
+    /// </summary>
+    private static bool TryScaled(double value, out long mantissa, out int scale)
+    {
+        if (value != 0 && Math.Abs(value) < 1e12)
+        {
+            for (scale = 1; scale <= 3; scale++)
+            {
+                double power = DecimalPowers[scale];
+                mantissa = (long)Math.Round(value * power);
+                if (mantissa / power == value)
+                {
+                    return true;
+                }
+            }
+        }
+
+        mantissa = 0;
+        scale = 0;
+        return false;
     }
 
     private int StringId(string value, ref int bound)

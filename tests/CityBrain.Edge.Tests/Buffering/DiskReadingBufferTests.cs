@@ -265,6 +265,24 @@ public sealed class DiskReadingBufferTests : IDisposable
     }
 
     [Fact]
+    public async Task Encoding_RoundTripsEveryValueKind_AndNames()
+    {
+        double[] values = [0, -0.0, 1, -1, 21.4, 0.35, -5.125, 0.1 + 0.2, 1e300, -1e-300, double.Epsilon, 9007199254740993d, 123456.789, 0.5f, double.MaxValue];
+        var readings = values.Select((v, i) => new Reading(
+            i % 2 == 0 ? "sensor-ü-" + i : "s", "q" + (i % 3), v, i % 2 == 0 ? "µg/m³" : "", TestReadings.Start.AddMilliseconds(-i * 1_000_003L), (Quality)(i % 3))).ToArray();
+        await using (DiskReadingBuffer buffer = await OpenAsync())
+        {
+            await buffer.AppendAsync(readings, Ct);
+        }
+
+        await using DiskReadingBuffer reopened = await OpenAsync();
+        BufferBatch batch = await reopened.BeginBatchAsync(BufferLane.Live, 100, Ct);
+
+        Assert.Equal(readings, batch.Readings.Select(r => r.Reading));
+        Assert.True(double.IsNegative(batch.Readings[1].Reading.Value), "-0.0 keeps its sign");
+    }
+
+    [Fact]
     public async Task BytesWritten_CountsEveryByte_AndReadingsAreCompact()
     {
         await using DiskReadingBuffer buffer = await OpenAsync();
