@@ -1,0 +1,658 @@
+using System.Diagnostics.Metrics;
+using CityBrain.Sensing;
+using Microsoft.Extensions.Logging;
+
+namespace CityBrain.Edge.Buffering;
+
+/// <summary>
+/// A durable <see cref="IReadingBuffer"/> on local disk: append-only segment files of checksummed records (see
+/// <see cref="RecordHeader"/> and <see cref="ReadingRecordEncoder"/>), acknowledgements and trims persisted as small
+/// records in the same stream, bounded by bytes (whole oldest segment dropped) and age, recovered at open.
+/// </summary>
+/// <remarks>
+/// <para>Durability: <see cref="AppendAsync"/> completes as <see cref="DiskBufferOptions.FsyncPolicy"/> promises; readings
+/// become visible to <see cref="BeginBatchAsync"/> only at that point, so nothing is published that a crash could
+/// still take back. <see cref="EndBatchAsync"/> returns once the ack is queued; it is written with the next group (at
+/// most one group-commit window later) and fsynced per policy. A crash before that replays those readings once more
+/// (identical duplicates, which the hub's idempotent write absorbs); <see cref="FlushAsync"/> forces everything out.</para>
+/// <para>Memory: only a small index (about 40 bytes per record, one record per append) and one decoded record are held;
+/// batches are read back from the segment files (page cache for the newest).</para>
+/// <para>Thread-safety: any number of producers may append concurrently with one consumer beginning and ending batches.
+/// One lock guards the bookkeeping and record encoding; file writes and fsyncs happen on one writer loop outside it,
+/// batch reads outside it too (concurrent <see cref="BeginBatchAsync"/> calls are serialised).</para>
+/// </remarks>
+public sealed class DiskReadingBuffer : IReadingBuffer
+{
+    private const string LockFileName = "buffer.lock";
+
+    private readonly DiskBufferOptions _options;
+    private readonly ILogger _logger;
+    private readonly BufferCore<RecordLocation> _core;
+    private readonly List<Segment> _segments;
+    private readonly FileStream _lockFile;
+    private readonly ReadingRecordEncoder _encoder = new();
+    private readonly TimeProvider _time;
+    private readonly long _windowMs;
+    private readonly long _intervalMs;
+    private readonly SemaphoreSlim _readGate = new(1, 1);
+    private readonly BatchReader _reader;
+    private readonly Task _writer;
+    private PendingGroup _pending = new();
+    private PendingGroup _spare = new();
+    private TaskCompletionSource? _wake;
+    private long _totalBytes;
+    private long _fsyncs;
+    private long _lastFsyncMs;
+    private bool _dirty;
+    private bool _disposing;
+
+    private DiskReadingBuffer(
+        DiskBufferOptions options, TimeProvider time, ILogger logger, IMeterFactory? meterFactory, FileStream lockFile, RecoveryResult recovered)
+    {
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _lockFile = lockFile;
+        _windowMs = options.FsyncPolicy == FsyncPolicy.GroupCommit ? (long)options.GroupCommitWindow.TotalMilliseconds : 0;
+        _intervalMs = (long)options.FsyncInterval.TotalMilliseconds;
+        _segments = recovered.Segments;
+        long head = _segments.Count > 0 ? _segments[0].BaseSeq : 0;
+        _core = new BufferCore<RecordLocation>("disk", head, options.LiveWindow, options.MaxAge, time, meterFactory, GetStats);
+        _core.NextSeq = recovered.NextSeq;
+        _reader = new BatchReader(_core, logger);
+        Restore(recovered);
+        _lastFsyncMs = _core.NowMs;
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>How many fsyncs the buffer issued (SD-card wear and the fsync policy at work).</summary>
+    public long FsyncCount => Interlocked.Read(ref _fsyncs);
+
+    /// <summary>
+    /// Opens (creating if needed) the buffer in <see cref="DiskBufferOptions.Directory"/>, recovering what is there.
+    /// Damage is skipped, logged as a warning and counted in <see cref="BufferStats.DroppedCorrupt"/>.
+    /// </summary>
+    public static async ValueTask<DiskReadingBuffer> OpenAsync(
+        DiskBufferOptions options,
+        TimeProvider timeProvider,
+        ILogger<DiskReadingBuffer> logger,
+        IMeterFactory? meterFactory = null,
+        CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        Directory.CreateDirectory(options.Directory);
+        FileStream lockFile = OpenLockFile(options.Directory);
+        try
+        {
+            RecoveryResult recovered = await SegmentRecovery.RecoverAsync(options.Directory, logger, cancellationToken);
+            return new DiskReadingBuffer(options, timeProvider, logger, meterFactory, lockFile, recovered);
+        }
+        catch
+        {
+            await lockFile.DisposeAsync();
+            throw;
+        }
+    }
+
+    public ValueTask AppendAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        int count = readings.Count;
+        if (count == 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        Task done;
+        lock (_core.Gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposing, this);
+            long nowMs = _core.NowMs;
+            PendingGroup group = StartRecordLocked(nowMs);
+            int offset = group.Bytes.WrittenCount;
+            long first = _core.AssignLocked(count);
+            int length = _encoder.Encode(readings, first, nowMs, group.Bytes);
+            group.Records.Add(new PendingRecord(RecordKind.Readings, first, count, nowMs, offset, length));
+            if (offset < _options.GroupCommitBytes && offset + length >= _options.GroupCommitBytes)
+            {
+                WakeWriterLocked();
+            }
+
+            done = group.Done.Task;
+        }
+
+        return new ValueTask(done.WaitAsync(cancellationToken));
+    }
+
+    public async ValueTask<BufferBatch> BeginBatchAsync(BufferLane lane, int maxReadings, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxReadings);
+        await _readGate.WaitAsync(cancellationToken);
+        try
+        {
+            List<ReadSlice> slices;
+            LedgerBatch? selected;
+            lock (_core.Gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposing, this);
+                ExpireLocked(_core.NowMs);
+                selected = _core.SelectLocked(lane, maxReadings, _core.NowMs);
+                if (selected is null)
+                {
+                    return new BufferBatch(0, lane, []);
+                }
+
+                slices = _reader.PlanLocked(selected);
+            }
+
+            List<SequencedReading> readings;
+            try
+            {
+                readings = await _reader.ReadAsync(slices, maxReadings, cancellationToken);
+            }
+            finally
+            {
+                ReleaseReaders(slices);
+            }
+
+            if (_reader.Unreadable.RunCount > 0)
+            {
+                DropUnreadable(selected, readings);
+            }
+
+            return new BufferBatch(selected.Id, lane, readings);
+        }
+        finally
+        {
+            _readGate.Release();
+        }
+    }
+
+    public ValueTask EndBatchAsync(BufferBatch batch, int acceptedCount, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.IsEmpty)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var acked = new List<SeqRun>(2);
+        List<Segment>? released = null;
+        lock (_core.Gate)
+        {
+            _core.EndLocked(batch, acceptedCount, acked);
+            foreach (SeqRun run in acked)
+            {
+                EnqueueMarkerLocked(RecordKind.Ack, run.Start, run.End);
+            }
+
+            RetireAcknowledgedLocked(ref released);
+        }
+
+        DeleteSegments(released);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask WaitToReadAsync(CancellationToken cancellationToken) => _core.WaitToReadAsync(cancellationToken);
+
+    /// <summary>Writes and fsyncs everything appended or acknowledged so far, whatever the policy.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken)
+    {
+        lock (_core.Gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposing, this);
+            _pending.ForceSync = true;
+            WakeWriterLocked();
+            return _pending.Done.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    public BufferStats GetStats()
+    {
+        lock (_core.Gate)
+        {
+            return _core.StatsLocked(_totalBytes);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_core.Gate)
+        {
+            if (_disposing)
+            {
+                return;
+            }
+
+            _disposing = true;
+            _pending.ForceSync = true;
+            WakeWriterLocked();
+        }
+
+        try
+        {
+            await _writer;
+        }
+        finally
+        {
+            await _readGate.WaitAsync();
+            lock (_core.Gate)
+            {
+                foreach (Segment segment in _segments)
+                {
+                    segment.Dispose();
+                }
+            }
+
+            _readGate.Dispose();
+            _core.Dispose();
+            await _lockFile.DisposeAsync();
+        }
+    }
+
+    private static FileStream OpenLockFile(string directory)
+    {
+        string path = Path.Combine(directory, LockFileName);
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new InvalidOperationException(
+                $"The buffer directory {directory} is in use (lock file {path} is held); only one buffer may own a directory.", ex);
+        }
+    }
+
+    private void Restore(RecoveryResult recovered)
+    {
+        BufferLedger<RecordLocation> ledger = _core.Ledger;
+        foreach (LedgerRecord<RecordLocation> record in recovered.Records)
+        {
+            ledger.Add(record.FirstSeq, record.Count, record.AppendMs, record.Payload);
+        }
+
+        if (recovered.TrimHead > ledger.Head)
+        {
+            ledger.DropBefore(recovered.TrimHead, DropReason.Expired);
+        }
+
+        for (int i = 0; i < recovered.Acked.RunCount; i++)
+        {
+            ledger.Acknowledge(recovered.Acked[i].Start, recovered.Acked[i].End);
+        }
+
+        foreach (Segment segment in _segments)
+        {
+            _totalBytes += segment.Length;
+        }
+
+        if (_segments.Count == 0)
+        {
+            _segments.Add(Segment.Open(_options.Directory, _core.NextSeq, create: true));
+        }
+
+        lock (_core.Gate)
+        {
+            _core.CountDropLocked(recovered.CorruptReadings, DropReason.Corrupt);
+            for (int i = 0; i < recovered.Lost.RunCount; i++)
+            {
+                // Mark the damage as dealt with, so the next open does not count it again.
+                EnqueueMarkerLocked(RecordKind.Ack, recovered.Lost[i].Start, recovered.Lost[i].End);
+            }
+        }
+
+        if (recovered.CorruptReadings > 0 || recovered.UncountedDamage > 0)
+        {
+            _logger.LogWarning(
+                "Disk buffer {Directory} recovered with damage: {Readings} readings lost in damaged records, {Regions} damaged regions of unknown size",
+                _options.Directory, recovered.CorruptReadings, recovered.UncountedDamage);
+        }
+
+        _logger.LogInformation(
+            "Disk buffer {Directory} opened: {Segments} segments, {Bytes} bytes, {Readings} readings stored, next seq {NextSeq}",
+            _options.Directory, _segments.Count, _totalBytes, ledger.Stored, _core.NextSeq);
+    }
+
+    /// <summary>Returns the pending group, stamping its start and waking the writer when it was empty.</summary>
+    private PendingGroup StartRecordLocked(long nowMs)
+    {
+        PendingGroup group = _pending;
+        if (group.IsEmpty)
+        {
+            group.StartMs = nowMs;
+            WakeWriterLocked();
+        }
+
+        return group;
+    }
+
+    private void EnqueueMarkerLocked(RecordKind kind, long seq, long value)
+    {
+        PendingGroup group = StartRecordLocked(_core.NowMs);
+        int offset = group.Bytes.WrittenCount;
+        int length = ReadingRecordEncoder.EncodeMarker(kind, seq, value, group.Bytes);
+        group.Records.Add(new PendingRecord(kind, seq, 0, 0, offset, length));
+    }
+
+    private void WakeWriterLocked()
+    {
+        _wake?.TrySetResult();
+        _wake = null;
+    }
+
+    private void ExpireLocked(long nowMs)
+    {
+        if (_core.ExpireLocked(nowMs))
+        {
+            EnqueueMarkerLocked(RecordKind.Trim, _core.Ledger.Head, 0);
+            List<Segment>? released = null;
+            RetireAcknowledgedLocked(ref released);
+            DeleteSegments(released);
+        }
+    }
+
+    /// <summary>Retires old segments whose readings are all below the head (acknowledged, expired or dropped).</summary>
+    private void RetireAcknowledgedLocked(ref List<Segment>? released)
+    {
+        while (_segments.Count > 1 && _segments[1].BaseSeq <= _core.Ledger.Head)
+        {
+            RetireOldestLocked(ref released);
+        }
+    }
+
+    /// <summary>Drops the oldest segment (counting its unacknowledged readings as overflow) and schedules its deletion.</summary>
+    private void RetireOldestLocked(ref List<Segment>? released)
+    {
+        Segment oldest = _segments[0];
+        _core.DropBeforeLocked(_segments[1].BaseSeq, DropReason.Overflow);
+        _segments.RemoveAt(0);
+        _totalBytes -= oldest.Length;
+        oldest.Retired = true;
+        if (oldest.Readers == 0)
+        {
+            (released ??= []).Add(oldest);
+        }
+    }
+
+    private void ReleaseReaders(List<ReadSlice> slices)
+    {
+        List<Segment>? released = null;
+        lock (_core.Gate)
+        {
+            Segment? previous = null;
+            foreach (ReadSlice slice in slices)
+            {
+                Segment segment = slice.Record.Payload.Segment;
+                if (segment != previous)
+                {
+                    previous = segment;
+                    if (--segment.Readers == 0 && segment.Retired)
+                    {
+                        (released ??= []).Add(segment);
+                    }
+                }
+            }
+        }
+
+        DeleteSegments(released);
+    }
+
+    private void DeleteSegments(List<Segment>? segments)
+    {
+        if (segments is null)
+        {
+            return;
+        }
+
+        foreach (Segment segment in segments)
+        {
+            try
+            {
+                segment.Delete();
+            }
+            catch (IOException ex)
+            {
+                _logger.LogError(ex, "Could not delete retired buffer segment {Segment}", segment.Path);
+            }
+        }
+    }
+
+    /// <summary>Removes readings whose records proved unreadable from the batch and the buffer, counted as corrupt.</summary>
+    private void DropUnreadable(LedgerBatch batch, List<SequencedReading> readings)
+    {
+        IntervalSet unreadable = _reader.Unreadable;
+        lock (_core.Gate)
+        {
+            for (int i = 0; i < unreadable.RunCount; i++)
+            {
+                SeqRun run = unreadable[i];
+                _core.Ledger.Acknowledge(run.Start, run.End);
+                _core.CountDropLocked(run.Length, DropReason.Corrupt);
+                EnqueueMarkerLocked(RecordKind.Ack, run.Start, run.End);
+            }
+
+            batch.Runs = BatchReader.RunsOf(readings);
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        while (true)
+        {
+            PendingGroup? group = null;
+            Task? wake = null;
+            long dueMs = long.MaxValue;
+            bool syncNow = false;
+            Segment? active = null;
+            long nowMs = _core.NowMs;
+            lock (_core.Gate)
+            {
+                PendingGroup pending = _pending;
+                bool windowOpen = !pending.ForceSync && (pending.IsEmpty || (_windowMs > 0
+                    && pending.Bytes.WrittenCount < _options.GroupCommitBytes && nowMs < pending.StartMs + _windowMs));
+                if (pending.HasWork && !windowOpen)
+                {
+                    group = pending;
+                    _pending = _spare;
+                }
+                else if (_disposing && !pending.HasWork)
+                {
+                    return;
+                }
+                else
+                {
+                    if (pending.HasWork)
+                    {
+                        dueMs = pending.StartMs + _windowMs;
+                    }
+
+                    if (_dirty && _options.FsyncPolicy == FsyncPolicy.Interval)
+                    {
+                        long syncDue = _lastFsyncMs + _intervalMs;
+                        syncNow = nowMs >= syncDue;
+                        active = _segments[^1];
+                        dueMs = Math.Min(dueMs, syncDue);
+                    }
+
+                    wake = (_wake ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                }
+            }
+
+            if (group is not null)
+            {
+                await FlushGroupAsync(group);
+                group.Reset();
+                lock (_core.Gate)
+                {
+                    _spare = group;
+                }
+            }
+            else if (syncNow)
+            {
+                Fsync(active!);
+            }
+            else if (dueMs == long.MaxValue)
+            {
+                await wake!;
+            }
+            else
+            {
+                using var cancelDelay = new CancellationTokenSource();
+                Task delay = Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, dueMs - nowMs)), _time, cancelDelay.Token);
+                await Task.WhenAny(wake!, delay);
+                await cancelDelay.CancelAsync();
+            }
+        }
+    }
+
+    private async Task FlushGroupAsync(PendingGroup group)
+    {
+        try
+        {
+            Segment active = PrepareLocked(group.Bytes.WrittenCount);
+            var locations = new RecordLocation[group.Records.Count];
+            long chunkFileStart = active.Length;
+            int chunkStart = 0;
+            int chunkLength = 0;
+            for (int i = 0; i < group.Records.Count; i++)
+            {
+                PendingRecord record = group.Records[i];
+                long fileLength = chunkFileStart + chunkLength;
+                if (record.Kind == RecordKind.Readings && fileLength > 0 && record.Seq != active.BaseSeq
+                    && fileLength + record.Length > _options.SegmentBytes)
+                {
+                    await WriteAsync(active, group.Bytes.WrittenMemory.Slice(chunkStart, chunkLength));
+                    if (_options.FsyncPolicy != FsyncPolicy.None)
+                    {
+                        Fsync(active);
+                    }
+
+                    active = Roll(record.Seq);
+                    chunkFileStart = 0;
+                    chunkStart = record.Offset;
+                    chunkLength = 0;
+                }
+
+                locations[i] = new RecordLocation(active, chunkFileStart + chunkLength, record.Length);
+                chunkLength += record.Length;
+            }
+
+            await WriteAsync(active, group.Bytes.WrittenMemory.Slice(chunkStart, chunkLength));
+            SyncAfterWrite(active, group.ForceSync);
+            Publish(group, locations);
+            group.Done.TrySetResult();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError(ex, "Disk buffer {Directory}: writing {Records} records failed", _options.Directory, group.Records.Count);
+            RecoverActiveLength();
+            group.Done.TrySetException(new IOException($"Disk buffer {_options.Directory}: write failed: {ex.Message}", ex));
+        }
+    }
+
+    /// <summary>Expires and drops for overflow before a write; returns the active segment.</summary>
+    private Segment PrepareLocked(int incomingBytes)
+    {
+        List<Segment>? released = null;
+        Segment active;
+        lock (_core.Gate)
+        {
+            ExpireLocked(_core.NowMs);
+            while (_totalBytes + incomingBytes > _options.MaxBytes && _segments.Count > 1)
+            {
+                RetireOldestLocked(ref released);
+            }
+
+            active = _segments[^1];
+        }
+
+        DeleteSegments(released);
+        return active;
+    }
+
+    private async ValueTask WriteAsync(Segment segment, ReadOnlyMemory<byte> bytes)
+    {
+        if (bytes.IsEmpty)
+        {
+            return;
+        }
+
+        await RandomAccess.WriteAsync(segment.Handle, bytes, segment.Length);
+        lock (_core.Gate)
+        {
+            segment.Length += bytes.Length;
+            _totalBytes += bytes.Length;
+            _core.AddBytesWrittenLocked(bytes.Length);
+        }
+
+        _dirty = true;
+    }
+
+    private void SyncAfterWrite(Segment active, bool force)
+    {
+        if (!_dirty)
+        {
+            return;
+        }
+
+        bool sync = force || _options.FsyncPolicy switch
+        {
+            FsyncPolicy.Always or FsyncPolicy.GroupCommit => true,
+            FsyncPolicy.Interval => _core.NowMs >= _lastFsyncMs + _intervalMs,
+            _ => false,
+        };
+        if (sync)
+        {
+            Fsync(active);
+        }
+    }
+
+    private void Fsync(Segment segment)
+    {
+        RandomAccess.FlushToDisk(segment.Handle);
+        Interlocked.Increment(ref _fsyncs);
+        _lastFsyncMs = _core.NowMs;
+        _dirty = false;
+    }
+
+    private Segment Roll(long baseSeq)
+    {
+        Segment segment = Segment.Open(_options.Directory, baseSeq, create: true);
+        lock (_core.Gate)
+        {
+            _segments.Add(segment);
+        }
+
+        return segment;
+    }
+
+    /// <summary>Makes written records visible to readers, in sequence order.</summary>
+    private void Publish(PendingGroup group, RecordLocation[] locations)
+    {
+        lock (_core.Gate)
+        {
+            for (int i = 0; i < locations.Length; i++)
+            {
+                PendingRecord record = group.Records[i];
+                if (record.Kind == RecordKind.Readings)
+                {
+                    _core.Ledger.Add(record.Seq, record.Count, record.AppendMs, locations[i]);
+                }
+            }
+
+            _core.SignalLocked();
+        }
+    }
+
+    private void RecoverActiveLength()
+    {
+        lock (_core.Gate)
+        {
+            Segment active = _segments[^1];
+            long length = RandomAccess.GetLength(active.Handle);
+            _totalBytes += length - active.Length;
+            active.Length = length;
+        }
+    }
+}
