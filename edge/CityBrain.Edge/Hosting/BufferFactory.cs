@@ -26,6 +26,21 @@ public static class BufferFactory
             return new SequencePersistingBuffer(new MemoryReadingBuffer(options, time), seq);
         }
 
-        throw new NotSupportedException($"buffer kind '{section.Kind}' is not available in this build");
+        var disk = new DiskBufferOptions
+        {
+            Directory = section.Path,
+            MaxBytes = section.MaxMegabytes * 1024L * 1024,
+            MaxAge = TimeSpan.FromHours(section.MaxAgeHours),
+            SegmentBytes = (int)Math.Clamp(section.MaxMegabytes * 1024L * 1024 / 16, 64 * 1024, 8 * 1024 * 1024),
+            FsyncPolicy = section.Fsync switch
+            {
+                "always" => FsyncPolicy.Always,
+                "interval" => FsyncPolicy.Interval,
+                "none" => FsyncPolicy.None,
+                _ => FsyncPolicy.GroupCommit,
+            },
+            LiveWindow = TimeSpan.FromSeconds(section.LiveWindowSeconds),
+        };
+        return await DiskReadingBuffer.OpenAsync(disk, time, loggers.CreateLogger<DiskReadingBuffer>(), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

@@ -71,6 +71,7 @@ public sealed class TelemetryPublisher
     private async Task WorkerAsync(CancellationToken cancellationToken)
     {
         var payload = new ArrayBufferWriter<byte>(64 * 1024);
+        var backoff = TimeSpan.Zero;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -82,7 +83,16 @@ public sealed class TelemetryPublisher
                     continue;
                 }
 
-                await PublishAsync(batch, payload, cancellationToken).ConfigureAwait(false);
+                if (await PublishAsync(batch, payload, cancellationToken).ConfigureAwait(false))
+                {
+                    backoff = TimeSpan.Zero;
+                }
+                else
+                {
+                    // The connection is probably going down: give the supervisor time to notice instead of spinning.
+                    backoff = TimeSpan.FromMilliseconds(Math.Clamp(backoff.TotalMilliseconds * 2, 50, 2000));
+                    await Task.Delay(backoff, _time, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -152,7 +162,8 @@ public sealed class TelemetryPublisher
         return null;
     }
 
-    private async Task PublishAsync(BufferBatch batch, ArrayBufferWriter<byte> payload, CancellationToken cancellationToken)
+    /// <summary>Publishes one batch; true when the broker acknowledged it.</summary>
+    private async Task<bool> PublishAsync(BufferBatch batch, ArrayBufferWriter<byte> payload, CancellationToken cancellationToken)
     {
         int accepted = 0;
         try
@@ -171,6 +182,7 @@ public sealed class TelemetryPublisher
             if (result.IsSuccess)
             {
                 accepted = batch.Count;
+                _logger.LogDebug("Published seq {First}..{Last} ({Lane}, {Count} readings): {Reason}", batch.Readings[0].Seq, batch.Readings[^1].Seq, batch.Lane, batch.Count, result.ReasonCode);
                 Record(batch);
             }
             else
@@ -182,7 +194,7 @@ public sealed class TelemetryPublisher
         {
             if (!cancellationToken.IsCancellationRequested)
             {
-                Fail(ex.Message, batch.Count);
+                Fail($"{ex.GetType().Name}: {ex.Message} (seq {batch.Readings[0].Seq}..{batch.Readings[^1].Seq})", batch.Count);
             }
         }
         finally
@@ -190,6 +202,8 @@ public sealed class TelemetryPublisher
             // Unacknowledged readings stay in the buffer and go out again after the reconnect.
             await _buffer.EndBatchAsync(batch, accepted, CancellationToken.None).ConfigureAwait(false);
         }
+
+        return accepted > 0;
     }
 
     private void Record(BufferBatch batch)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Text.Json;
 using CityBrain.Sensing.Contract;
 using CityBrain.Testing.Mqtt;
@@ -70,12 +71,14 @@ public sealed class EdgeBrokerTests
             "status offline (shutdown) after a clean stop");
     }
 
-    [Fact]
-    public async Task BrokerRestartedMidStream_NodeReconnectsByItself_AndNothingIsLost()
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("disk")]
+    public async Task BrokerRestartedMidStream_NodeReconnectsByItself_AndNothingIsLost(string bufferKind)
     {
         await using var broker = await MosquittoServer.StartAsync();
         await using var sub = await MqttCollector.StartAsync(broker.Host, broker.Port, "citybrain/v1/+/+/+/telemetry", persistent: true, clientId: "city-brain-test");
-        await using var edge = await EdgeNodeHarness.StartAsync(path => EdgeNodeHarness.Config(broker.Port, Sensors, path));
+        await using var edge = await EdgeNodeHarness.StartAsync(path => EdgeNodeHarness.Config(broker.Port, Sensors, path, bufferKind), Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddConsole().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug)));
 
         await MqttCollector.WaitUntilAsync(() => TelemetryLedger.From(sub.Messages).BySeq.Count > 50, TimeSpan.FromSeconds(20), "telemetry before the outage");
         long beforeOutage = TelemetryLedger.From(sub.Messages).MaxSeq;
@@ -94,7 +97,7 @@ public sealed class EdgeBrokerTests
         await MqttCollector.WaitUntilAsync(() => TelemetryLedger.From(sub.Messages).MaxSeq >= last || edge.Node.Buffer.GetStats().Readings > 0, TimeSpan.FromSeconds(10), "the last readings");
 
         var ledger = TelemetryLedger.From(sub.Messages);
-        _output.WriteLine($"before outage up to seq {beforeOutage}; after: {ledger}; reconnects {edge.Node.Connection.Reconnects}; still buffered {edge.Node.Buffer.GetStats().Readings}; missing {string.Join(",", ledger.Gaps())}");
+        _output.WriteLine($"{bufferKind} buffer: before outage up to seq {beforeOutage}; after: {ledger}; reconnects {edge.Node.Connection.Reconnects}; still buffered {edge.Node.Buffer.GetStats().Readings}; missing {string.Join(",", ledger.Gaps())}");
         Assert.True(ledger.MaxSeq > beforeOutage);
         Assert.True(edge.Node.Connection.Reconnects >= 1);
         Assert.Empty(ledger.Gaps());

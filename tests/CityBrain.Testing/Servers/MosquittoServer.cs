@@ -62,6 +62,13 @@ public sealed class MosquittoServer : IAsyncDisposable
 
     public async Task StartProcessAsync()
     {
+        // Started as root, mosquitto drops to the 'mosquitto' user: it must be able to write its persistence
+        // file here, or sessions (and the messages queued for them) silently vanish at a restart.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(_dir.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
+        }
+
         string conf = _dir.Combine("mosquitto.conf");
         await File.WriteAllTextAsync(conf, $"""
             listener {Port} 127.0.0.1
@@ -76,6 +83,7 @@ public sealed class MosquittoServer : IAsyncDisposable
             log_type error
             log_type warning
             log_type notice
+            log_type information
             {_extraConfig}
             """);
         _process = ServerProcess.Start("mosquitto", Binary, ["-c", conf], _dir.Path, "mosquitto");
