@@ -34,7 +34,8 @@ builder.WebHost.ConfigureKestrel(k =>
 var app = builder.Build();
 app.MapMetrics();
 app.MapGet("/ingest/stats", (IServiceProvider services) => Results.Json(services.GetIngestStatistics()));
-app.MapGet("/healthz", () => Results.Text("ok"));
+app.MapGet("/healthz", (CityBrain.Hub.Ingest.MqttIngestService ingest) =>
+    ingest.IsConnected ? Results.Text("ok") : Results.Text("not connected to the MQTT broker", statusCode: 503));
 
 try
 {
