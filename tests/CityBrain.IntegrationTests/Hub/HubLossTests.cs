@@ -29,24 +29,8 @@ public sealed class HubLossTests
         await using var influx = await InfluxDb1Server.StartAsync();
         await influx.CreateDatabaseAsync("citybrain");
         await using var hub = await InProcessHub.StartAsync(HubConfig.Json(broker.Port, "hub-outage-v1", [HubConfig.InfluxV1(influx.Url, "citybrain")]));
-        const string q = "outage_v1";
-        await using var load = await LoadGenerator.StartAsync(broker.Port, q, Nodes, ReadingsPerMessage, MessagesPerSecond);
-
-        await Poll.UntilAsync(async () => await influx.CountAsync("citybrain", q) > 0, TimeSpan.FromSeconds(20), "points are written before the outage");
-        await influx.StopAsync();
-        long atStop = load.PublishedTotal;
-        await Task.Delay(Outage); // the outage itself, under load
-        long duringOutage = load.PublishedTotal - atStop;
-        await influx.StartProcessAsync();
-        await Task.Delay(TimeSpan.FromSeconds(2)); // keep the load on while the backlog drains
-        await load.StopAsync();
-
-        await Poll.UntilAsync(async () => await influx.CountAsync("citybrain", q) >= load.PublishedTotal, TimeSpan.FromSeconds(90),
-            $"all {load.PublishedTotal} readings are in InfluxDB", () => $"stats: {System.Text.Json.JsonSerializer.Serialize(hub.Statistics)}");
-        var stored = await Reconcile.FromInfluxAsync(influx, "citybrain", q, Nodes);
-        _output.WriteLine($"InfluxDB 1.x down for {Outage.TotalSeconds:0} s; {duringOutage} readings published meanwhile; write retries {hub.Statistics.WriteRetries}");
-        Assert.Equal(0, Reconcile.Report(_output, "reconciliation by seq:", load, stored));
-        Assert.True(hub.Statistics.WriteRetries > 0, "the outage was not noticed by the writer");
+        await RunOutageAsync("InfluxDB 1.x", broker, hub, "outage_v1", influx.StopAsync, influx.StartProcessAsync,
+            q => Reconcile.FromInfluxAsync(influx, "citybrain", q, Nodes));
     }
 
     [Fact]
@@ -55,23 +39,30 @@ public sealed class HubLossTests
         await using var broker = await MosquittoServer.StartAsync();
         await using var vm = await VictoriaMetricsServer.StartAsync();
         await using var hub = await InProcessHub.StartAsync(HubConfig.Json(broker.Port, "hub-outage-vm", [HubConfig.VictoriaMetrics(vm.Url)]));
-        const string q = "outage_vm";
-        await using var load = await LoadGenerator.StartAsync(broker.Port, q, Nodes, ReadingsPerMessage, MessagesPerSecond);
+        await RunOutageAsync("VictoriaMetrics", broker, hub, "outage_vm", vm.StopAsync, vm.StartProcessAsync,
+            q => Reconcile.FromVictoriaMetricsAsync(vm, q, Nodes));
+    }
 
+    private async Task RunOutageAsync(
+        string database, MosquittoServer broker, InProcessHub hub, string q, Func<Task> stop, Func<Task> start, Func<string, Task<HashSet<long>[]>> read)
+    {
+        await using var load = await LoadGenerator.StartAsync(broker.Port, q, Nodes, ReadingsPerMessage, MessagesPerSecond);
         await Poll.UntilAsync(() => hub.Statistics.MessagesWritten > 0, TimeSpan.FromSeconds(20), "points are written before the outage");
-        await vm.StopAsync();
+        await stop();
         long atStop = load.PublishedTotal;
-        await Task.Delay(Outage);
+        await Task.Delay(Outage); // the outage itself, under load
         long duringOutage = load.PublishedTotal - atStop;
-        await vm.StartProcessAsync();
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await start();
+        await Task.Delay(TimeSpan.FromSeconds(2)); // keep the load on while the backlog drains
         await load.StopAsync();
 
         HashSet<long>[] stored = [];
         await Poll.UntilAsync(
-            async () => (stored = await Reconcile.FromVictoriaMetricsAsync(vm, q, Nodes)).Sum(s => s.Count) >= load.PublishedTotal,
-            TimeSpan.FromSeconds(90), $"all {load.PublishedTotal} readings are in VictoriaMetrics", () => $"stats: {System.Text.Json.JsonSerializer.Serialize(hub.Statistics)}");
-        _output.WriteLine($"VictoriaMetrics down for {Outage.TotalSeconds:0} s; {duringOutage} readings published meanwhile; write retries {hub.Statistics.WriteRetries}");
+            async () => (stored = await read(q)).Sum(s => s.Count) >= load.PublishedTotal,
+            TimeSpan.FromSeconds(90),
+            $"all {load.PublishedTotal} readings are in {database}",
+            () => $"stats: {System.Text.Json.JsonSerializer.Serialize(hub.Statistics)}");
+        _output.WriteLine($"{database} down for {Outage.TotalSeconds:0} s under load; {duringOutage} readings published meanwhile; write retries {hub.Statistics.WriteRetries}");
         Assert.Equal(0, Reconcile.Report(_output, "reconciliation by seq:", load, stored));
         Assert.True(hub.Statistics.WriteRetries > 0, "the outage was not noticed by the writer");
     }
