@@ -25,6 +25,8 @@ public sealed class IngestMetrics : IDisposable
     private long _pointsWrittenTotal;
     private long _messagesWrittenTotal;
     private long _retriesTotal;
+    private long _unacknowledged;
+    private long _unacknowledgedPeak;
 
     public IngestMetrics(IMeterFactory? meterFactory = null)
     {
@@ -36,6 +38,7 @@ public sealed class IngestMetrics : IDisposable
         _pointsRefused = _meter.CreateCounter<long>("citybrain.hub.points.refused", "{point}", "Points a sink refused for good (dead-lettered), by sink");
         _retries = _meter.CreateCounter<long>("citybrain.hub.write.retries", "{retry}", "Write retries, by sink");
         _breakerOpened = _meter.CreateCounter<long>("citybrain.hub.write.breaker_opened", "{event}", "Circuit breaker openings, by sink");
+        _meter.CreateObservableGauge("citybrain.hub.messages.unacknowledged", () => Unacknowledged, "{message}", "Telemetry held unacknowledged at the broker until stored");
         _latency = _meter.CreateHistogram<double>("citybrain.hub.ingest.latency", "ms", "Source timestamp of the newest reading to every sink accepted");
     }
 
@@ -50,6 +53,22 @@ public sealed class IngestMetrics : IDisposable
     public long MessagesWrittenTotal => Interlocked.Read(ref _messagesWrittenTotal);
 
     public long RetriesTotal => Interlocked.Read(ref _retriesTotal);
+
+    /// <summary>Telemetry messages received and not yet acknowledged (queued, batching or being written).</summary>
+    public long Unacknowledged => Interlocked.Read(ref _unacknowledged);
+
+    public long UnacknowledgedPeak => Interlocked.Read(ref _unacknowledgedPeak);
+
+    public void Held()
+    {
+        long now = Interlocked.Increment(ref _unacknowledged);
+        long peak;
+        while (now > (peak = Interlocked.Read(ref _unacknowledgedPeak)) && Interlocked.CompareExchange(ref _unacknowledgedPeak, now, peak) != peak)
+        {
+        }
+    }
+
+    public void Released(int messages) => Interlocked.Add(ref _unacknowledged, -messages);
 
     public IReadOnlyDictionary<string, long> RejectedByCode => new Dictionary<string, long>(_rejectedByCode, StringComparer.Ordinal);
 

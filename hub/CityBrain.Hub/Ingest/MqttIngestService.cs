@@ -229,6 +229,7 @@ public sealed class MqttIngestService : BackgroundService
                 }
 
                 Notify(o => o.OnTelemetry(routed.Topic, telemetry, now));
+                _metrics.Held();
                 try
                 {
                     // Waits while the queue is full: the broker holds the rest (Receive Maximum) until we catch up.
