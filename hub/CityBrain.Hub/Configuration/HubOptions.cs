@@ -1,0 +1,28 @@
+namespace CityBrain.Hub.Configuration;
+
+/// <summary>The hub's configuration, bound from the <c>Hub</c> section of hub.json and checked at load by <see cref="HubOptionsValidator"/>.</summary>
+public sealed class HubOptions
+{
+    public const string SectionName = "Hub";
+
+    /// <summary>Name of this instance, written into dead letters and used in the default MQTT client id.</summary>
+    public string InstanceName { get; set; } = Environment.MachineName.ToLowerInvariant();
+
+    public MqttConnectionOptions Mqtt { get; set; } = new();
+
+    public List<SinkOptions> Sinks { get; set; } = [];
+
+    public BatchingOptions Batching { get; set; } = new();
+
+    public WriteResilienceOptions Resilience { get; set; } = new();
+
+    /// <summary>Largest MQTT payload the hub parses; larger ones are dead-lettered as <c>too_large</c>.</summary>
+    public int MaxPayloadBytes { get; set; } = 1024 * 1024;
+
+    public EmbeddedBrokerOptions EmbeddedBroker { get; set; } = new();
+
+    /// <summary>Port of the HTTP endpoint (/metrics), bound to <see cref="HttpBindAddress"/>.</summary>
+    public int HttpPort { get; set; } = 9180;
+
+    public string HttpBindAddress { get; set; } = "127.0.0.1";
+}

@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace CityBrain.Hub.Configuration;
+
+/// <summary>Checks <see cref="HubOptions"/> at load; every message names the field, the value and the fix.</summary>
+public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HubOptions options)
+    {
+        var errors = Check(options);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    public static IReadOnlyList<string> Check(HubOptions o)
+    {
+        var errors = new List<string>();
+        void Range(string field, long value, long min, long max, string fix)
+        {
+            if (value < min || value > max)
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"Hub:{field} = {value} is out of range {min}..{max}: {fix}"));
+            }
+        }
+
+        var m = o.Mqtt;
+        if (string.IsNullOrWhiteSpace(m.Host))
+        {
+            errors.Add("Hub:Mqtt:Host is empty: set the broker's host name or address, e.g. \"127.0.0.1\"");
+        }
+
+        Range("Mqtt:Port", m.Port, 1, 65535, "use the broker's port (1883 plain, 8883 TLS)");
+        Range("Mqtt:ReceiveMaximum", m.ReceiveMaximum, 1, 65535, "allow at least one unacknowledged message");
+        Range("Mqtt:KeepAliveSeconds", m.KeepAliveSeconds, 1, 3600, "use e.g. 15");
+        Range("Mqtt:ConnectTimeoutSeconds", m.ConnectTimeoutSeconds, 1, 300, "use e.g. 10");
+        Range("Mqtt:MaxReconnectDelaySeconds", m.MaxReconnectDelaySeconds, 1, 3600, "use e.g. 30");
+        if (m.PersistentSession && m.SessionExpirySeconds == 0)
+        {
+            errors.Add("Hub:Mqtt:SessionExpirySeconds = 0 with PersistentSession = true: the broker would drop the session at disconnect and lose queued telemetry; set e.g. 86400");
+        }
+
+        if (!string.IsNullOrEmpty(m.SharedSubscriptionGroup) && m.SharedSubscriptionGroup.IndexOfAny(['/', '+', '#']) >= 0)
+        {
+            errors.Add($"Hub:Mqtt:SharedSubscriptionGroup = '{m.SharedSubscriptionGroup}' contains '/', '+' or '#', which a share name must not (MQTT 5 §4.8.2): use e.g. \"citybrain-hub\"");
+        }
+
+        if (!string.IsNullOrEmpty(m.Password) && string.IsNullOrEmpty(m.Username))
+        {
+            errors.Add("Hub:Mqtt:Password is set without Hub:Mqtt:Username: set both or neither");
+        }
+
+        if (m.CaCertificatePath is { Length: > 0 } ca && !File.Exists(ca))
+        {
+            errors.Add($"Hub:Mqtt:CaCertificatePath = '{ca}' does not exist: give the PEM file of the CA that signed the broker's certificate");
+        }
+
+        if (o.Sinks.Count == 0)
+        {
+            errors.Add("Hub:Sinks is empty: configure at least one database, e.g. {\"kind\":\"influx-v1\",\"url\":\"http://127.0.0.1:8086\",\"database\":\"citybrain\"}");
+        }
+
+        for (int i = 0; i < o.Sinks.Count; i++)
+        {
+            CheckSink(o.Sinks[i], $"Sinks:{i}", errors, Range);
+        }
+
+        Range("Batching:MaxLines", o.Batching.MaxLines, 1, 100_000, "use about 5000 (InfluxDB's recommended batch)");
+        Range("Batching:MaxDelayMilliseconds", o.Batching.MaxDelayMilliseconds, 1, 60_000, "use e.g. 100");
+        Range("Batching:QueueCapacity", o.Batching.QueueCapacity, 1, 1_000_000, "use e.g. 1000 messages");
+        Range("Resilience:InitialRetryDelayMilliseconds", o.Resilience.InitialRetryDelayMilliseconds, 1, 60_000, "use e.g. 200");
+        Range("Resilience:MaxRetryDelaySeconds", o.Resilience.MaxRetryDelaySeconds, 1, 3600, "use e.g. 30");
+        Range("Resilience:BreakerMinimumThroughput", o.Resilience.BreakerMinimumThroughput, 2, 10_000, "use e.g. 4");
+        Range("Resilience:BreakerSamplingSeconds", o.Resilience.BreakerSamplingSeconds, 1, 3600, "use e.g. 10");
+        Range("Resilience:BreakerBreakSeconds", o.Resilience.BreakerBreakSeconds, 1, 3600, "use e.g. 5");
+        if (o.Resilience.BreakerFailureRatio is <= 0 or > 1)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Hub:Resilience:BreakerFailureRatio = {o.Resilience.BreakerFailureRatio} must be in (0, 1]: use e.g. 0.5"));
+        }
+
+        Range("MaxPayloadBytes", o.MaxPayloadBytes, 1024, 256 * 1024 * 1024, "use e.g. 1048576 (1 MiB)");
+        Range("HttpPort", o.HttpPort, 0, 65535, "use e.g. 9180 (0 = any free port)");
+        if (!IPAddress.TryParse(o.HttpBindAddress, out _))
+        {
+            errors.Add($"Hub:HttpBindAddress = '{o.HttpBindAddress}' is not an IP address: use \"127.0.0.1\" (or \"0.0.0.0\" behind a firewall)");
+        }
+
+        var b = o.EmbeddedBroker;
+        if (b.Enabled)
+        {
+            Range("EmbeddedBroker:Port", b.Port, 0, 65535, "use e.g. 1883");
+            if (!IPAddress.TryParse(b.BindAddress, out _))
+            {
+                errors.Add($"Hub:EmbeddedBroker:BindAddress = '{b.BindAddress}' is not an IP address: use \"127.0.0.1\"");
+            }
+
+            if (b.TlsCertificatePath is { Length: > 0 } pfx && !File.Exists(pfx))
+            {
+                errors.Add($"Hub:EmbeddedBroker:TlsCertificatePath = '{pfx}' does not exist: give a PFX file with the broker's certificate and key");
+            }
+
+            if (string.IsNullOrEmpty(b.Username) != string.IsNullOrEmpty(b.Password))
+            {
+                errors.Add("Hub:EmbeddedBroker:Username and Password must be set together (or both left empty for anonymous access on loopback)");
+            }
+        }
+
+        return errors;
+    }
+
+    private static void CheckSink(SinkOptions s, string field, List<string> errors, Action<string, long, long, long, string> range)
+    {
+        if (s.Kind is not (SinkOptions.InfluxV1 or SinkOptions.InfluxV2))
+        {
+            errors.Add($"Hub:{field}:Kind = '{s.Kind}' is unknown: use \"{SinkOptions.InfluxV1}\" (InfluxDB 1.x /write) or \"{SinkOptions.InfluxV2}\" (v2 write API: InfluxDB 2.x/3.x, 1.8+, VictoriaMetrics)");
+        }
+
+        if (!Uri.TryCreate(s.Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            errors.Add($"Hub:{field}:Url = '{s.Url}' is not an http(s) URL: use e.g. \"http://127.0.0.1:8086\"");
+        }
+
+        range(field + ":TimeoutSeconds", s.TimeoutSeconds, 1, 600, "use e.g. 10");
+        range(field + ":Writers", s.Writers, 1, 64, "use 1..4 parallel writers");
+        if (s.Kind == SinkOptions.InfluxV1)
+        {
+            if (string.IsNullOrWhiteSpace(s.Database))
+            {
+                errors.Add($"Hub:{field}:Database is empty: an influx-v1 sink needs the database name, e.g. \"citybrain\"");
+            }
+
+            if (string.IsNullOrEmpty(s.Password) != string.IsNullOrEmpty(s.Username))
+            {
+                errors.Add($"Hub:{field}:Username and Password must be set together for an influx-v1 sink");
+            }
+        }
+        else if (s.Kind == SinkOptions.InfluxV2)
+        {
+            if (string.IsNullOrWhiteSpace(s.Bucket))
+            {
+                errors.Add($"Hub:{field}:Bucket is empty: an influx-v2 sink needs a bucket (for InfluxDB 1.8: \"database/retention-policy\")");
+            }
+
+            if (string.IsNullOrWhiteSpace(s.Org))
+            {
+                errors.Add($"Hub:{field}:Org is empty: an influx-v2 sink needs the organisation name (any value for 1.8 and VictoriaMetrics)");
+            }
+        }
+    }
+}

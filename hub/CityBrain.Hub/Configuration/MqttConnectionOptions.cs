@@ -1,0 +1,40 @@
+namespace CityBrain.Hub.Configuration;
+
+/// <summary>How the hub connects to the broker (Mosquitto in production, or the embedded broker).</summary>
+public sealed class MqttConnectionOptions
+{
+    public string Host { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; } = 1883;
+
+    public bool UseTls { get; set; }
+
+    /// <summary>PEM file of a private CA that signed the broker's certificate (optional; system trust otherwise).</summary>
+    public string? CaCertificatePath { get; set; }
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>Stable client id: the broker keeps the persistent session (unacknowledged messages) under it.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>Persistent session: CleanStart=false with this session expiry, so the broker queues while the hub is away.</summary>
+    public bool PersistentSession { get; set; } = true;
+
+    /// <summary>Seconds the broker keeps the session after a disconnect (default one day).</summary>
+    public uint SessionExpirySeconds { get; set; } = 86_400;
+
+    /// <summary>Shared-subscription group name for scale-out (<c>$share/{group}/…</c>); null or empty = single instance.</summary>
+    public string? SharedSubscriptionGroup { get; set; }
+
+    /// <summary>MQTT 5 Receive Maximum: how many unacknowledged messages the broker may send at once.</summary>
+    public ushort ReceiveMaximum { get; set; } = 2000;
+
+    public int KeepAliveSeconds { get; set; } = 15;
+
+    public int ConnectTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Longest wait between reconnect attempts (exponential backoff with jitter up to this).</summary>
+    public int MaxReconnectDelaySeconds { get; set; } = 30;
+}

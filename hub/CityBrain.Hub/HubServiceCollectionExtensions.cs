@@ -1,0 +1,63 @@
+using CityBrain.Hub.Broker;
+using CityBrain.Hub.Configuration;
+using CityBrain.Hub.Ingest;
+using CityBrain.Hub.Sinks;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CityBrain.Hub;
+
+/// <summary>Registers the hub's ingest path: options (validated at start), sinks, pipeline, MQTT ingest and the embedded broker.</summary>
+public static class HubServiceCollectionExtensions
+{
+    public static IServiceCollection AddCityBrainHub(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<HubOptions>()
+            .Bind(configuration.GetSection(HubOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HubOptions>, HubOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton(sp => new IngestMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton(sp => new SequenceTracker(sp.GetRequiredService<IngestMetrics>()));
+        services.TryAddSingleton(sp => new DeadLetterQueue(
+            sp.GetRequiredService<IngestMetrics>(),
+            sp.GetRequiredService<ILogger<DeadLetterQueue>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<HubOptions>>().Value.InstanceName));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<HubOptions>>().Value;
+            var time = sp.GetRequiredService<TimeProvider>();
+            var metrics = sp.GetRequiredService<IngestMetrics>();
+            var logger = sp.GetRequiredService<ILogger<ResilientSinkWriter>>();
+            var sinks = options.Sinks
+                .Select(s => new ResilientSinkWriter(PointSinkFactory.Create(s), options.Resilience, time, logger, metrics))
+                .ToList();
+            return new IngestPipeline(
+                sinks,
+                options.Batching,
+                options.Sinks.Max(s => s.Writers),
+                sp.GetRequiredService<DeadLetterQueue>(),
+                metrics,
+                time,
+                sp.GetRequiredService<ILogger<IngestPipeline>>());
+        });
+
+        // The embedded broker starts before the ingest client that connects to it.
+        services.AddSingleton<EmbeddedBrokerService>();
+        services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerService>());
+        services.AddSingleton<MqttIngestService>();
+        services.AddHostedService(sp => sp.GetRequiredService<MqttIngestService>());
+        return services;
+    }
+
+    /// <summary>The current ingest statistics (for the stats endpoint).</summary>
+    public static IngestStatistics GetIngestStatistics(this IServiceProvider services) => IngestStatistics.Create(
+        services.GetRequiredService<IngestMetrics>(),
+        services.GetRequiredService<IngestPipeline>(),
+        services.GetRequiredService<SequenceTracker>());
+}

@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace CityBrain.Hub.Ingest;
+
+/// <summary>
+/// Counters of the ingest path on the System.Diagnostics.Metrics meter <c>CityBrain.Hub</c> (exported on /metrics),
+/// plus in-process totals for <see cref="IngestStatistics"/> (tests, the stats endpoint, the benchmark).
+/// </summary>
+public sealed class IngestMetrics : IDisposable
+{
+    public const string MeterName = "CityBrain.Hub";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _received;
+    private readonly Counter<long> _rejected;
+    private readonly Counter<long> _pointsWritten;
+    private readonly Counter<long> _pointsRefused;
+    private readonly Counter<long> _retries;
+    private readonly Counter<long> _breakerOpened;
+    private readonly Counter<long> _acknowledged;
+    private readonly Histogram<double> _latency;
+    private readonly ConcurrentDictionary<string, long> _rejectedByCode = new(StringComparer.Ordinal);
+    private long _receivedTotal;
+    private long _pointsWrittenTotal;
+    private long _messagesWrittenTotal;
+    private long _retriesTotal;
+    private long _unacknowledged;
+    private long _unacknowledgedPeak;
+
+    public IngestMetrics(IMeterFactory? meterFactory = null)
+    {
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _received = _meter.CreateCounter<long>("citybrain.hub.messages.received", "{message}", "MQTT messages received, by kind");
+        _rejected = _meter.CreateCounter<long>("citybrain.hub.messages.rejected", "{message}", "Messages or points dead-lettered, by code");
+        _acknowledged = _meter.CreateCounter<long>("citybrain.hub.messages.acknowledged", "{message}", "Telemetry messages acknowledged after every sink stored them");
+        _pointsWritten = _meter.CreateCounter<long>("citybrain.hub.points.written", "{point}", "Points stored, by sink");
+        _pointsRefused = _meter.CreateCounter<long>("citybrain.hub.points.refused", "{point}", "Points a sink refused for good (dead-lettered), by sink");
+        _retries = _meter.CreateCounter<long>("citybrain.hub.write.retries", "{retry}", "Write retries, by sink");
+        _breakerOpened = _meter.CreateCounter<long>("citybrain.hub.write.breaker_opened", "{event}", "Circuit breaker openings, by sink");
+        _meter.CreateObservableGauge("citybrain.hub.messages.unacknowledged", () => Unacknowledged, "{message}", "Telemetry held unacknowledged at the broker until stored");
+        _latency = _meter.CreateHistogram<double>("citybrain.hub.ingest.latency", "ms", "Source timestamp of the newest reading to every sink accepted");
+    }
+
+    public Meter Meter => _meter;
+
+    public LatencyHistogram Latency { get; } = new();
+
+    public long ReceivedTotal => Interlocked.Read(ref _receivedTotal);
+
+    public long PointsWrittenTotal => Interlocked.Read(ref _pointsWrittenTotal);
+
+    public long MessagesWrittenTotal => Interlocked.Read(ref _messagesWrittenTotal);
+
+    public long RetriesTotal => Interlocked.Read(ref _retriesTotal);
+
+    /// <summary>Telemetry messages received and not yet acknowledged (queued, batching or being written).</summary>
+    public long Unacknowledged => Interlocked.Read(ref _unacknowledged);
+
+    public long UnacknowledgedPeak => Interlocked.Read(ref _unacknowledgedPeak);
+
+    public void Held()
+    {
+        long now = Interlocked.Increment(ref _unacknowledged);
+        long peak;
+        while (now > (peak = Interlocked.Read(ref _unacknowledgedPeak)) && Interlocked.CompareExchange(ref _unacknowledgedPeak, now, peak) != peak)
+        {
+        }
+    }
+
+    public void Released(int messages) => Interlocked.Add(ref _unacknowledged, -messages);
+
+    public IReadOnlyDictionary<string, long> RejectedByCode => new Dictionary<string, long>(_rejectedByCode, StringComparer.Ordinal);
+
+    public void Received(string kind)
+    {
+        Interlocked.Increment(ref _receivedTotal);
+        _received.Add(1, new KeyValuePair<string, object?>("kind", kind));
+    }
+
+    public void Rejected(string code)
+    {
+        _rejectedByCode.AddOrUpdate(code, 1, static (_, n) => n + 1);
+        _rejected.Add(1, new KeyValuePair<string, object?>("code", code));
+    }
+
+    public void PointsWritten(string sink, int points) => _pointsWritten.Add(points, new KeyValuePair<string, object?>("sink", sink));
+
+    public void PointsRefused(string sink, int points) => _pointsRefused.Add(points, new KeyValuePair<string, object?>("sink", sink));
+
+    /// <summary>A batch is in every sink: its messages are acknowledged.</summary>
+    public void BatchStored(int messages, int points)
+    {
+        Interlocked.Add(ref _messagesWrittenTotal, messages);
+        Interlocked.Add(ref _pointsWrittenTotal, points);
+        _acknowledged.Add(messages);
+    }
+
+    public void LatencyObserved(long milliseconds)
+    {
+        Latency.Record(milliseconds);
+        _latency.Record(milliseconds);
+    }
+
+    public void Retry(string sink)
+    {
+        Interlocked.Increment(ref _retriesTotal);
+        _retries.Add(1, new KeyValuePair<string, object?>("sink", sink));
+    }
+
+    public void BreakerOpened(string sink) => _breakerOpened.Add(1, new KeyValuePair<string, object?>("sink", sink));
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,31 @@
+namespace CityBrain.Hub.Ingest;
+
+/// <summary>A snapshot of the ingest path for the stats endpoint, tests and the benchmark.</summary>
+public sealed record IngestStatistics(
+    long MessagesReceived,
+    long MessagesWritten,
+    long PointsWritten,
+    long WriteRetries,
+    int QueueDepth,
+    long Unacknowledged,
+    long UnacknowledgedPeak,
+    IReadOnlyDictionary<string, long> RejectedByCode,
+    long LatencyP50Ms,
+    long LatencyP99Ms,
+    long LatencyMaxMs,
+    IReadOnlyList<NodeSequenceSnapshot> Sequences)
+{
+    public static IngestStatistics Create(IngestMetrics metrics, IngestPipeline pipeline, SequenceTracker sequences) => new(
+        metrics.ReceivedTotal,
+        metrics.MessagesWrittenTotal,
+        metrics.PointsWrittenTotal,
+        metrics.RetriesTotal,
+        pipeline.QueueDepth,
+        metrics.Unacknowledged,
+        metrics.UnacknowledgedPeak,
+        metrics.RejectedByCode,
+        metrics.Latency.Percentile(0.50),
+        metrics.Latency.Percentile(0.99),
+        metrics.Latency.MaxMilliseconds,
+        sequences.Snapshot());
+}

@@ -1,0 +1,42 @@
+using System.Security.Cryptography.X509Certificates;
+using CityBrain.Hub.Configuration;
+using MQTTnet;
+using MQTTnet.Formatter;
+
+namespace CityBrain.Hub.Ingest;
+
+/// <summary>Builds the hub's MQTT 5 client options: persistent session, Receive Maximum, TLS and credentials.</summary>
+public static class MqttClientOptionsFactory
+{
+    public static MqttClientOptions Create(MqttConnectionOptions o, string instanceName)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(o.Host, o.Port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(string.IsNullOrWhiteSpace(o.ClientId) ? $"citybrain-hub-{instanceName}" : o.ClientId)
+            .WithCleanStart(!o.PersistentSession)
+            .WithSessionExpiryInterval(o.PersistentSession ? o.SessionExpirySeconds : 0)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(o.KeepAliveSeconds))
+            .WithTimeout(TimeSpan.FromSeconds(o.ConnectTimeoutSeconds))
+            .WithReceiveMaximum(o.ReceiveMaximum);
+        if (!string.IsNullOrEmpty(o.Username))
+        {
+            builder = builder.WithCredentials(o.Username, o.Password);
+        }
+
+        if (o.UseTls)
+        {
+            var tls = new MqttClientTlsOptionsBuilder().WithTargetHost(o.Host);
+            if (!string.IsNullOrEmpty(o.CaCertificatePath))
+            {
+                var chain = new X509Certificate2Collection();
+                chain.ImportFromPemFile(o.CaCertificatePath);
+                tls = tls.WithTrustChain(chain);
+            }
+
+            builder = builder.WithTlsOptions(tls.Build());
+        }
+
+        return builder.Build();
+    }
+}

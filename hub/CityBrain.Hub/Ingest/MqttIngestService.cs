@@ -1,0 +1,325 @@
+using System.Buffers;
+using System.Threading.Channels;
+using CityBrain.Hub.Configuration;
+using CityBrain.Sensing.Contract;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace CityBrain.Hub.Ingest;
+
+/// <summary>
+/// The hub's MQTT side: keeps a persistent-session connection (reconnect with backoff and jitter), subscribes QoS 1
+/// to <c>citybrain/#</c> (or a shared subscription plus per-instance status/health subscriptions in scale-out mode),
+/// routes every message, dead-letters rejects, notifies observers and queues telemetry for the writers. Telemetry is
+/// acknowledged only after every sink stored it (<c>AutoAcknowledge = false</c>).
+/// </summary>
+public sealed class MqttIngestService : BackgroundService
+{
+    private readonly HubOptions _options;
+    private readonly IngestPipeline _pipeline;
+    private readonly DeadLetterQueue _deadLetters;
+    private readonly IngestMetrics _metrics;
+    private readonly SequenceTracker _sequences;
+    private readonly IReadOnlyList<INodeObserver> _observers;
+    private readonly TimeProvider _time;
+    private readonly ILogger<MqttIngestService> _logger;
+    private readonly RateLimitedLogger _observerLog;
+    private readonly MessageRouter _router;
+    private readonly IMqttClient _client;
+    private readonly SemaphoreSlim _disconnected = new(0, 1);
+    private int _generation;
+
+    public MqttIngestService(
+        IOptions<HubOptions> options,
+        IngestPipeline pipeline,
+        DeadLetterQueue deadLetters,
+        IngestMetrics metrics,
+        SequenceTracker sequences,
+        IEnumerable<INodeObserver> observers,
+        TimeProvider time,
+        ILogger<MqttIngestService> logger)
+    {
+        _options = options.Value;
+        _pipeline = pipeline;
+        _deadLetters = deadLetters;
+        _metrics = metrics;
+        _sequences = sequences;
+        _observers = observers.ToArray();
+        _time = time;
+        _logger = logger;
+        _observerLog = new RateLimitedLogger(logger, time, TimeSpan.FromSeconds(30));
+        bool scaleOut = !string.IsNullOrEmpty(_options.Mqtt.SharedSubscriptionGroup);
+        _router = new MessageRouter(_options.MaxPayloadBytes, scaleOut);
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        _client.DisconnectedAsync += e =>
+        {
+            if (e.ClientWasConnected)
+            {
+                _logger.LogWarning("Disconnected from the broker {Host}:{Port}: {Reason}", _options.Mqtt.Host, _options.Mqtt.Port, e.ReasonString ?? e.Reason.ToString());
+            }
+
+            if (_disconnected.CurrentCount == 0)
+            {
+                try
+                {
+                    _disconnected.Release();
+                }
+                catch (SemaphoreFullException)
+                {
+                }
+            }
+
+            return Task.CompletedTask;
+        };
+    }
+
+    public bool IsConnected => _client.IsConnected;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var pipeline = _pipeline.RunAsync(stoppingToken);
+        var deadLetters = PublishDeadLettersAsync(stoppingToken);
+        try
+        {
+            await ConnectionLoopAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            try
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cts.Token);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                _logger.LogDebug(ex, "Disconnect at shutdown failed");
+            }
+
+            await Task.WhenAll(pipeline, deadLetters);
+        }
+    }
+
+    private async Task ConnectionLoopAsync(CancellationToken stoppingToken)
+    {
+        var options = MqttClientOptionsFactory.Create(_options.Mqtt, _options.InstanceName);
+        int attempt = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (!_client.IsConnected)
+            {
+                try
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    timeout.CancelAfter(TimeSpan.FromSeconds(_options.Mqtt.ConnectTimeoutSeconds));
+                    var result = await _client.ConnectAsync(options, timeout.Token);
+                    Interlocked.Increment(ref _generation);
+                    await SubscribeAsync(timeout.Token);
+                    _logger.LogInformation("Connected to the broker {Host}:{Port} as {ClientId} (session present: {SessionPresent})",
+                        _options.Mqtt.Host, _options.Mqtt.Port, options.ClientId, result.IsSessionPresent);
+                    attempt = 0;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    attempt++;
+                    var delay = ReconnectDelay(attempt);
+                    if (attempt <= 3 || (attempt & (attempt - 1)) == 0)
+                    {
+                        _logger.LogWarning("Cannot connect to the broker {Host}:{Port} (attempt {Attempt}): {Error}; retrying in {Delay} ms",
+                            _options.Mqtt.Host, _options.Mqtt.Port, attempt, ex.Message, (long)delay.TotalMilliseconds);
+                    }
+
+                    if (_client.IsConnected)
+                    {
+                        await _client.DisconnectAsync(cancellationToken: CancellationToken.None);
+                    }
+
+                    await Task.Delay(delay, _time, stoppingToken);
+                    continue;
+                }
+            }
+
+            // Wake on a disconnect, or every few seconds to re-check.
+            await _disconnected.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
+        }
+    }
+
+    private TimeSpan ReconnectDelay(int attempt)
+    {
+        double max = _options.Mqtt.MaxReconnectDelaySeconds * 1000.0;
+        double baseMs = Math.Min(max, 250 * Math.Pow(2, Math.Min(attempt - 1, 16)));
+        return TimeSpan.FromMilliseconds((baseMs / 2) + (Random.Shared.NextDouble() * baseMs / 2));
+    }
+
+    private async Task SubscribeAsync(CancellationToken cancellationToken)
+    {
+        string? group = _options.Mqtt.SharedSubscriptionGroup;
+        if (string.IsNullOrEmpty(group))
+        {
+            await SubscribeOneAsync(Topics.Everything, null, cancellationToken);
+            return;
+        }
+
+        // Scale-out: telemetry (and anything malformed) is shared among the group; status and health come to every
+        // instance through their own subscription. The identifiers tell the overlapping deliveries apart.
+        await SubscribeOneAsync($"$share/{group}/{Topics.Everything}", MessageRouter.SharedSubscriptionId, cancellationToken);
+        await SubscribeOneAsync(Topics.AllStatus, MessageRouter.BroadcastSubscriptionId, cancellationToken);
+        await SubscribeOneAsync(Topics.AllHealth, MessageRouter.BroadcastSubscriptionId, cancellationToken);
+    }
+
+    private async Task SubscribeOneAsync(string filter, uint? subscriptionId, CancellationToken cancellationToken)
+    {
+        var builder = new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+        if (subscriptionId is { } id)
+        {
+            builder = builder.WithSubscriptionIdentifier(id);
+        }
+
+        var result = await _client.SubscribeAsync(builder.Build(), cancellationToken);
+        foreach (var item in result.Items)
+        {
+            if ((int)item.ResultCode > (int)MqttClientSubscribeResultCode.GrantedQoS2)
+            {
+                throw new InvalidOperationException($"the broker refused the subscription '{filter}': {item.ResultCode} (check the ACL of user '{_options.Mqtt.Username}')");
+            }
+        }
+    }
+
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        e.AutoAcknowledge = false;
+        int generation = Volatile.Read(ref _generation);
+        var message = e.ApplicationMessage;
+        string topic = message.Topic;
+        var payload = message.Payload;
+        Task Ack(CancellationToken ct) => AcknowledgeAsync(e, generation, ct);
+
+        RoutedMessage routed = _router.Route(topic, payload, message.SubscriptionIdentifiers);
+        var now = _time.GetUtcNow();
+        switch (routed.Kind)
+        {
+            case RouteKind.Ignore:
+                break;
+            case RouteKind.Reject:
+                _metrics.Received("rejected");
+                var head = payload.Length > 1024 ? payload.Slice(0, 1024) : payload;
+                _deadLetters.Reject(routed.Violation!.Code, routed.Violation.Message, topic, head.ToArray(), payload.Length);
+                break;
+            case RouteKind.Status:
+                _metrics.Received(Topics.Status);
+                Notify(o => o.OnStatus(routed.Topic, routed.Status, now));
+                break;
+            case RouteKind.Health:
+                _metrics.Received(Topics.Health);
+                Notify(o => o.OnHealth(routed.Topic, routed.Health!, now));
+                break;
+            case RouteKind.Telemetry:
+                _metrics.Received(Topics.Telemetry);
+                var telemetry = routed.Telemetry!;
+                foreach (var (seq, _) in telemetry.Readings)
+                {
+                    _sequences.Observe(telemetry.Node, seq);
+                }
+
+                Notify(o => o.OnTelemetry(routed.Topic, telemetry, now));
+                _metrics.Held();
+                try
+                {
+                    // Waits while the queue is full: the broker holds the rest (Receive Maximum) until we catch up.
+                    await _pipeline.EnqueueAsync(new IngestItem(topic, routed.Topic, telemetry, Ack), CancellationToken.None);
+                }
+                catch (ChannelClosedException)
+                {
+                }
+
+                return; // acknowledged by the writer once stored
+        }
+
+        await Ack(CancellationToken.None);
+    }
+
+    private async Task AcknowledgeAsync(MqttApplicationMessageReceivedEventArgs e, int generation, CancellationToken cancellationToken)
+    {
+        // A message from an earlier connection is redelivered by the broker on this one; its PUBACK must not be sent.
+        if (generation != Volatile.Read(ref _generation) || !_client.IsConnected)
+        {
+            return;
+        }
+
+        try
+        {
+            await e.AcknowledgeAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogDebug(ex, "PUBACK not sent (connection lost); the broker redelivers the message");
+        }
+    }
+
+    private void Notify(Action<INodeObserver> call)
+    {
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                call(observer);
+            }
+            catch (Exception ex)
+            {
+                _observerLog.Warn(observer.GetType().FullName ?? "observer", "Observer {Observer} threw {Error}; ingest continues", observer.GetType().Name, ex.Message);
+            }
+        }
+    }
+
+    private async Task PublishDeadLettersAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var letter in _deadLetters.Reader.ReadAllAsync(stoppingToken))
+            {
+                var message = new MqttApplicationMessageBuilder()
+                    .WithTopic(Topics.DeadLetter)
+                    .WithPayload(ContractJson.Serialize(letter))
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                    .WithContentType("application/json")
+                    .Build();
+                while (true)
+                {
+                    try
+                    {
+                        if (_client.IsConnected)
+                        {
+                            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+                            await _client.PublishAsync(message, timeout.Token);
+                            break;
+                        }
+                    }
+                    catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                    {
+                        _logger.LogDebug(ex, "Dead letter not published yet");
+                    }
+
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), _time, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override void Dispose()
+    {
+        _client.Dispose();
+        _disconnected.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,228 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+
+namespace CityBrain.Hub.Sinks;
+
+/// <summary>
+/// A batch of InfluxDB line-protocol lines written straight into one pooled UTF-8 buffer (no per-point objects),
+/// remembering where each line starts and which source message it came from, so a range of lines can be sent
+/// as one request and a rejected line traced back to its message. Tags must be appended in key order.
+/// </summary>
+public sealed class LineBatch : IDisposable
+{
+    private static readonly SearchValues<char> MeasurementSpecials = SearchValues.Create(", \n\r\\");
+    private static readonly SearchValues<char> KeySpecials = SearchValues.Create(",= \n\r\\");
+
+    private byte[] _buffer;
+    private int _length;
+    private int[] _lineStarts = new int[1024];
+    private int[] _origins = new int[1024];
+    private int _count;
+    private int _lineStart;
+    private bool _inLine;
+    private bool _firstField;
+
+    public LineBatch(int initialBytes = 64 * 1024)
+    {
+        _buffer = ArrayPool<byte>.Shared.Rent(initialBytes);
+    }
+
+    /// <summary>Complete lines in the batch.</summary>
+    public int Count => _count;
+
+    public int ByteCount => _length;
+
+    /// <summary>The bytes of lines [<paramref name="from"/>, <paramref name="to"/>), each ending with '\n'.</summary>
+    public ReadOnlyMemory<byte> Content(int from, int to)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(from);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(to, _count);
+        int start = _lineStarts[from];
+        int end = to == _count ? _length : _lineStarts[to];
+        return _buffer.AsMemory(start, end - start);
+    }
+
+    /// <summary>One line without its trailing newline.</summary>
+    public string LineText(int index)
+    {
+        var bytes = Content(index, index + 1).Span;
+        return Encoding.UTF8.GetString(bytes[..^1]);
+    }
+
+    /// <summary>The index of the source message the line belongs to.</summary>
+    public int OriginOf(int index) => _origins[index];
+
+    /// <summary>Starts a line: the measurement name (commas and spaces escaped).</summary>
+    public LineBatch BeginLine(string measurement, int origin)
+    {
+        if (_inLine)
+        {
+            throw new InvalidOperationException("the previous line was not ended");
+        }
+
+        if (string.IsNullOrEmpty(measurement))
+        {
+            throw new LineProtocolException("measurement name is empty");
+        }
+
+        _lineStart = _length;
+        _inLine = true;
+        _firstField = true;
+        if (_count == _lineStarts.Length)
+        {
+            Array.Resize(ref _lineStarts, _count * 2);
+            Array.Resize(ref _origins, _count * 2);
+        }
+
+        _origins[_count] = origin;
+        WriteEscaped(measurement, MeasurementSpecials, "measurement");
+        return this;
+    }
+
+    /// <summary>Appends a tag (key and value escaped); callers append tags sorted by key. Empty values are omitted.</summary>
+    public LineBatch Tag(string key, string value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return this;
+        }
+
+        WriteByte((byte)',');
+        WriteEscaped(key, KeySpecials, "tag key");
+        WriteByte((byte)'=');
+        WriteEscaped(value, KeySpecials, "tag value");
+        return this;
+    }
+
+    /// <summary>A float field, formatted to round-trip.</summary>
+    public LineBatch Field(string key, double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw new LineProtocolException($"field '{key}' is {value}; line protocol has no NaN or infinity");
+        }
+
+        BeginField(key);
+        Ensure(32);
+        if (!value.TryFormat(_buffer.AsSpan(_length), out int written, "R", CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException("float did not fit");
+        }
+
+        _length += written;
+        return this;
+    }
+
+    /// <summary>An integer field (suffix <c>i</c>).</summary>
+    public LineBatch Field(string key, long value)
+    {
+        BeginField(key);
+        Ensure(24);
+        value.TryFormat(_buffer.AsSpan(_length), out int written, default, CultureInfo.InvariantCulture);
+        _length += written;
+        WriteByte((byte)'i');
+        return this;
+    }
+
+    /// <summary>Ends the line with its timestamp (in the precision the request declares).</summary>
+    public void EndLine(long timestamp)
+    {
+        if (_firstField)
+        {
+            throw new LineProtocolException("a line needs at least one field");
+        }
+
+        WriteByte((byte)' ');
+        Ensure(24);
+        timestamp.TryFormat(_buffer.AsSpan(_length), out int written, default, CultureInfo.InvariantCulture);
+        _length += written;
+        WriteByte((byte)'\n');
+        _lineStarts[_count++] = _lineStart;
+        _inLine = false;
+    }
+
+    /// <summary>Drops a line that failed half-way (e.g. a newline in a value), keeping the batch valid.</summary>
+    public void AbandonLine()
+    {
+        if (_inLine)
+        {
+            _length = _lineStart;
+            _inLine = false;
+        }
+    }
+
+    public void Clear()
+    {
+        _length = 0;
+        _count = 0;
+        _inLine = false;
+    }
+
+    public void Dispose()
+    {
+        var buffer = _buffer;
+        _buffer = [];
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void BeginField(string key)
+    {
+        WriteByte(_firstField ? (byte)' ' : (byte)',');
+        _firstField = false;
+        WriteEscaped(key, KeySpecials, "field key");
+        WriteByte((byte)'=');
+    }
+
+    private void WriteEscaped(string text, SearchValues<char> specials, string what)
+    {
+        var span = text.AsSpan();
+        while (true)
+        {
+            int i = span.IndexOfAny(specials);
+            int run = i < 0 ? span.Length : i;
+            if (run > 0)
+            {
+                Ensure(Encoding.UTF8.GetMaxByteCount(run));
+                _length += Encoding.UTF8.GetBytes(span[..run], _buffer.AsSpan(_length));
+            }
+
+            if (i < 0)
+            {
+                return;
+            }
+
+            char c = span[i];
+            if (c is '\n' or '\r')
+            {
+                throw new LineProtocolException($"{what} '{text.Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal)}' contains a line break, which line protocol cannot carry");
+            }
+
+            WriteByte((byte)'\\');
+            WriteByte((byte)c);
+            span = span[(i + 1)..];
+        }
+    }
+
+    private void WriteByte(byte b)
+    {
+        Ensure(1);
+        _buffer[_length++] = b;
+    }
+
+    private void Ensure(int extra)
+    {
+        if (_length + extra <= _buffer.Length)
+        {
+            return;
+        }
+
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + extra));
+        _buffer.AsSpan(0, _length).CopyTo(bigger);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = bigger;
+    }
+}

@@ -1,0 +1,123 @@
+using CityBrain.Hub.Configuration;
+using CityBrain.Hub.Ingest;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+
+namespace CityBrain.Hub.Sinks;
+
+/// <summary>
+/// Writes a <see cref="LineBatch"/> to one sink until the sink has either stored or definitively refused every line:
+/// transient failures are retried without limit (exponential backoff with jitter, Retry-After honoured, a circuit
+/// breaker while the database is down) — the data stays unacknowledged at the broker meanwhile, so nothing is lost;
+/// a refused request is bisected to find the refused lines, which are returned with the server's reason.
+/// </summary>
+public sealed class ResilientSinkWriter : IAsyncDisposable
+{
+    private readonly IPointSink _sink;
+    private readonly ResiliencePipeline<SinkWriteResult> _pipeline;
+    private readonly ILogger _logger;
+    private readonly IngestMetrics? _metrics;
+
+    public ResilientSinkWriter(IPointSink sink, WriteResilienceOptions options, TimeProvider timeProvider, ILogger logger, IngestMetrics? metrics = null)
+    {
+        _sink = sink;
+        _logger = logger;
+        _metrics = metrics;
+        var maxDelay = TimeSpan.FromSeconds(options.MaxRetryDelaySeconds);
+        _pipeline = new ResiliencePipelineBuilder<SinkWriteResult> { TimeProvider = timeProvider }
+            .AddRetry(new RetryStrategyOptions<SinkWriteResult>
+            {
+                ShouldHandle = new PredicateBuilder<SinkWriteResult>()
+                    .HandleResult(r => r.Status == SinkWriteStatus.Transient)
+                    .Handle<BrokenCircuitException>(),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(options.InitialRetryDelayMilliseconds),
+                MaxDelay = maxDelay,
+                DelayGenerator = args =>
+                {
+                    TimeSpan? serverSays = args.Outcome.Result.RetryAfter
+                        ?? (args.Outcome.Exception as BrokenCircuitException)?.RetryAfter;
+                    return ValueTask.FromResult(serverSays is { } d && d > TimeSpan.Zero ? (TimeSpan?)(d < maxDelay ? d : maxDelay) : null);
+                },
+                OnRetry = args =>
+                {
+                    _metrics?.Retry(_sink.Name);
+
+                    // Rate-limited logging: the first attempts, then every 2^n-th.
+                    int n = args.AttemptNumber + 1;
+                    if (n <= 3 || (n & (n - 1)) == 0)
+                    {
+                        string why = args.Outcome.Exception?.Message ?? args.Outcome.Result.ToString();
+                        _logger.LogWarning("Write to {Sink} failed (attempt {Attempt}): {Reason}; retrying in {Delay} ms; the data stays unacknowledged at the broker",
+                            _sink.Name, n, why, (long)args.RetryDelay.TotalMilliseconds);
+                    }
+
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<SinkWriteResult>
+            {
+                ShouldHandle = new PredicateBuilder<SinkWriteResult>().HandleResult(r => r.Status == SinkWriteStatus.Transient),
+                FailureRatio = options.BreakerFailureRatio,
+                MinimumThroughput = options.BreakerMinimumThroughput,
+                SamplingDuration = TimeSpan.FromSeconds(options.BreakerSamplingSeconds),
+                BreakDuration = TimeSpan.FromSeconds(options.BreakerBreakSeconds),
+                OnOpened = args =>
+                {
+                    _metrics?.BreakerOpened(_sink.Name);
+                    _logger.LogError("Circuit to {Sink} opened for {Seconds} s after repeated failures: {Reason}", _sink.Name, args.BreakDuration.TotalSeconds, args.Outcome.Result.ToString());
+                    return ValueTask.CompletedTask;
+                },
+                OnClosed = _ =>
+                {
+                    _logger.LogInformation("Circuit to {Sink} closed: writes succeed again", _sink.Name);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+    }
+
+    public string Name => _sink.Name;
+
+    /// <summary>Writes every line of the batch; returns the lines the server refused for good (empty when all were stored).</summary>
+    public async Task<IReadOnlyList<RejectedLine>> WriteAsync(LineBatch batch, CancellationToken cancellationToken)
+    {
+        var rejected = new List<RejectedLine>();
+        if (batch.Count > 0)
+        {
+            await WriteRangeAsync(batch, 0, batch.Count, rejected, cancellationToken);
+        }
+
+        return rejected;
+    }
+
+    private async Task WriteRangeAsync(LineBatch batch, int from, int to, List<RejectedLine> rejected, CancellationToken cancellationToken)
+    {
+        var result = await _pipeline.ExecuteAsync(
+            static async (state, ct) => await state.sink.WriteAsync(state.content, state.count, ct),
+            (sink: _sink, content: batch.Content(from, to), count: to - from),
+            cancellationToken);
+        if (result.Status == SinkWriteStatus.Accepted)
+        {
+            return;
+        }
+
+        if (to - from == 1)
+        {
+            rejected.Add(new RejectedLine(from, $"{_sink.Name} refused the point (HTTP {result.HttpStatus}): {result.Message}"));
+            return;
+        }
+
+        // Part of the request was refused. InfluxDB keeps the good lines of a partial write, so re-sending halves
+        // is idempotent (same series + timestamp overwrite); each half narrows down the refused lines.
+        int mid = from + ((to - from) / 2);
+        await WriteRangeAsync(batch, from, mid, rejected, cancellationToken);
+        await WriteRangeAsync(batch, mid, to, rejected, cancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => _sink.DisposeAsync();
+}

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using CityBrain.Sensing;
+using CityBrain.Sensing.Contract;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace CityBrain.Benchmarks.Hub;
+
+/// <summary>
+/// Many simulated nodes spread over several MQTTnet clients, each keeping a window of QoS 1 publishes in flight.
+/// Every message carries the current time as the readings' source timestamp (for end-to-end latency).
+/// </summary>
+public sealed class HubLoadGenerator : IAsyncDisposable
+{
+    private readonly IMqttClient[] _clients;
+    private readonly int _nodes;
+    private readonly int _readings;
+    private readonly string[] _sensors;
+    private readonly long[] _seq;
+    private long _published;
+
+    private HubLoadGenerator(IMqttClient[] clients, int nodes, int readings)
+    {
+        _clients = clients;
+        _nodes = nodes;
+        _readings = readings;
+        _sensors = Enumerable.Range(0, readings).Select(i => $"s{i:D3}").ToArray();
+        _seq = new long[nodes];
+    }
+
+    /// <summary>Messages the broker acknowledged.</summary>
+    public long Published => Interlocked.Read(ref _published);
+
+    public static async Task<HubLoadGenerator> ConnectAsync(int port, int clients, int nodes, int readings, string id)
+    {
+        var list = new IMqttClient[clients];
+        for (int i = 0; i < clients; i++)
+        {
+            list[i] = new MqttClientFactory().CreateMqttClient();
+            await list[i].ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId($"bench-{id}-{i}").Build());
+        }
+
+        return new HubLoadGenerator(list, nodes, readings);
+    }
+
+    /// <summary>Publishes for <paramref name="duration"/>; <paramref name="messagesPerSecond"/> = 0 means as fast as the broker takes them.</summary>
+    public async Task RunAsync(TimeSpan duration, double messagesPerSecond, string quantity, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        stop.CancelAfter(duration);
+        var clock = Stopwatch.StartNew();
+        long issued = 0;
+        const int Window = 64;
+        var tasks = _clients.Select((client, c) => Task.Run(async () =>
+        {
+            using var inFlight = new SemaphoreSlim(Window);
+            var pending = new List<Task>();
+            while (!stop.IsCancellationRequested)
+            {
+                long n = Interlocked.Increment(ref issued);
+                if (messagesPerSecond > 0)
+                {
+                    var due = TimeSpan.FromSeconds(n / messagesPerSecond) - clock.Elapsed;
+                    if (due > TimeSpan.Zero)
+                    {
+                        try
+                        {
+                            await Task.Delay(due, stop.Token);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            break;
+                        }
+                    }
+                }
+
+                try
+                {
+                    await inFlight.WaitAsync(stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                int node = (int)(n % _nodes);
+                pending.Add(PublishOneAsync(client, node, quantity, inFlight));
+                if (pending.Count > 4 * Window)
+                {
+                    pending.RemoveAll(t => t.IsCompleted);
+                }
+            }
+
+            await Task.WhenAll(pending);
+        })).ToArray();
+        await Task.WhenAll(tasks);
+    }
+
+    private async Task PublishOneAsync(IMqttClient client, int node, string quantity, SemaphoreSlim inFlight)
+    {
+        try
+        {
+            long first = Interlocked.Add(ref _seq[node], _readings) - _readings;
+            var now = DateTimeOffset.UtcNow;
+            var readings = new SequencedReading[_readings];
+            for (int i = 0; i < _readings; i++)
+            {
+                readings[i] = new SequencedReading(first + i, new Reading(_sensors[i], quantity, i + (first % 1000), "ug/m3", now));
+            }
+
+            string name = $"n{node:D4}";
+            var message = new MqttApplicationMessageBuilder()
+                .WithTopic($"{Topics.Prefix}d{node % 8}/g{node % 32}/{name}/{Topics.Telemetry}")
+                .WithPayload(TelemetryCodec.Serialize(new TelemetryMessage(name, now, readings)))
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build();
+            var result = await client.PublishAsync(message, CancellationToken.None);
+            if (result.IsSuccess || result.ReasonCode == MqttClientPublishReasonCode.NoMatchingSubscribers)
+            {
+                Interlocked.Increment(ref _published);
+            }
+        }
+        finally
+        {
+            inFlight.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var c in _clients)
+        {
+            try
+            {
+                await c.DisconnectAsync();
+            }
+            catch (Exception)
+            {
+            }
+
+            c.Dispose();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using CityBrain.Hub.Configuration;
+
+namespace CityBrain.Hub.Tests.Configuration;
+
+public sealed class HubOptionsValidatorTests
+{
+    private static HubOptions Valid() => new()
+    {
+        Sinks = [new SinkOptions { Kind = SinkOptions.InfluxV1, Url = "http://127.0.0.1:8086", Database = "citybrain" }],
+    };
+
+    [Fact]
+    public void Check_DemoLikeOptions_HasNoErrors() => Assert.Empty(HubOptionsValidator.Check(Valid()));
+
+    [Fact]
+    public void Check_NoSinks_SaysHowToAddOne()
+    {
+        var o = Valid();
+        o.Sinks.Clear();
+        var error = Assert.Single(HubOptionsValidator.Check(o));
+        Assert.Contains("Hub:Sinks is empty", error, StringComparison.Ordinal);
+        Assert.Contains("influx-v1", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("influx-v3", "Hub:Sinks:0:Kind = 'influx-v3' is unknown")]
+    [InlineData("influx-v2", "Hub:Sinks:0:Bucket is empty")]
+    public void Check_BadSink_NamesFieldAndValue(string kind, string expected)
+    {
+        var o = Valid();
+        o.Sinks[0].Kind = kind;
+        Assert.Contains(HubOptionsValidator.Check(o), e => e.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Check_BadUrlPortShareNameAndSessionExpiry_EachNamedWithFix()
+    {
+        var o = Valid();
+        o.Sinks[0].Url = "ftp://x";
+        o.Mqtt.Port = 70000;
+        o.Mqtt.SharedSubscriptionGroup = "a/b";
+        o.Mqtt.SessionExpirySeconds = 0;
+        o.Batching.MaxLines = 0;
+        var errors = HubOptionsValidator.Check(o);
+        Assert.Contains(errors, e => e.Contains("Hub:Sinks:0:Url = 'ftp://x' is not an http(s) URL", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("Hub:Mqtt:Port = 70000 is out of range 1..65535", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("Hub:Mqtt:SharedSubscriptionGroup = 'a/b'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("Hub:Mqtt:SessionExpirySeconds = 0", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("Hub:Batching:MaxLines = 0", StringComparison.Ordinal) && e.Contains("5000", StringComparison.Ordinal));
+        Assert.Equal(5, errors.Count);
+    }
+
+    [Fact]
+    public void Validate_ThroughOptionsInterface_Fails()
+    {
+        var o = Valid();
+        o.HttpBindAddress = "localhost";
+        var result = new HubOptionsValidator().Validate(null, o);
+        Assert.True(result.Failed);
+        Assert.Contains("Hub:HttpBindAddress = 'localhost' is not an IP address", result.FailureMessage, StringComparison.Ordinal);
+    }
+}

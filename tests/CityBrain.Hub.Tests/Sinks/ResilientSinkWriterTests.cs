@@ -1,0 +1,149 @@
+using System.Text;
+using CityBrain.Hub.Configuration;
+using CityBrain.Hub.Sinks;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CityBrain.Hub.Tests.Sinks;
+
+public sealed class ResilientSinkWriterTests
+{
+    /// <summary>Refuses any request holding a line with "bad" (InfluxDB 1.x partial-write semantics: good lines kept).</summary>
+    private sealed class PartialWriteSink : IPointSink
+    {
+        public HashSet<string> Stored { get; } = new(StringComparer.Ordinal);
+
+        public int Requests { get; private set; }
+
+        public Queue<SinkWriteResult> Outages { get; } = new();
+
+        public string Name => "fake";
+
+        public Task<SinkWriteResult> WriteAsync(ReadOnlyMemory<byte> lines, int lineCount, CancellationToken cancellationToken)
+        {
+            Requests++;
+            if (Outages.TryDequeue(out var outage))
+            {
+                return Task.FromResult(outage);
+            }
+
+            var all = Encoding.UTF8.GetString(lines.Span).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(lineCount, all.Length);
+            int bad = 0;
+            foreach (var line in all)
+            {
+                if (line.Contains("bad", StringComparison.Ordinal))
+                {
+                    bad++;
+                }
+                else
+                {
+                    Stored.Add(line);
+                }
+            }
+
+            return Task.FromResult(bad == 0 ? SinkWriteResult.Ok : SinkWriteResult.Reject(400, $"partial write: field type conflict dropped={bad}"));
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private static LineBatch Batch(int count, params int[] bad)
+    {
+        var batch = new LineBatch();
+        for (int i = 0; i < count; i++)
+        {
+            batch.BeginLine(bad.Contains(i) ? "bad" : "good", i).Field("v", i).EndLine(i);
+        }
+
+        return batch;
+    }
+
+    [Fact]
+    public async Task WriteAsync_PartialWrite_BisectsToTheRefusedLines_WithServerReason_AndStoresTheRest()
+    {
+        var sink = new PartialWriteSink();
+        await using var writer = new ResilientSinkWriter(sink, new WriteResilienceOptions(), TimeProvider.System, NullLogger.Instance);
+        using var batch = Batch(1000, 3, 500, 999);
+
+        var refused = await writer.WriteAsync(batch, CancellationToken.None);
+
+        Assert.Equal([3, 500, 999], refused.Select(r => r.Index).ToArray());
+        Assert.All(refused, r => Assert.Contains("partial write: field type conflict", r.Reason, StringComparison.Ordinal));
+        Assert.Equal(997, sink.Stored.Count);
+        Assert.True(sink.Requests < 70, $"bisection used {sink.Requests} requests");
+    }
+
+    [Fact]
+    public async Task WriteAsync_AllGood_IsOneRequest()
+    {
+        var sink = new PartialWriteSink();
+        await using var writer = new ResilientSinkWriter(sink, new WriteResilienceOptions(), TimeProvider.System, NullLogger.Instance);
+        using var batch = Batch(5000);
+        Assert.Empty(await writer.WriteAsync(batch, CancellationToken.None));
+        Assert.Equal(1, sink.Requests);
+    }
+
+    [Fact]
+    public async Task WriteAsync_TransientFailures_RetriesHonouringRetryAfter_UntilStored()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var sink = new PartialWriteSink();
+        sink.Outages.Enqueue(SinkWriteResult.Retry(503, "unavailable", TimeSpan.FromSeconds(7)));
+        sink.Outages.Enqueue(SinkWriteResult.Retry(429, "slow down", TimeSpan.FromSeconds(3)));
+        var options = new WriteResilienceOptions { BreakerMinimumThroughput = 100 };
+        await using var writer = new ResilientSinkWriter(sink, options, time, NullLogger.Instance);
+        using var batch = Batch(10);
+
+        var write = writer.WriteAsync(batch, CancellationToken.None);
+        await Poll(() => sink.Requests == 1);
+        time.Advance(TimeSpan.FromSeconds(6.9));
+        await Task.Yield();
+        Assert.Equal(1, sink.Requests); // still waiting for the server's Retry-After
+        time.Advance(TimeSpan.FromSeconds(0.2));
+        await Poll(() => sink.Requests == 2);
+        time.Advance(TimeSpan.FromSeconds(3.1));
+        Assert.Empty(await write);
+        Assert.Equal(3, sink.Requests);
+        Assert.Equal(10, sink.Stored.Count);
+    }
+
+    [Fact]
+    public async Task WriteAsync_LongOutage_OpensBreaker_NeverGivesUp_WritesAfterRecovery()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var sink = new PartialWriteSink();
+        for (int i = 0; i < 50; i++)
+        {
+            sink.Outages.Enqueue(SinkWriteResult.Retry(0, "connection refused"));
+        }
+
+        var options = new WriteResilienceOptions { BreakerMinimumThroughput = 4, BreakerBreakSeconds = 5, MaxRetryDelaySeconds = 2 };
+        await using var writer = new ResilientSinkWriter(sink, options, time, NullLogger.Instance);
+        using var batch = Batch(10);
+
+        var write = writer.WriteAsync(batch, CancellationToken.None);
+        for (int i = 0; i < 2000 && !write.IsCompleted; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(500));
+            await Task.Delay(1);
+        }
+
+        Assert.True(write.IsCompleted, $"write did not complete; {sink.Requests} requests");
+        Assert.Empty(await write);
+        Assert.Equal(10, sink.Stored.Count);
+
+        // While the breaker was open, attempts were rejected without reaching the sink.
+        Assert.Equal(51, sink.Requests);
+    }
+
+    private static async Task Poll(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within 5 s");
+            await Task.Delay(5);
+        }
+    }
+}

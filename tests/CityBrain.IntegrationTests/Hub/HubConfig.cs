@@ -1,0 +1,26 @@
+using System.Text.Json;
+
+namespace CityBrain.IntegrationTests.Hub;
+
+/// <summary>hub.json for tests: one broker, the given sinks, short retry delays so recovery is quick.</summary>
+public static class HubConfig
+{
+    public static object InfluxV1(string url, string database) => new { kind = "influx-v1", url, database };
+
+    public static object VictoriaMetrics(string url) => new { kind = "influx-v2", url, org = "city", bucket = "citybrain", token = "unused" };
+
+    public static string Json(int mqttPort, string clientId, object[] sinks, string? sharedGroup = null, int httpPort = 0) =>
+        JsonSerializer.Serialize(new
+        {
+            Hub = new
+            {
+                InstanceName = clientId,
+                Mqtt = new { Host = "127.0.0.1", Port = mqttPort, ClientId = clientId, SharedSubscriptionGroup = sharedGroup, MaxReconnectDelaySeconds = 2 },
+                Sinks = sinks,
+                Batching = new { MaxLines = 5000, MaxDelayMilliseconds = 50, QueueCapacity = 500 },
+                Resilience = new { InitialRetryDelayMilliseconds = 100, MaxRetryDelaySeconds = 2, BreakerBreakSeconds = 2, BreakerSamplingSeconds = 5 },
+                HttpPort = httpPort,
+            },
+            Logging = new { LogLevel = new { Default = "Warning" } },
+        });
+}

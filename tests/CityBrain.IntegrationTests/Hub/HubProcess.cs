@@ -1,0 +1,104 @@
+using CityBrain.Testing.Servers;
+
+namespace CityBrain.IntegrationTests.Hub;
+
+/// <summary>The built <c>citybrain-hub</c> executable run as a separate process, so a SIGKILL is real.</summary>
+public sealed class HubProcess : IAsyncDisposable
+{
+    private readonly TempDirectory _dir = new("hub");
+    private readonly string _configPath;
+    private ServerProcess? _process;
+
+    private HubProcess(string json, int httpPort)
+    {
+        _configPath = _dir.Combine("hub.json");
+        File.WriteAllText(_configPath, json);
+        HttpPort = httpPort;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/"), Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public int HttpPort { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>Path of the executable built next to this test project (same configuration).</summary>
+    public static string Executable
+    {
+        get
+        {
+            var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')); // tests/X/bin/{Configuration}/net10.0
+            string configuration = testBin.Parent!.Name;
+            string root = testBin.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+            return Path.Combine(root, "hub", "CityBrain.Hub.Service", "bin", configuration, testBin.Name, "citybrain-hub");
+        }
+    }
+
+    /// <param name="makeJson">Builds hub.json given the HTTP port chosen for this process.</param>
+    public static async Task<HubProcess> StartAsync(Func<int, string> makeJson)
+    {
+        int port = FreePort.Get();
+        var hub = new HubProcess(makeJson(port), port);
+        await hub.StartProcessAsync();
+        return hub;
+    }
+
+    public async Task StartProcessAsync()
+    {
+        _process = ServerProcess.Start("citybrain-hub", Executable, ["--config", _configPath], _dir.Path, "(build hub/CityBrain.Hub.Service)");
+        var p = _process;
+        await Poll.UntilAsync(
+            async () =>
+            {
+                if (p.HasExited)
+                {
+                    throw new InvalidOperationException("citybrain-hub exited at start. " + p.Tail());
+                }
+
+                try
+                {
+                    using var response = await Http.GetAsync("healthz");
+                    return response.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(30),
+            "citybrain-hub answered /healthz (connected to the broker)",
+            () => p.Tail());
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, nothing unwritten is acknowledged.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.KillAsync();
+            await _process.DisposeAsync();
+            _process = null;
+        }
+    }
+
+    public async Task<long> MessagesWrittenAsync() => (await StatsAsync()).GetProperty("messagesWritten").GetInt64();
+
+    public async Task<System.Text.Json.JsonElement> StatsAsync()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(await Http.GetStringAsync("ingest/stats"));
+        return doc.RootElement.Clone();
+    }
+
+    public string Tail() => _process?.Tail() ?? "(not running)";
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.StopAsync(TimeSpan.FromSeconds(5));
+            await _process.DisposeAsync();
+        }
+
+        Http.Dispose();
+        _dir.Dispose();
+    }
+}

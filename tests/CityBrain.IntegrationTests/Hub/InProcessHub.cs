@@ -1,0 +1,42 @@
+using System.Text;
+using CityBrain.Hub;
+using CityBrain.Hub.Ingest;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CityBrain.IntegrationTests.Hub;
+
+/// <summary>A hub running in the test process (the real registration, <c>AddCityBrainHub</c>), configured from JSON.</summary>
+public sealed class InProcessHub : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private InProcessHub(IHost host) => _host = host;
+
+    public IServiceProvider Services => _host.Services;
+
+    public IngestStatistics Statistics => _host.Services.GetIngestStatistics();
+
+    public static async Task<InProcessHub> StartAsync(string hubJson)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(hubJson)));
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddCityBrainHub(builder.Configuration);
+        var host = builder.Build();
+        await host.StartAsync();
+        var hub = new InProcessHub(host);
+        var ingest = host.Services.GetRequiredService<MqttIngestService>();
+        await Poll.UntilAsync(() => ingest.IsConnected, TimeSpan.FromSeconds(20), "the in-process hub connected to the broker");
+        return hub;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _host.StopAsync(cts.Token);
+        _host.Dispose();
+    }
+}
