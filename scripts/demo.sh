@@ -15,7 +15,7 @@ if [[ "${1:-}" == "--duration" ]]; then duration=${2:?--duration needs seconds};
 work=${CITYBRAIN_DEMO_DIR:-/tmp/citybrain-demo}
 influx_port=8086
 mqtt_port=1883
-view_port=8080
+view_port=9180
 mkdir -p "$work"
 pids=()
 cleanup() {
