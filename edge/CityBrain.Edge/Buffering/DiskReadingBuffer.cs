@@ -498,11 +498,35 @@ public sealed class DiskReadingBuffer : IReadingBuffer
             }
             else
             {
-                using var cancelDelay = new CancellationTokenSource();
-                Task delay = Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, dueMs - nowMs)), _time, cancelDelay.Token);
-                await Task.WhenAny(wake!, delay);
-                await cancelDelay.CancelAsync();
+                await DelayUntilAsync(dueMs, wake!);
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits until the clock reaches <paramref name="dueMs"/> or <paramref name="wake"/> completes. The timer is only
+    /// trusted when the clock did not move while it was being created (a fake clock may be advanced at any moment).
+    /// </summary>
+    private async Task DelayUntilAsync(long dueMs, Task wake)
+    {
+        while (true)
+        {
+            long before = _core.NowMs;
+            if (before >= dueMs)
+            {
+                return;
+            }
+
+            using var cancelDelay = new CancellationTokenSource();
+            Task delay = Task.Delay(TimeSpan.FromMilliseconds(dueMs - before), _time, cancelDelay.Token);
+            if (_core.NowMs == before)
+            {
+                await Task.WhenAny(wake, delay);
+                await cancelDelay.CancelAsync();
+                return;
+            }
+
+            await cancelDelay.CancelAsync();
         }
     }
 

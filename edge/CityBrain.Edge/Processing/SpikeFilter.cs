@@ -5,7 +5,7 @@ namespace CityBrain.Edge.Processing;
 /// <summary>
 /// Spike rejection, per quantity: a value further than <see cref="SpikeFilterOptions.MaxDeviation"/> from the median
 /// of the previous <see cref="SpikeFilterOptions.Window"/> values is rejected (or marked Uncertain). The history holds
-/// every non-Bad value, spikes included, so a genuine step change is accepted once it fills half the window; until the
+/// every non-Bad value, spikes included, so a genuine step change is accepted once it is the majority of the window; until the
 /// window is full readings pass unjudged. Bad readings pass untouched and stay out of the history.
 /// </summary>
 public sealed class SpikeFilter : IReadingProcessor
