@@ -187,6 +187,19 @@ public sealed class DiskReadingBufferTests : IDisposable
 
         Assert.Equal(1, buffer.FsyncCount - fsyncsBefore);
         Assert.Equal(10, buffer.GetStats().Readings);
+        BufferBatch batch = await buffer.BeginBatchAsync(BufferLane.Live, 100, Ct);
+        Assert.Equal(TestReadings.Range(0, 10), batch.Readings.Select(r => r.Reading));
+
+        // One record for the group: its name tables are written once, so the group is smaller than two records.
+        long groupBytes = buffer.GetStats().BytesWritten;
+        foreach (Reading[] single in new[] { TestReadings.Range(0, 5), TestReadings.Range(5, 5) })
+        {
+            Task alone = buffer.AppendAsync(single, Ct).AsTask();
+            _time.Advance(TimeSpan.FromMilliseconds(50));
+            await alone;
+        }
+
+        Assert.True(groupBytes < buffer.GetStats().BytesWritten - groupBytes, "a group of two appends takes fewer bytes than two single-append groups");
     }
 
     [Fact]
