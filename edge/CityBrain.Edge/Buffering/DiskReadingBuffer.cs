@@ -17,7 +17,8 @@ namespace CityBrain.Edge.Buffering;
 /// still take back. <see cref="EndBatchAsync"/> returns once the ack is queued; it is written with the next group (at
 /// most one group-commit window later) and fsynced per policy. A crash before that replays those readings once more
 /// (identical duplicates, which the hub's idempotent write absorbs); <see cref="FlushAsync"/> forces everything out.</para>
-/// <para>Memory: only a small index (about 48 bytes per record, one record per group commit) and one decoded record are held;
+/// <para>Memory: only a small index and one decoded block are held: an entry (about 48 bytes) per group-commit record
+/// while in the live lane, then per block of back-to-back records (up to 64 KiB, one minute of appends);
 /// batches are read back from the segment files (page cache for the newest).</para>
 /// <para>Thread-safety: any number of producers may append concurrently with one consumer beginning and ending batches.
 /// One lock guards the bookkeeping (appends copy their readings into the pending group under it); encoding, file
@@ -71,6 +72,18 @@ public sealed class DiskReadingBuffer : IReadingBuffer
         Restore(recovered);
         _lastFsyncMs = _core.NowMs;
         _writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Entries in the in-memory index (records in the live lane, blocks of records behind it).</summary>
+    public int IndexEntries
+    {
+        get
+        {
+            lock (_core.Gate)
+            {
+                return _core.Ledger.RecordCount;
+            }
+        }
     }
 
     /// <summary>How many fsyncs the buffer issued (SD-card wear and the fsync policy at work).</summary>
@@ -294,6 +307,7 @@ public sealed class DiskReadingBuffer : IReadingBuffer
             ledger.Add(record.FirstSeq, record.Count, record.AppendMs, record.Payload);
         }
 
+        ledger.Compact(_core.NowMs - (long)_options.LiveWindow.TotalMilliseconds, RecordLocation.TryMerge);
         if (recovered.TrimHead > ledger.Head)
         {
             ledger.DropBefore(recovered.TrimHead, DropReason.Expired);
@@ -716,6 +730,7 @@ public sealed class DiskReadingBuffer : IReadingBuffer
                 }
             }
 
+            _core.CompactLocked(RecordLocation.TryMerge);
             _core.SignalLocked();
         }
     }

@@ -172,6 +172,30 @@ public sealed class DiskReadingBufferTests : IDisposable
     }
 
     [Fact]
+    public async Task DamageAfterOpen_InsideCompactedBlock_OnlyThatRecordDropped()
+    {
+        await using DiskReadingBuffer buffer = await OpenAsync();
+        var ends = new List<long>();
+        for (int i = 0; i < 4; i++)
+        {
+            await buffer.AppendAsync(TestReadings.Range(i * 6, 6), Ct);
+            ends.Add(buffer.GetStats().Bytes);
+        }
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await buffer.AppendAsync(TestReadings.Range(24, 6), Ct);
+        Assert.Equal(2, buffer.IndexEntries);
+        FlipByte(_directory.Segments()[0], ends[1] - 2);
+
+        BufferBatch backlog = await buffer.BeginBatchAsync(BufferLane.Backlog, 100, Ct);
+
+        Assert.Equal([.. TestReadings.SeqRange(0, 6), .. TestReadings.SeqRange(12, 12)], TestReadings.Seqs(backlog));
+        Assert.Equal(6, buffer.GetStats().DroppedCorrupt);
+        await buffer.EndBatchAsync(backlog, backlog.Count, Ct);
+        Assert.Equal(6, buffer.GetStats().Readings);
+    }
+
+    [Fact]
     public async Task GroupCommit_AppendsWithinWindow_ShareOneWriteAndFsync_CompleteAfterWindow()
     {
         await using DiskReadingBuffer buffer = await OpenAsync(policy: FsyncPolicy.GroupCommit, window: TimeSpan.FromMilliseconds(50));
@@ -293,6 +317,37 @@ public sealed class DiskReadingBufferTests : IDisposable
 
         Assert.Equal(readings, batch.Readings.Select(r => r.Reading));
         Assert.True(double.IsNegative(batch.Readings[1].Reading.Value), "-0.0 keeps its sign");
+    }
+
+    [Fact]
+    public async Task Index_CompactsRecordsBehindTheLiveLane_ReadsStayExact_AcrossRestart()
+    {
+        const int appends = 300;
+        await using (DiskReadingBuffer buffer = await OpenAsync())
+        {
+            for (int i = 0; i < appends; i++)
+            {
+                await buffer.AppendAsync(TestReadings.Range(i * 3, 3), Ct);
+                _time.Advance(TimeSpan.FromMilliseconds(100));
+            }
+
+            Assert.InRange(buffer.IndexEntries, 1, 120);
+            BufferBatch first = await buffer.BeginBatchAsync(BufferLane.Backlog, 100, Ct);
+            await buffer.EndBatchAsync(first, 40, Ct);
+            Assert.Equal(TestReadings.Range(0, 100), first.Readings.Select(r => r.Reading));
+        }
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await using DiskReadingBuffer reopened = await OpenAsync();
+        Assert.InRange(reopened.IndexEntries, 1, 10);
+        var all = new List<SequencedReading>();
+        for (BufferBatch b; !(b = await reopened.BeginBatchAsync(BufferLane.Backlog, 77, Ct)).IsEmpty;)
+        {
+            all.AddRange(b.Readings);
+        }
+
+        Assert.Equal(TestReadings.SeqRange(40, (appends * 3) - 40), all.Select(r => r.Seq));
+        Assert.Equal(TestReadings.Range(40, (appends * 3) - 40), all.Select(r => r.Reading));
     }
 
     [Fact]
