@@ -418,6 +418,20 @@ public sealed class DiskReadingBufferTests : IDisposable
     }
 
     [Fact]
+    public async Task Dispose_WritesPendingAppends_ThenAppendThrows()
+    {
+        DiskReadingBuffer buffer = await OpenAsync(policy: FsyncPolicy.GroupCommit, window: TimeSpan.FromSeconds(10));
+        Task pending = buffer.AppendAsync(TestReadings.Range(0, 4), Ct).AsTask();
+
+        await buffer.DisposeAsync();
+
+        await pending;
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await buffer.AppendAsync(TestReadings.Range(4, 1), Ct));
+        await using DiskReadingBuffer reopened = await OpenAsync();
+        Assert.Equal(4, reopened.GetStats().Readings);
+    }
+
+    [Fact]
     public async Task Open_SameDirectoryTwice_Throws_NamingTheDirectory()
     {
         await using DiskReadingBuffer buffer = await OpenAsync();
