@@ -15,6 +15,8 @@ internal sealed class BatchReader(BufferCore<RecordLocation> core, ILogger logge
     private Reading[] _decoded = new Reading[512];
     private Segment? _cachedSegment;
     private long _cachedOffset = -1;
+    private int _cachedCount;
+    private readonly IntervalSet _blockBad = new();
 
     /// <summary>Sequence numbers of records found unreadable by the last <see cref="ReadAsync"/>.</summary>
     public IntervalSet Unreadable { get; } = new();
@@ -52,16 +54,18 @@ internal sealed class BatchReader(BufferCore<RecordLocation> core, ILogger logge
         var readings = new List<SequencedReading>(capacity);
         foreach (ReadSlice slice in slices)
         {
-            LedgerRecord<RecordLocation> record = slice.Record;
-            if (!await LoadAsync(record, cancellationToken))
-            {
-                Unreadable.Add(slice.From, slice.To);
-                continue;
-            }
-
+            LedgerRecord<RecordLocation> entry = slice.Record;
+            await LoadAsync(entry, cancellationToken);
             for (long seq = slice.From; seq < slice.To; seq++)
             {
-                readings.Add(new SequencedReading(seq, _decoded[seq - record.FirstSeq]));
+                if (_blockBad.RunCount > 0 && _blockBad.EndOfRunContaining(seq) >= 0)
+                {
+                    Unreadable.Add(seq, seq + 1);
+                }
+                else
+                {
+                    readings.Add(new SequencedReading(seq, _decoded[seq - entry.FirstSeq]));
+                }
             }
         }
 
@@ -88,62 +92,81 @@ internal sealed class BatchReader(BufferCore<RecordLocation> core, ILogger logge
         return [.. runs];
     }
 
-    private async ValueTask<bool> LoadAsync(LedgerRecord<RecordLocation> record, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads and decodes an index entry (one record, or a block of records back to back); sequence numbers of records
+    /// that fail their checks are left in <see cref="_blockBad"/>.
+    /// </summary>
+    private async ValueTask LoadAsync(LedgerRecord<RecordLocation> entry, CancellationToken cancellationToken)
     {
-        RecordLocation location = record.Payload;
-        if (location.Segment == _cachedSegment && location.Offset == _cachedOffset)
+        RecordLocation location = entry.Payload;
+        if (location.Segment == _cachedSegment && location.Offset == _cachedOffset && entry.Count == _cachedCount)
         {
-            return true;
+            return;
         }
 
         _cachedSegment = null;
+        _blockBad.Clear();
         if (_bytes.Length < location.Length)
         {
             _bytes = new byte[Math.Max(location.Length, _bytes.Length * 2)];
         }
 
-        Memory<byte> bytes = _bytes.AsMemory(0, location.Length);
-        int read = await RandomAccess.ReadAsync(location.Segment.Handle, bytes, location.Offset, cancellationToken);
-        string? problem = Verify(bytes.Span[..read], record, out RecordHeader header);
-        if (problem is null)
+        if (_decoded.Length < entry.Count)
         {
-            if (_decoded.Length < record.Count)
-            {
-                _decoded = new Reading[Math.Max(record.Count, _decoded.Length * 2)];
-            }
-
-            try
-            {
-                _decoder.Decode(bytes.Span.Slice(RecordHeader.Size, header.PayloadLength), record.Count, _decoded);
-                _cachedSegment = location.Segment;
-                _cachedOffset = location.Offset;
-                return true;
-            }
-            catch (InvalidDataException ex)
-            {
-                problem = ex.Message;
-            }
+            _decoded = new Reading[Math.Max(entry.Count, _decoded.Length * 2)];
         }
 
-        logger.LogWarning(
-            "Buffer segment {Segment}: record at offset {Offset} (seq {Seq}, {Count} readings) is unreadable ({Problem}); its readings are dropped as corrupt",
-            location.Segment.Path, location.Offset, record.FirstSeq, record.Count, problem);
-        return false;
+        int read = await RandomAccess.ReadAsync(location.Segment.Handle, _bytes.AsMemory(0, location.Length), location.Offset, cancellationToken);
+        DecodeBlock(_bytes.AsSpan(0, read), entry);
+        _cachedSegment = location.Segment;
+        _cachedOffset = location.Offset;
+        _cachedCount = entry.Count;
     }
 
-    private static string? Verify(ReadOnlySpan<byte> bytes, LedgerRecord<RecordLocation> record, out RecordHeader header)
+    private void DecodeBlock(ReadOnlySpan<byte> bytes, LedgerRecord<RecordLocation> entry)
     {
-        if (!RecordHeader.TryRead(bytes, out header))
+        int pos = 0;
+        long expected = entry.FirstSeq;
+        while (expected < entry.End)
         {
-            return "bad header";
-        }
+            if (!RecordHeader.TryRead(bytes[pos..], out RecordHeader header) || header.Kind != RecordKind.Readings
+                || header.Seq != expected || header.End > entry.End || RecordHeader.Size + header.PayloadLength > bytes.Length - pos)
+            {
+                Report(entry, expected, pos, "bad or unexpected record header");
+                _blockBad.Add(expected, entry.End);
+                return;
+            }
 
-        if (header.Kind != RecordKind.Readings || header.Seq != record.FirstSeq || header.Count != record.Count
-            || RecordHeader.Size + header.PayloadLength != bytes.Length)
-        {
-            return "header does not match the index";
-        }
+            ReadOnlySpan<byte> payload = bytes.Slice(pos + RecordHeader.Size, header.PayloadLength);
+            string? problem = null;
+            if (Crc32C.Compute(payload) != header.PayloadCrc)
+            {
+                problem = "payload checksum mismatch";
+            }
+            else
+            {
+                try
+                {
+                    _decoder.Decode(payload, header.Count, _decoded.AsSpan((int)(header.Seq - entry.FirstSeq), header.Count));
+                }
+                catch (InvalidDataException ex)
+                {
+                    problem = ex.Message;
+                }
+            }
 
-        return Crc32C.Compute(bytes[RecordHeader.Size..]) == header.PayloadCrc ? null : "payload checksum mismatch";
+            if (problem is not null)
+            {
+                Report(entry, header.Seq, pos, problem);
+                _blockBad.Add(header.Seq, header.End);
+            }
+
+            expected = header.End;
+            pos += RecordHeader.Size + header.PayloadLength;
+        }
     }
+
+    private void Report(LedgerRecord<RecordLocation> entry, long seq, int pos, string problem) => logger.LogWarning(
+        "Buffer segment {Segment}: record at offset {Offset} (from seq {Seq}) is unreadable ({Problem}); its readings are dropped as corrupt",
+        entry.Payload.Segment.Path, entry.Payload.Offset + pos, seq, problem);
 }

@@ -94,6 +94,9 @@ internal sealed class BufferCore<TPayload> : IDisposable
         return true;
     }
 
+    /// <summary>Joins index entries that have left the live lane (see <see cref="BufferLedger{TPayload}.Compact"/>).</summary>
+    public void CompactLocked(PayloadMerger<TPayload> merge) => Ledger.Compact(NowMs - _liveWindowMs, merge);
+
     public LedgerBatch? SelectLocked(BufferLane lane, int maxReadings, long nowMs) =>
         Ledger.Select(lane, maxReadings, nowMs - _liveWindowMs);
 

@@ -21,6 +21,7 @@ internal sealed class BufferLedger<TPayload>
     private readonly IntervalSet _inFlight = new();
     private readonly Dictionary<long, LedgerBatch> _batches = [];
     private int _first;
+    private int _compacted;
     private long _lastAppendMs = long.MinValue;
     private long _nextBatchId = 1;
 
@@ -71,6 +72,50 @@ internal sealed class BufferLedger<TPayload>
         _records.Add(new LedgerRecord<TPayload>(firstSeq, count, _lastAppendMs, payload));
         End = firstSeq + count;
         AdvanceHead();
+    }
+
+    /// <summary>
+    /// Merges adjacent records appended at or before <paramref name="cutoffMs"/> where <paramref name="merge"/> allows
+    /// (the disk buffer joins records lying back to back in one segment into blocks), so a long outage does not grow the
+    /// index by one entry per record. A merged entry keeps the oldest append time. Records after the cut-off (the live
+    /// lane) are left alone so lanes stay exact.
+    /// </summary>
+    public void Compact(long cutoffMs, PayloadMerger<TPayload> merge)
+    {
+        int start = Math.Max(_compacted, _first);
+        int end = start;
+        while (end < _records.Count && _records[end].AppendMs <= cutoffMs)
+        {
+            end++;
+        }
+
+        if (end - start < 2)
+        {
+            return;
+        }
+
+        int w = start;
+        for (int r = start + 1; r < end; r++)
+        {
+            LedgerRecord<TPayload> block = _records[w];
+            LedgerRecord<TPayload> next = _records[r];
+            if (block.End == next.FirstSeq && merge(block.Payload, next.Payload, next.AppendMs - block.AppendMs, out TPayload merged))
+            {
+                _records[w] = new LedgerRecord<TPayload>(block.FirstSeq, block.Count + next.Count, block.AppendMs, merged);
+            }
+            else
+            {
+                _records[++w] = next;
+            }
+        }
+
+        w++;
+        if (w < end)
+        {
+            _records.RemoveRange(w, end - w);
+        }
+
+        _compacted = w - 1;
     }
 
     /// <summary>Index (relative to the first record) of the record holding <paramref name="seq"/>.</summary>
@@ -280,10 +325,12 @@ internal sealed class BufferLedger<TPayload>
         {
             _records.Clear();
             _first = 0;
+            _compacted = 0;
         }
         else if (_first > CompactThreshold && _first * 2 > _records.Count)
         {
             _records.RemoveRange(0, _first);
+            _compacted = Math.Max(0, _compacted - _first);
             _first = 0;
         }
     }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Diagnostics.Metrics;
+using System.Runtime.InteropServices;
 using CityBrain.Sensing;
 using Microsoft.Extensions.Logging;
 
@@ -15,10 +17,12 @@ namespace CityBrain.Edge.Buffering;
 /// still take back. <see cref="EndBatchAsync"/> returns once the ack is queued; it is written with the next group (at
 /// most one group-commit window later) and fsynced per policy. A crash before that replays those readings once more
 /// (identical duplicates, which the hub's idempotent write absorbs); <see cref="FlushAsync"/> forces everything out.</para>
-/// <para>Memory: only a small index (about 40 bytes per record, one record per append) and one decoded record are held;
+/// <para>Memory: only a small index and one decoded block are held: an entry (about 48 bytes) per group-commit record
+/// while in the live lane, then per block of back-to-back records (up to 64 KiB, one minute of appends);
 /// batches are read back from the segment files (page cache for the newest).</para>
 /// <para>Thread-safety: any number of producers may append concurrently with one consumer beginning and ending batches.
-/// One lock guards the bookkeeping and record encoding; file writes and fsyncs happen on one writer loop outside it,
+/// One lock guards the bookkeeping (appends copy their readings into the pending group under it); encoding, file
+/// writes and fsyncs happen on one writer loop outside it,
 /// batch reads outside it too (concurrent <see cref="BeginBatchAsync"/> calls are serialised).</para>
 /// </remarks>
 public sealed class DiskReadingBuffer : IReadingBuffer
@@ -30,13 +34,18 @@ public sealed class DiskReadingBuffer : IReadingBuffer
     private readonly BufferCore<RecordLocation> _core;
     private readonly List<Segment> _segments;
     private readonly FileStream _lockFile;
+    /// <summary>Bounds a record's decode buffer (about 200 KiB of readings).</summary>
+    private const int MaxReadingsPerRecord = 4096;
+
     private readonly ReadingRecordEncoder _encoder = new();
+    private readonly List<PendingRecord> _records = [];
     private readonly TimeProvider _time;
     private readonly long _windowMs;
     private readonly long _intervalMs;
     private readonly SemaphoreSlim _readGate = new(1, 1);
     private readonly BatchReader _reader;
     private readonly Task _writer;
+    private ArrayBufferWriter<byte> _encoded = new(64 * 1024);
     private PendingGroup _pending = new();
     private PendingGroup _spare = new();
     private TaskCompletionSource? _wake;
@@ -63,6 +72,18 @@ public sealed class DiskReadingBuffer : IReadingBuffer
         Restore(recovered);
         _lastFsyncMs = _core.NowMs;
         _writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Entries in the in-memory index (records in the live lane, blocks of records behind it).</summary>
+    public int IndexEntries
+    {
+        get
+        {
+            lock (_core.Gate)
+            {
+                return _core.Ledger.RecordCount;
+            }
+        }
     }
 
     /// <summary>How many fsyncs the buffer issued (SD-card wear and the fsync policy at work).</summary>
@@ -107,13 +128,27 @@ public sealed class DiskReadingBuffer : IReadingBuffer
         lock (_core.Gate)
         {
             ObjectDisposedException.ThrowIf(_disposing, this);
-            long nowMs = _core.NowMs;
-            PendingGroup group = StartRecordLocked(nowMs);
-            int offset = group.Bytes.WrittenCount;
+            PendingGroup group = StartRecordLocked(_core.NowMs);
             long first = _core.AssignLocked(count);
-            int length = _encoder.Encode(readings, first, nowMs, group.Bytes);
-            group.Records.Add(new PendingRecord(RecordKind.Readings, first, count, nowMs, offset, length));
-            if (offset < _options.GroupCommitBytes && offset + length >= _options.GroupCommitBytes)
+            if (group.Readings.Count == 0)
+            {
+                group.FirstSeq = first;
+            }
+
+            long before = group.EstimatedBytes;
+            if (readings is ICollection<Reading> collection)
+            {
+                group.Readings.AddRange(collection);
+            }
+            else
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    group.Readings.Add(readings[i]);
+                }
+            }
+
+            if (before < _options.GroupCommitBytes && group.EstimatedBytes >= _options.GroupCommitBytes)
             {
                 WakeWriterLocked();
             }
@@ -272,6 +307,7 @@ public sealed class DiskReadingBuffer : IReadingBuffer
             ledger.Add(record.FirstSeq, record.Count, record.AppendMs, record.Payload);
         }
 
+        ledger.Compact(_core.NowMs - (long)_options.LiveWindow.TotalMilliseconds, RecordLocation.TryMerge);
         if (recovered.TrimHead > ledger.Head)
         {
             ledger.DropBefore(recovered.TrimHead, DropReason.Expired);
@@ -450,7 +486,7 @@ public sealed class DiskReadingBuffer : IReadingBuffer
             {
                 PendingGroup pending = _pending;
                 bool windowOpen = !pending.ForceSync && (pending.IsEmpty || (_windowMs > 0
-                    && pending.Bytes.WrittenCount < _options.GroupCommitBytes && nowMs < pending.StartMs + _windowMs));
+                    && pending.EstimatedBytes < _options.GroupCommitBytes && nowMs < pending.StartMs + _windowMs));
                 if (pending.HasWork && !windowOpen)
                 {
                     group = pending;
@@ -498,11 +534,63 @@ public sealed class DiskReadingBuffer : IReadingBuffer
             }
             else
             {
-                using var cancelDelay = new CancellationTokenSource();
-                Task delay = Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, dueMs - nowMs)), _time, cancelDelay.Token);
-                await Task.WhenAny(wake!, delay);
-                await cancelDelay.CancelAsync();
+                await DelayUntilAsync(dueMs, wake!);
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits until the clock reaches <paramref name="dueMs"/> or <paramref name="wake"/> completes. The timer is only
+    /// trusted when the clock did not move while it was being created (a fake clock may be advanced at any moment).
+    /// </summary>
+    private async Task DelayUntilAsync(long dueMs, Task wake)
+    {
+        while (true)
+        {
+            long before = _core.NowMs;
+            if (before >= dueMs)
+            {
+                return;
+            }
+
+            using var cancelDelay = new CancellationTokenSource();
+            Task delay = Task.Delay(TimeSpan.FromMilliseconds(dueMs - before), _time, cancelDelay.Token);
+            if (_core.NowMs == before)
+            {
+                await Task.WhenAny(wake, delay);
+                await cancelDelay.CancelAsync();
+                return;
+            }
+
+            await cancelDelay.CancelAsync();
+        }
+    }
+
+    /// <summary>Encodes the group's readings (in records of at most <see cref="MaxReadingsPerRecord"/>) followed by its markers.</summary>
+    private void Encode(PendingGroup group)
+    {
+        if (_encoded.Capacity > 4 * 1024 * 1024)
+        {
+            _encoded = new ArrayBufferWriter<byte>(64 * 1024);
+        }
+
+        _encoded.ResetWrittenCount();
+        _records.Clear();
+        ReadOnlySpan<Reading> readings = CollectionsMarshal.AsSpan(group.Readings);
+        for (int start = 0; start < readings.Length; start += MaxReadingsPerRecord)
+        {
+            ReadOnlySpan<Reading> chunk = readings.Slice(start, Math.Min(MaxReadingsPerRecord, readings.Length - start));
+            long seq = group.FirstSeq + start;
+            int offset = _encoded.WrittenCount;
+            int length = _encoder.Encode(chunk, seq, group.StartMs, _encoded);
+            _records.Add(new PendingRecord(RecordKind.Readings, seq, chunk.Length, group.StartMs, offset, length));
+        }
+
+        int markersAt = _encoded.WrittenCount;
+        _encoded.Write(group.Bytes.WrittenSpan);
+        foreach (PendingRecord marker in group.Records)
+        {
+            _records.Add(marker with { Offset = marker.Offset + markersAt });
         }
     }
 
@@ -510,19 +598,20 @@ public sealed class DiskReadingBuffer : IReadingBuffer
     {
         try
         {
-            Segment active = PrepareLocked(group.Bytes.WrittenCount);
-            var locations = new RecordLocation[group.Records.Count];
+            Encode(group);
+            Segment active = PrepareLocked(_encoded.WrittenCount);
+            var locations = new RecordLocation[_records.Count];
             long chunkFileStart = active.Length;
             int chunkStart = 0;
             int chunkLength = 0;
-            for (int i = 0; i < group.Records.Count; i++)
+            for (int i = 0; i < _records.Count; i++)
             {
-                PendingRecord record = group.Records[i];
+                PendingRecord record = _records[i];
                 long fileLength = chunkFileStart + chunkLength;
                 if (record.Kind == RecordKind.Readings && fileLength > 0 && record.Seq != active.BaseSeq
                     && fileLength + record.Length > _options.SegmentBytes)
                 {
-                    await WriteAsync(active, group.Bytes.WrittenMemory.Slice(chunkStart, chunkLength));
+                    await WriteAsync(active, _encoded.WrittenMemory.Slice(chunkStart, chunkLength));
                     if (_options.FsyncPolicy != FsyncPolicy.None)
                     {
                         Fsync(active);
@@ -538,14 +627,14 @@ public sealed class DiskReadingBuffer : IReadingBuffer
                 chunkLength += record.Length;
             }
 
-            await WriteAsync(active, group.Bytes.WrittenMemory.Slice(chunkStart, chunkLength));
+            await WriteAsync(active, _encoded.WrittenMemory.Slice(chunkStart, chunkLength));
             SyncAfterWrite(active, group.ForceSync);
-            Publish(group, locations);
+            Publish(locations);
             group.Done.TrySetResult();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            _logger.LogError(ex, "Disk buffer {Directory}: writing {Records} records failed", _options.Directory, group.Records.Count);
+            _logger.LogError(ex, "Disk buffer {Directory}: writing {Records} records failed", _options.Directory, _records.Count);
             RecoverActiveLength();
             group.Done.TrySetException(new IOException($"Disk buffer {_options.Directory}: write failed: {ex.Message}", ex));
         }
@@ -628,19 +717,20 @@ public sealed class DiskReadingBuffer : IReadingBuffer
     }
 
     /// <summary>Makes written records visible to readers, in sequence order.</summary>
-    private void Publish(PendingGroup group, RecordLocation[] locations)
+    private void Publish(RecordLocation[] locations)
     {
         lock (_core.Gate)
         {
             for (int i = 0; i < locations.Length; i++)
             {
-                PendingRecord record = group.Records[i];
+                PendingRecord record = _records[i];
                 if (record.Kind == RecordKind.Readings)
                 {
                     _core.Ledger.Add(record.Seq, record.Count, record.AppendMs, locations[i]);
                 }
             }
 
+            _core.CompactLocked(RecordLocation.TryMerge);
             _core.SignalLocked();
         }
     }

@@ -50,12 +50,12 @@ public sealed class MemoryReadingBuffer : IReadingBuffer
             long first = _core.AssignLocked(count);
             BufferLedger<Reading[]> ledger = _core.Ledger;
             ledger.Add(first, count, nowMs, copy);
+            _core.ExpireLocked(nowMs);
             while (ledger.Stored > _options.MaxReadings)
             {
                 _core.DropBeforeLocked(ledger.Head + (ledger.Stored - _options.MaxReadings), DropReason.Overflow);
             }
 
-            _core.ExpireLocked(nowMs);
             _core.SignalLocked();
         }
 

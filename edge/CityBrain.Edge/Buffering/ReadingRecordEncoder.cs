@@ -6,7 +6,7 @@ using CityBrain.Sensing;
 namespace CityBrain.Edge.Buffering;
 
 /// <summary>
-/// Encodes one append as a segment record. Payload layout:
+/// Encodes a run of readings (the appends of one group commit) as a segment record. Payload layout:
 /// <code>
 /// varint n_strings, n × (varint utf8_len, utf8)          distinct sensor/quantity/unit names in this record
 /// varint n_series,  n × (varint sensor, quantity, unit)    indexes into the strings
@@ -16,7 +16,7 @@ namespace CityBrain.Edge.Buffering;
 ///          3 = decimal: zig-zag varint mantissa m with bits 4-5 = scale k (1..3), value = m / 10^k (exact round trip)
 /// </code>
 /// Sequence numbers are implied (header seq + index); timestamps are stored in milliseconds (the contract precision)
-/// and come back as UTC. Not thread-safe: the buffer encodes under its lock and reuses the dictionaries.
+/// and come back as UTC. Not thread-safe: the buffer's writer loop owns one and reuses its dictionaries.
 /// </summary>
 internal sealed class ReadingRecordEncoder
 {
@@ -25,16 +25,16 @@ internal sealed class ReadingRecordEncoder
     /// <summary>10^k for the decimal value kind; the decoder divides by the same doubles.</summary>
     internal static readonly double[] DecimalPowers = [1d, 10d, 100d, 1000d];
 
-    private readonly Dictionary<(string Sensor, string Quantity, string Unit), int> _seriesIndex = [];
+    private readonly Dictionary<(string Sensor, string Quantity, string Unit), int> _seriesIndex = new(SeriesKeyComparer.Instance);
     private readonly List<(int Sensor, int Quantity, int Unit)> _series = [];
     private readonly Dictionary<string, int> _stringIndex = new(StringComparer.Ordinal);
     private readonly List<string> _strings = [];
     private int[] _readingSeries = new int[256];
 
     /// <summary>Appends header and payload to <paramref name="output"/>; returns the record's total length.</summary>
-    public int Encode(IReadOnlyList<Reading> readings, long firstSeq, long appendMs, ArrayBufferWriter<byte> output)
+    public int Encode(ReadOnlySpan<Reading> readings, long firstSeq, long appendMs, ArrayBufferWriter<byte> output)
     {
-        int count = readings.Count;
+        int count = readings.Length;
         if (_readingSeries.Length < count)
         {
             _readingSeries = new int[Math.Max(count, _readingSeries.Length * 2)];
