@@ -15,7 +15,8 @@ public sealed class ModbusClient : IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly byte[] _tx = new byte[ModbusLimits.MaxTcpAduLength];
-    private readonly TimeSpan _restAfterTransaction;
+    private readonly long _restTicks;
+    private readonly long[] _unitRest = new long[256];
     private CancellationTokenSource _timeout;
     private long _busFreeAt;
     private bool _disposed;
@@ -30,13 +31,24 @@ public sealed class ModbusClient : IAsyncDisposable
         _framer = framer;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _timeProvider);
-        _restAfterTransaction = Options.TurnaroundDelay > transport.InterFrameSilence ? Options.TurnaroundDelay : transport.InterFrameSilence;
+        var rest = Options.TurnaroundDelay > transport.InterFrameSilence ? Options.TurnaroundDelay : transport.InterFrameSilence;
+        _restTicks = (long)(rest.TotalSeconds * _timeProvider.TimestampFrequency);
     }
 
     public ModbusClientOptions Options { get; }
 
     /// <summary>The transport's endpoint, e.g. <c>tcp://10.0.0.5:502</c>.</summary>
     public string Endpoint => _transport.Endpoint;
+
+    /// <summary>
+    /// Makes the bus rest at least <paramref name="turnaround"/> after every transaction with <paramref name="unit"/>
+    /// (a slow slave's quirk), on top of the bus-wide turnaround.
+    /// </summary>
+    public void SetUnitTurnaround(byte unit, TimeSpan turnaround)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(turnaround, TimeSpan.Zero);
+        _unitRest[unit] = (long)(turnaround.TotalSeconds * _timeProvider.TimestampFrequency);
+    }
 
     /// <summary>A Modbus TCP client for <paramref name="host"/>:<paramref name="port"/>.</summary>
     public static ModbusClient CreateTcp(string host, int port, ModbusClientOptions? options = null, TimeProvider? timeProvider = null)
@@ -228,7 +240,7 @@ public sealed class ModbusClient : IAsyncDisposable
         }
         finally
         {
-            _busFreeAt = _timeProvider.GetTimestamp() + (long)(_restAfterTransaction.TotalSeconds * _timeProvider.TimestampFrequency);
+            _busFreeAt = _timeProvider.GetTimestamp() + Math.Max(_restTicks, _unitRest[unit]);
             _gate.Release();
         }
     }
