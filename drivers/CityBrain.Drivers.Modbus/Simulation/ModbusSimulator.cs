@@ -19,7 +19,8 @@ public sealed class ModbusSimulator : IAsyncDisposable
     public ModbusSimulator(IModbusFaultInjector? faults = null, TimeProvider? timeProvider = null)
     {
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _serverOptions = new ModbusServerOptions { ResolveUnit = u => _units[u], Faults = faults, TimeProvider = _timeProvider, MaxConnections = 64 };
+        var broadcast = new BroadcastStore(_units);
+        _serverOptions = new ModbusServerOptions { ResolveUnit = u => u == ModbusLimits.BroadcastUnit ? broadcast : _units[u], Faults = faults, TimeProvider = _timeProvider, MaxConnections = 64 };
     }
 
     /// <summary>Serves <paramref name="device"/> at <paramref name="unit"/>.</summary>
