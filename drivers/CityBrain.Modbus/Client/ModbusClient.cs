@@ -271,6 +271,7 @@ public sealed class ModbusClient : IAsyncDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             _transport.DiscardInput();
+            _framer.Reset();
             throw new ModbusTimeoutException($"No response to function {_tx[_framer.PduOffset]:X2} within {Options.RequestTimeout.TotalMilliseconds:0} ms.");
         }
         catch (ModbusCrcException)
@@ -280,6 +281,7 @@ public sealed class ModbusClient : IAsyncDisposable
         }
         catch (ModbusProtocolException)
         {
+            _framer.Reset();
             if (_framer.ResetConnectionOnProtocolError)
             {
                 _transport.Close();
@@ -293,11 +295,13 @@ public sealed class ModbusClient : IAsyncDisposable
         }
         catch (ModbusConnectionException)
         {
+            _framer.Reset();
             _transport.Close();
             throw;
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException)
         {
+            _framer.Reset();
             _transport.Close();
             throw new ModbusConnectionException($"I/O error on {_transport.Endpoint}: {ex.Message}", ex);
         }

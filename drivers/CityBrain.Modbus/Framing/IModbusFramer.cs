@@ -23,5 +23,8 @@ public interface IModbusFramer
     /// Throws <see cref="ModbusCrcException"/>, <see cref="ModbusProtocolException"/> or
     /// <see cref="ModbusConnectionException"/>; cancellation is the caller's timeout.
     /// </summary>
+    /// <summary>Forgets buffered bytes; called when the connection is dropped or the line is flushed.</summary>
+    void Reset();
+
     ValueTask<ReadOnlyMemory<byte>> ReadResponseAsync(IModbusTransport transport, byte unit, ReadOnlyMemory<byte> requestPdu, CancellationToken cancellationToken);
 }

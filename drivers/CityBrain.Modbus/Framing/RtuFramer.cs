@@ -35,6 +35,11 @@ public sealed class RtuFramer : IModbusFramer
         return length;
     }
 
+    public void Reset()
+    {
+        // Each read starts from an empty buffer; nothing carries over between transactions.
+    }
+
     public async ValueTask<ReadOnlyMemory<byte>> ReadResponseAsync(IModbusTransport transport, byte unit, ReadOnlyMemory<byte> requestPdu, CancellationToken cancellationToken)
     {
         byte function = requestPdu.Span[0];

@@ -9,7 +9,7 @@ namespace CityBrain.Modbus;
 /// </summary>
 public sealed class TcpFramer : IModbusFramer
 {
-    private readonly byte[] _rx = new byte[ModbusLimits.MaxTcpAduLength];
+    private readonly MbapFrameReader _reader = new();
     private ushort _transactionId;
 
     /// <summary>Responses discarded because their transaction id did not match (late or stray).</summary>
@@ -44,54 +44,23 @@ public sealed class TcpFramer : IModbusFramer
     {
         while (true)
         {
-            int pduLength = await ReadFrameAsync(transport, _rx, cancellationToken).ConfigureAwait(false);
-            ushort transactionId = BinaryPrimitives.ReadUInt16BigEndian(_rx);
+            var frame = await _reader.ReadFrameAsync(transport, cancellationToken).ConfigureAwait(false);
+            var span = frame.Span;
+            ushort transactionId = BinaryPrimitives.ReadUInt16BigEndian(span);
             if (transactionId != _transactionId)
             {
                 StrayResponses++;
                 continue;
             }
 
-            if (_rx[6] != unit)
+            if (span[6] != unit)
             {
-                throw new ModbusProtocolException($"Response to transaction {transactionId} names unit {_rx[6]}; the request was to unit {unit}.");
+                throw new ModbusProtocolException($"Response to transaction {transactionId} names unit {span[6]}; the request was to unit {unit}.");
             }
 
-            return _rx.AsMemory(ModbusLimits.MbapHeaderLength, pduLength);
+            return frame[ModbusLimits.MbapHeaderLength..];
         }
     }
 
-    /// <summary>Reads one MBAP frame into <paramref name="buffer"/> (≥ 260 bytes); returns the PDU length.</summary>
-    public static async ValueTask<int> ReadFrameAsync(IModbusTransport transport, byte[] buffer, CancellationToken cancellationToken)
-    {
-        await ReadExactlyAsync(transport, buffer.AsMemory(0, ModbusLimits.MbapHeaderLength), cancellationToken).ConfigureAwait(false);
-        ushort protocol = BinaryPrimitives.ReadUInt16BigEndian(buffer.AsSpan(2));
-        ushort length = BinaryPrimitives.ReadUInt16BigEndian(buffer.AsSpan(4));
-        if (protocol != 0)
-        {
-            throw new ModbusProtocolException($"MBAP protocol id is {protocol}; Modbus is 0 (stream out of sync?).");
-        }
-
-        if (length is < 2 or > 254)
-        {
-            throw new ModbusProtocolException($"MBAP length is {length}; it must be 2..254 (unit id + PDU).");
-        }
-
-        await ReadExactlyAsync(transport, buffer.AsMemory(ModbusLimits.MbapHeaderLength, length - 1), cancellationToken).ConfigureAwait(false);
-        return length - 1;
-    }
-
-    private static async ValueTask ReadExactlyAsync(IModbusTransport transport, Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        while (!buffer.IsEmpty)
-        {
-            int read = await transport.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                throw new ModbusConnectionException($"{transport.Endpoint} closed the connection mid-frame.");
-            }
-
-            buffer = buffer[read..];
-        }
-    }
+    public void Reset() => _reader.Reset();
 }

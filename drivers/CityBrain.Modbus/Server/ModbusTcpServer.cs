@@ -85,7 +85,7 @@ public sealed class ModbusTcpServer : IAsyncDisposable
     {
         await Task.Yield();
         var transport = new StreamTransport(new NetworkStream(socket, ownsSocket: true), $"tcp-peer:{socket.RemoteEndPoint}");
-        byte[] rx = new byte[ModbusLimits.MaxTcpAduLength];
+        var reader = new MbapFrameReader();
         byte[] tx = new byte[ModbusLimits.MaxTcpAduLength + 8];
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         try
@@ -93,12 +93,12 @@ public sealed class ModbusTcpServer : IAsyncDisposable
             while (!stopping.IsCancellationRequested)
             {
                 idle.CancelAfter(_options.IdleTimeout);
-                int pduLength = await TcpFramer.ReadFrameAsync(transport, rx, idle.Token).ConfigureAwait(false);
-                ushort transactionId = BinaryPrimitives.ReadUInt16BigEndian(rx);
-                byte unit = rx[6];
+                var frame = await reader.ReadFrameAsync(transport, idle.Token).ConfigureAwait(false);
+                ushort transactionId = BinaryPrimitives.ReadUInt16BigEndian(frame.Span);
+                byte unit = frame.Span[6];
                 int garbage = 0;
                 var (length, fault) = await ModbusServerCore.HandleAsync(
-                    _options, Counters, unit, rx.AsMemory(ModbusLimits.MbapHeaderLength, pduLength), tx.AsMemory(8 + ModbusLimits.MbapHeaderLength), true, stopping).ConfigureAwait(false);
+                    _options, Counters, unit, frame[ModbusLimits.MbapHeaderLength..], tx.AsMemory(8 + ModbusLimits.MbapHeaderLength), true, stopping).ConfigureAwait(false);
                 if (length == 0 || fault == ModbusFaultKind.Drop)
                 {
                     continue;
