@@ -54,6 +54,13 @@ public sealed class PymodbusInteropTests
 
         var ex = await Assert.ThrowsAsync<ModbusDeviceException>(() => client.ReadHoldingRegistersAsync(unit, 5000, new ushort[2]).AsTask());
         Assert.Equal(ModbusExceptionCode.IllegalDataAddress, ex.Code);
+
+        var basic = await client.ReadDeviceIdentificationAsync(unit, readCode: 1);
+        Assert.Equal("pymodbus-peer", basic.Objects[0x00]);
+        Assert.Equal("PM-INTEROP", basic.Objects[0x01]);
+        Assert.Equal("3.0.0", basic.Objects[0x02]);
+        var regular = await client.ReadDeviceIdentificationAsync(unit, readCode: 2);
+        Assert.Equal("interop server", regular.Objects[0x04]);
     }
 
     private static async Task<string> WriteSpecAsync(byte unit)

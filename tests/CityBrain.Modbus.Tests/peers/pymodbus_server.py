@@ -15,6 +15,7 @@ import logging
 import sys
 
 from pymodbus.constants import Endian
+from pymodbus.device import ModbusDeviceIdentification
 from pymodbus.datastore import ModbusSequentialDataBlock, ModbusServerContext, ModbusSlaveContext
 from pymodbus.payload import BinaryPayloadBuilder
 from pymodbus.server import StartSerialServer, StartTcpServer
@@ -53,16 +54,23 @@ def build_context(spec):
     return ModbusServerContext(slaves={spec["unit"]: slave}, single=False)
 
 
+def identity():
+    return ModbusDeviceIdentification(info_name={
+        "VendorName": "pymodbus-peer", "ProductCode": "PM-INTEROP", "MajorMinorRevision": "3.0.0",
+        "VendorUrl": "https://example.invalid", "ProductName": "interop server", "ModelName": "peer",
+    })
+
+
 def main(argv):
     logging.basicConfig(level=logging.ERROR)
     if argv[1] == "tcp":
         spec = json.load(open(argv[3]))
         print(f"pymodbus tcp server on 127.0.0.1:{argv[2]}", flush=True)
-        StartTcpServer(context=build_context(spec), address=("127.0.0.1", int(argv[2])), framer=ModbusSocketFramer)
+        StartTcpServer(context=build_context(spec), identity=identity(), address=("127.0.0.1", int(argv[2])), framer=ModbusSocketFramer)
     elif argv[1] == "rtu":
         spec = json.load(open(argv[4]))
         print(f"pymodbus rtu server on {argv[2]} at {argv[3]} baud", flush=True)
-        StartSerialServer(context=build_context(spec), framer=ModbusRtuFramer, port=argv[2], baudrate=int(argv[3]),
+        StartSerialServer(context=build_context(spec), identity=identity(), framer=ModbusRtuFramer, port=argv[2], baudrate=int(argv[3]),
                           bytesize=8, parity="N", stopbits=2, timeout=0.005)
     else:
         raise SystemExit(__doc__)
