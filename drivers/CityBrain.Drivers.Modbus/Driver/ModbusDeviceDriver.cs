@@ -83,6 +83,7 @@ public sealed partial class ModbusDeviceDriver : ISensorDriver
         foreach (var request in Plan)
         {
             var block = _buffer.AsMemory(0, request.Count);
+            long started = _timeProvider.GetTimestamp();
             try
             {
                 await _pipeline.ExecuteAsync(
@@ -92,10 +93,12 @@ public sealed partial class ModbusDeviceDriver : ISensorDriver
             }
             catch (Exception ex) when (ModbusFaultMapper.Map(ex) is { } fault)
             {
+                ModbusDriverMetrics.Record(_bus.Id, SensorId, _timeProvider.GetElapsedTime(started), fault.Code);
                 ReportFailure(collector, request, fault.Code, fault.Transient, ex.Message);
                 continue;
             }
 
+            ModbusDriverMetrics.Record(_bus.Id, SensorId, _timeProvider.GetElapsedTime(started), null);
             Decode(collector, request, block.Span);
         }
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CityBrain.Drivers.Modbus;
 using CityBrain.Modbus.Tests.Support;
 using CityBrain.Sensing;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace CityBrain.Modbus.Tests.Driver;
 
@@ -79,6 +80,8 @@ public sealed class ModbusDeviceDriverTests
     [Fact]
     public async Task Poll_ExceptionOnOneRequest_FaultsOnlyItsPoints()
     {
+        using var requests = new MetricCollector<long>(null, ModbusDriverMetrics.MeterName, "citybrain.modbus.requests");
+        using var failed = new MetricCollector<long>(null, ModbusDriverMetrics.MeterName, "citybrain.modbus.request.failures");
         var faults = new SwitchableFaults { Action = new ModbusFaultAction(ModbusFaultKind.Exception, ModbusExceptionCode.IllegalDataAddress), OnlyAtAddress = 10 };
         var template = await SimulatedBus.TemplateAsync("weather-station-ws100");
         await using var sim = await SimulatedBus.StartTcpAsync("weather-station-ws100", 3, faults);
@@ -91,6 +94,9 @@ public sealed class ModbusDeviceDriverTests
         Assert.All(collector.Faults, f => Assert.False(f.Transient));
         Assert.All(collector.Faults, f => Assert.Contains("illegal data address", f.Message, StringComparison.Ordinal));
         Assert.Equal(7, collector.Readings.Count);
+        var sent = requests.GetMeasurementSnapshot().Where(m => Equals(m.Tags["sensor"], "weather-1")).ToList();
+        Assert.Equal(driver.Plan.Count, sent.Count);
+        Assert.Single(failed.GetMeasurementSnapshot(), m => Equals(m.Tags["sensor"], "weather-1") && Equals(m.Tags["reason"], FaultCodes.DeviceException));
     }
 
     [Theory]
