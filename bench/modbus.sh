@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Modbus benchmark: our TCP client vs libmodbus against our simulator; RTU cycle vs wire-time limit on a pty.
+# Usage: bench/modbus.sh [--seconds 5] [--rounds 3] [--skip-libmodbus] [--skip-rtu]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v gcc >/dev/null || need_apt+=(gcc)
+[ -f /usr/include/modbus/modbus.h ] || need_apt+=(libmodbus-dev)
+command -v socat >/dev/null || need_apt+=(socat)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing: ${need_apt[*]}"
+  apt-get install -y "${need_apt[@]}" >/dev/null || { apt-get update >/dev/null && apt-get install -y "${need_apt[@]}" >/dev/null; }
+fi
+
+dotnet build -c Release tests/CityBrain.Benchmarks/CityBrain.Benchmarks.csproj -v quiet -nologo >/dev/null
+dotnet tests/CityBrain.Benchmarks/bin/Release/net10.0/citybrain-bench.dll modbus "$@"

@@ -1,4 +1,0 @@
-namespace CityBrain.Drivers.Modbus;
-internal static class AssemblyMarker
-{
-}

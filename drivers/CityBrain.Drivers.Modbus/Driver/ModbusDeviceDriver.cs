@@ -1,0 +1,196 @@
+using CityBrain.Modbus;
+using CityBrain.Sensing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+
+namespace CityBrain.Drivers.Modbus;
+
+/// <summary>
+/// A register-map-driven Modbus sensor: reads the template points the node configuration selected, in the planner's
+/// merged requests, through the device's retry + circuit breaker, and reports one <see cref="Reading"/> per point.
+/// <para>Quality: a value outside the point's valid range (the sensor's physical range) is published with
+/// <see cref="Quality.Bad"/>; a non-finite value (e.g. a float NaN "not available" sentinel) becomes a
+/// <c>not_available</c> fault. A failed request becomes one fault per point it covered, with the reason code of
+/// the error (timeout, crc, device_exception, device_busy, disconnected, protocol_violation, circuit_open); no old
+/// value is ever republished.</para>
+/// </summary>
+public sealed partial class ModbusDeviceDriver : ISensorDriver
+{
+    private readonly ModbusBus _bus;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly ushort[] _buffer;
+
+    public ModbusDeviceDriver(ModbusDeviceOptions options, DeviceTemplate template, ModbusBus bus, ModbusResilienceOptions? resilience = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(bus);
+        if (options.BusId != bus.Id)
+        {
+            throw ModbusConfigurationException.Field($"sensors[{options.SensorId}].bus", options.BusId, $"the driver was given bus '{bus.Id}'", "pass the bus the sensor names");
+        }
+
+        _bus = bus;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        SensorId = options.SensorId;
+        Template = template;
+        Unit = ResolveUnit(options, template);
+        Points = SelectPoints(options, template);
+        Plan = RequestPlanner.Plan(Points, template.Quirks, options.Planner);
+        int largest = 1;
+        foreach (var request in Plan)
+        {
+            largest = Math.Max(largest, request.Count);
+        }
+
+        _buffer = new ushort[largest];
+        var quantities = new List<QuantityInfo>(Points.Count);
+        foreach (var point in Points)
+        {
+            quantities.Add(new QuantityInfo(point.Name, point.Unit));
+        }
+
+        Quantities = quantities;
+        if (template.Quirks.Turnaround > TimeSpan.Zero)
+        {
+            bus.Client.SetUnitTurnaround(Unit, template.Quirks.Turnaround);
+        }
+
+        _pipeline = DevicePipelineFactory.Create(resilience ?? ModbusResilienceOptions.Default, _timeProvider, state => LogBreaker(SensorId, state));
+    }
+
+    public string SensorId { get; }
+
+    public IReadOnlyList<QuantityInfo> Quantities { get; }
+
+    public DeviceTemplate Template { get; }
+
+    public byte Unit { get; }
+
+    /// <summary>The points this sensor reads.</summary>
+    public IReadOnlyList<TemplatePoint> Points { get; }
+
+    /// <summary>The merged read requests one poll sends.</summary>
+    public IReadOnlyList<PlannedRequest> Plan { get; }
+
+    public async ValueTask PollAsync(IReadingCollector collector, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(collector);
+        foreach (var request in Plan)
+        {
+            var block = _buffer.AsMemory(0, request.Count);
+            long started = _timeProvider.GetTimestamp();
+            try
+            {
+                await _pipeline.ExecuteAsync(
+                    static (state, ct) => state.Client.ReadAsync(state.Unit, state.Table, state.Start, state.Block, ct),
+                    (_bus.Client, Unit, request.Table, request.Start, Block: block),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ModbusFaultMapper.Map(ex) is { } fault)
+            {
+                ModbusDriverMetrics.Record(_bus.Id, SensorId, _timeProvider.GetElapsedTime(started), fault.Code);
+                ReportFailure(collector, request, fault.Code, fault.Transient, ex.Message);
+                continue;
+            }
+
+            ModbusDriverMetrics.Record(_bus.Id, SensorId, _timeProvider.GetElapsedTime(started), null);
+            Decode(collector, request, block.Span);
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static byte ResolveUnit(ModbusDeviceOptions options, DeviceTemplate template)
+    {
+        byte unit = options.UnitId ?? template.DefaultUnitId;
+        if (template.Quirks.RequiresUnitId255 && unit != 255)
+        {
+            throw ModbusConfigurationException.Field($"sensors[{options.SensorId}].unit", unit, $"template '{template.Name}' answers only unit id 255", "set \"unit\": 255 or omit it");
+        }
+
+        if (unit == ModbusLimits.BroadcastUnit)
+        {
+            throw ModbusConfigurationException.Field($"sensors[{options.SensorId}].unit", unit, "unit 0 is broadcast: no device answers a read", "use the device's unit id (1..247 on RS-485)");
+        }
+
+        return unit;
+    }
+
+    private static List<TemplatePoint> SelectPoints(ModbusDeviceOptions options, DeviceTemplate template)
+    {
+        var selected = new List<TemplatePoint>();
+        if (options.Points is null || options.Points.Count == 0)
+        {
+            foreach (var point in template.Points)
+            {
+                if (point.IsMeasurement)
+                {
+                    selected.Add(point);
+                }
+            }
+
+            return selected;
+        }
+
+        foreach (string name in options.Points)
+        {
+            var point = template.FindPoint(name);
+            if (point is null || !point.IsMeasurement)
+            {
+                var known = new List<string>();
+                foreach (var p in template.Points)
+                {
+                    if (p.IsMeasurement)
+                    {
+                        known.Add(p.Name);
+                    }
+                }
+
+                throw ModbusConfigurationException.Field($"sensors[{options.SensorId}].points", name, $"is not a measurement point of template '{template.Name}'", $"use one of: {string.Join(", ", known)}");
+            }
+
+            if (!selected.Contains(point))
+            {
+                selected.Add(point);
+            }
+        }
+
+        return selected;
+    }
+
+    private void Decode(IReadingCollector collector, PlannedRequest request, ReadOnlySpan<ushort> block)
+    {
+        var now = _timeProvider.GetUtcNow();
+        foreach (var point in request.Points)
+        {
+            double value = point.Decode(block.Slice(point.Address - request.Start, point.ItemCount));
+            if (!double.IsFinite(value))
+            {
+                collector.AddFault(new SensorFault(SensorId, FaultCodes.NotAvailable, $"{point.Name}: device reports a non-finite value ({value}) at {TemplateLoader.TableName(point.Table)} {point.Address}", now, Transient: true));
+                continue;
+            }
+
+            var quality = point.IsInRange(value) ? Quality.Good : Quality.Bad;
+            collector.Add(new Reading(SensorId, point.Name, value, point.Unit, now, quality));
+        }
+    }
+
+    private void ReportFailure(IReadingCollector collector, PlannedRequest request, string code, bool transient, string message)
+    {
+        var now = _timeProvider.GetUtcNow();
+        foreach (var point in request.Points)
+        {
+            collector.AddFault(new SensorFault(SensorId, code, $"{point.Name} ({request}): {message}", now, transient));
+        }
+    }
+
+    private void LogBreaker(string sensor, string state) => LogCircuit(_logger, sensor, state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Modbus sensor {Sensor}: {State}")]
+    private static partial void LogCircuit(ILogger logger, string sensor, string state);
+}

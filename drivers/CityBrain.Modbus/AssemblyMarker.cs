@@ -1,4 +1,0 @@
-namespace CityBrain.Modbus;
-internal static class AssemblyMarker
-{
-}

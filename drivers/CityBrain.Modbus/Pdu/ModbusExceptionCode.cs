@@ -1,0 +1,19 @@
+namespace CityBrain.Modbus;
+
+/// <summary>Exception codes a device returns in an exception response (MB-APP §7).</summary>
+public enum ModbusExceptionCode : byte
+{
+    None = 0x00,
+    IllegalFunction = 0x01,
+    IllegalDataAddress = 0x02,
+    IllegalDataValue = 0x03,
+    ServerDeviceFailure = 0x04,
+    Acknowledge = 0x05,
+    ServerDeviceBusy = 0x06,
+
+    /// <summary>Legacy Modicon code, not defined in V1.1b3; libmodbus still names it.</summary>
+    NegativeAcknowledge = 0x07,
+    MemoryParityError = 0x08,
+    GatewayPathUnavailable = 0x0A,
+    GatewayTargetDeviceFailedToRespond = 0x0B,
+}

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using CityBrain.Drivers.Modbus;
+using CityBrain.Modbus.Tests.Support;
+using CityBrain.Sensing;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+
+namespace CityBrain.Modbus.Tests.Driver;
+
+public sealed class ModbusDeviceDriverTests
+{
+    private static readonly ModbusResilienceOptions NoRetry = new() { RetryAttempts = 0, MinimumThroughput = 100 };
+
+    public static TheoryData<string> TemplateNames() => ShippedTemplateNames();
+
+    [Theory]
+    [MemberData(nameof(TemplateNames))]
+    public async Task Poll_AgainstSimulator_YieldsOneGoodReadingPerPoint(string name)
+    {
+        var template = await SimulatedBus.TemplateAsync(name);
+        var vector = await SimulatedBus.VectorAsync(name);
+        await using var sim = await SimulatedBus.StartTcpAsync(name, template.DefaultUnitId);
+        await using var driver = new ModbusDeviceDriver(Options("dev-1"), template, sim.Bus);
+        var collector = new CollectingReadings();
+        await driver.PollAsync(collector, CancellationToken.None);
+
+        Assert.Empty(collector.Faults);
+        Assert.Equal(driver.Quantities.Count, collector.Readings.Count);
+        foreach (var reading in collector.Readings)
+        {
+            double expected = vector.Expected[reading.Quantity];
+            Assert.True(Math.Abs(expected - reading.Value) <= Math.Max(1e-9, Math.Abs(expected) * 1e-6), $"{reading.Quantity}: {reading.Value} vs {expected}");
+            Assert.Equal(Quality.Good, reading.Quality);
+            Assert.Equal("dev-1", reading.Sensor);
+            Assert.Equal(template.FindPoint(reading.Quantity)!.Unit, reading.Unit);
+        }
+    }
+
+    [Fact]
+    public async Task Poll_SelectedPoints_OnlyThoseAreRead()
+    {
+        var template = await SimulatedBus.TemplateAsync("weather-station-ws100");
+        await using var sim = await SimulatedBus.StartTcpAsync("weather-station-ws100", 3);
+        await using var driver = new ModbusDeviceDriver(Options("weather-1") with { Points = ["air_temperature", "relative_humidity"] }, template, sim.Bus);
+        var collector = new CollectingReadings();
+        await driver.PollAsync(collector, CancellationToken.None);
+        Assert.Equal(["air_temperature", "relative_humidity"], collector.Readings.Select(r => r.Quantity));
+        Assert.Single(driver.Plan);
+        Assert.Equal(22.5, collector.Get("air_temperature").Value, 9);
+    }
+
+    [Fact]
+    public async Task Poll_ValueOutsideValidRange_IsBadQuality()
+    {
+        var template = await SimulatedBus.TemplateAsync("bin-level-ub40");
+        await using var sim = await SimulatedBus.StartTcpAsync("bin-level-ub40", 12);
+        sim.Devices[12].Bank.SetRegisters(ModbusTable.HoldingRegister, 0, [150]);
+        await using var driver = new ModbusDeviceDriver(Options("bin-7"), template, sim.Bus);
+        var collector = new CollectingReadings();
+        await driver.PollAsync(collector, CancellationToken.None);
+        Assert.Equal(Quality.Bad, collector.Get("fill_level").Quality);
+        Assert.Equal(150, collector.Get("fill_level").Value);
+        Assert.Equal(Quality.Good, collector.Get("distance").Quality);
+    }
+
+    [Fact]
+    public async Task Poll_NanFloat_IsNotAvailableFault()
+    {
+        var template = await SimulatedBus.TemplateAsync("air-quality-pm2510");
+        await using var sim = await SimulatedBus.StartTcpAsync("air-quality-pm2510", 1);
+        sim.Devices[1].Bank.SetRegisters(ModbusTable.HoldingRegister, 2, [0x7FC0, 0x0000]);
+        await using var driver = new ModbusDeviceDriver(Options("pm-1"), template, sim.Bus);
+        var collector = new CollectingReadings();
+        await driver.PollAsync(collector, CancellationToken.None);
+        var fault = Assert.Single(collector.Faults);
+        Assert.Equal(FaultCodes.NotAvailable, fault.Code);
+        Assert.Contains("pm2_5", fault.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(collector.Readings, r => r.Quantity == "pm2_5");
+    }
+
+    [Fact]
+    public async Task Poll_ExceptionOnOneRequest_FaultsOnlyItsPoints()
+    {
+        using var requests = new MetricCollector<long>(null, ModbusDriverMetrics.MeterName, "citybrain.modbus.requests");
+        using var failed = new MetricCollector<long>(null, ModbusDriverMetrics.MeterName, "citybrain.modbus.request.failures");
+        var faults = new SwitchableFaults { Action = new ModbusFaultAction(ModbusFaultKind.Exception, ModbusExceptionCode.IllegalDataAddress), OnlyAtAddress = 10 };
+        var template = await SimulatedBus.TemplateAsync("weather-station-ws100");
+        await using var sim = await SimulatedBus.StartTcpAsync("weather-station-ws100", 3, faults);
+        await using var driver = new ModbusDeviceDriver(Options("weather-1"), template, sim.Bus, NoRetry);
+        var collector = new CollectingReadings();
+        await driver.PollAsync(collector, CancellationToken.None);
+
+        Assert.Equal(["precipitation_intensity", "precipitation_total", "solar_radiation"], collector.Faults.Select(f => f.Message.Split(' ')[0]).Order());
+        Assert.All(collector.Faults, f => Assert.Equal(FaultCodes.DeviceException, f.Code));
+        Assert.All(collector.Faults, f => Assert.False(f.Transient));
+        Assert.All(collector.Faults, f => Assert.Contains("illegal data address", f.Message, StringComparison.Ordinal));
+        Assert.Equal(7, collector.Readings.Count);
+        var sent = requests.GetMeasurementSnapshot().Where(m => Equals(m.Tags["sensor"], "weather-1")).ToList();
+        Assert.Equal(driver.Plan.Count, sent.Count);
+        Assert.Single(failed.GetMeasurementSnapshot(), m => Equals(m.Tags["sensor"], "weather-1") && Equals(m.Tags["reason"], FaultCodes.DeviceException));
+    }
+
+    [Theory]
+    [InlineData(ModbusFaultKind.Drop, ModbusExceptionCode.None, FaultCodes.Timeout)]
+    [InlineData(ModbusFaultKind.Exception, ModbusExceptionCode.ServerDeviceBusy, FaultCodes.DeviceBusy)]
+    [InlineData(ModbusFaultKind.Corrupt, ModbusExceptionCode.None, FaultCodes.ProtocolViolation)]
+    public async Task Poll_AfterGoodPoll_FailureReportsFaultsAndNoStaleValues(ModbusFaultKind kind, ModbusExceptionCode code, string expected)
+    {
+        var faults = new SwitchableFaults();
+        var template = await SimulatedBus.TemplateAsync("noise-meter-nm30");
+        await using var sim = await SimulatedBus.StartTcpAsync("noise-meter-nm30", 5, faults, TimeSpan.FromMilliseconds(200));
+        await using var driver = new ModbusDeviceDriver(Options("noise-1"), template, sim.Bus, NoRetry);
+        var good = new CollectingReadings();
+        await driver.PollAsync(good, CancellationToken.None);
+        Assert.Equal(6, good.Readings.Count);
+
+        faults.Action = new ModbusFaultAction(kind, code);
+        var bad = new CollectingReadings();
+        await driver.PollAsync(bad, CancellationToken.None);
+        Assert.Empty(bad.Readings);
+        Assert.Equal(6, bad.Faults.Count);
+        Assert.All(bad.Faults, f => Assert.Equal(expected, f.Code));
+        Assert.All(bad.Faults, f => Assert.Equal("noise-1", f.Sensor));
+    }
+
+    [Fact]
+    public async Task Poll_TransientBusy_IsRetriedOnce()
+    {
+        var faults = new SwitchableFaults { Action = new ModbusFaultAction(ModbusFaultKind.Exception, ModbusExceptionCode.ServerDeviceBusy), Remaining = 1 };
+        var template = await SimulatedBus.TemplateAsync("flood-level-fl10");
+        await using var sim = await SimulatedBus.StartTcpAsync("flood-level-fl10", 255, faults);
+        await using var driver = new ModbusDeviceDriver(Options("flood-1"), template, sim.Bus, new ModbusResilienceOptions { RetryAttempts = 1, RetryDelay = TimeSpan.FromMilliseconds(1) });
+        var collector = new CollectingReadings();
+        await driver.PollAsync(collector, CancellationToken.None);
+        Assert.Empty(collector.Faults);
+        Assert.Equal(7, collector.Readings.Count);
+        Assert.Equal(0, faults.Remaining);
+    }
+
+    [Fact]
+    public async Task Poll_DeadDevice_CircuitOpensAndFailsFast()
+    {
+        var faults = new SwitchableFaults { Action = new ModbusFaultAction(ModbusFaultKind.Drop) };
+        var template = await SimulatedBus.TemplateAsync("bin-level-ub40");
+        await using var sim = await SimulatedBus.StartTcpAsync("bin-level-ub40", 12, faults, TimeSpan.FromMilliseconds(100));
+        var resilience = new ModbusResilienceOptions { RetryAttempts = 0, MinimumThroughput = 2, FailureRatio = 0.5, BreakDuration = TimeSpan.FromSeconds(30) };
+        await using var driver = new ModbusDeviceDriver(Options("bin-7"), template, sim.Bus, resilience);
+        var first = new CollectingReadings();
+        await driver.PollAsync(first, CancellationToken.None);
+        Assert.Contains(first.Faults, f => f.Code == FaultCodes.Timeout);
+
+        var open = new CollectingReadings();
+        var watch = Stopwatch.StartNew();
+        await driver.PollAsync(open, CancellationToken.None);
+        watch.Stop();
+        Assert.Equal(9, open.Faults.Count);
+        Assert.All(open.Faults, f => Assert.Equal(FaultCodes.CircuitOpen, f.Code));
+        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(100), $"an open circuit took {watch.Elapsed.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Configuration_Errors_NameFieldValueAndFix()
+    {
+        var flood = await SimulatedBus.TemplateAsync("flood-level-fl10");
+        var weather = await SimulatedBus.TemplateAsync("weather-station-ws100");
+        await using var bus = new ModbusBus("plc-1", ModbusClient.CreateTcp("127.0.0.1", 9));
+
+        var unit = Assert.Throws<ModbusConfigurationException>(() => new ModbusDeviceDriver(Options("flood-1") with { UnitId = 1 }, flood, bus));
+        Assert.Contains("sensors[flood-1].unit = 1", unit.Message, StringComparison.Ordinal);
+        Assert.Contains("255", unit.Message, StringComparison.Ordinal);
+
+        var point = Assert.Throws<ModbusConfigurationException>(() => new ModbusDeviceDriver(Options("w") with { Points = ["temperature"] }, weather, bus));
+        Assert.Contains("air_temperature", point.Message, StringComparison.Ordinal);
+
+        var text = Assert.Throws<ModbusConfigurationException>(() => new ModbusDeviceDriver(Options("w") with { Points = ["serial_number"] }, weather, bus));
+        Assert.Contains("not a measurement point", text.Message, StringComparison.Ordinal);
+
+        var busId = Assert.Throws<ModbusConfigurationException>(() => new ModbusDeviceDriver(Options("w") with { BusId = "rs485-9" }, weather, bus));
+        Assert.Contains("sensors[w].bus", busId.Message, StringComparison.Ordinal);
+
+        var busOptions = Assert.Throws<ModbusConfigurationException>(() => new ModbusBusOptions { Id = "rs485-1", Kind = ModbusBusKind.Rtu }.Validate());
+        Assert.Contains("buses[rs485-1].port", busOptions.Message, StringComparison.Ordinal);
+        Assert.Equal(ModbusBusKind.Rtu, ModbusBusOptions.ParseKind("modbus-rtu"));
+    }
+
+    private static ModbusDeviceOptions Options(string sensor) => new() { SensorId = sensor, BusId = "plc-1", Template = "t" };
+
+    private static TheoryData<string> ShippedTemplateNames()
+    {
+        var data = new TheoryData<string>();
+        foreach (string file in RepoPaths.TemplateFiles())
+        {
+            data.Add(Path.GetFileNameWithoutExtension(file));
+        }
+
+        return data;
+    }
+}

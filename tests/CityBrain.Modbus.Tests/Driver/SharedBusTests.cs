@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using CityBrain.Drivers.Modbus;
+using CityBrain.Modbus.Tests.Support;
+using CityBrain.Sensing;
+using Xunit.Abstractions;
+
+namespace CityBrain.Modbus.Tests.Driver;
+
+/// <summary>
+/// One RS-485 line (a loopback stream pair running RTU framing) with several devices. A device that never answers
+/// must not slow its neighbours: their poll rate stays within 10% of the rate without it. Real time, ~6 s.
+/// </summary>
+public sealed class SharedBusTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(3);
+
+    [Fact]
+    public async Task DeadDevice_OthersKeepTheirPollRate()
+    {
+        var baseline = await RunAsync(withDeadDevice: false);
+        var degraded = await RunAsync(withDeadDevice: true);
+
+        output.WriteLine($"good polls without dead device: {string.Join(", ", baseline.GoodPolls.OrderBy(p => p.Key))}; with: {string.Join(", ", degraded.GoodPolls.OrderBy(p => p.Key))}");
+        foreach (byte unit in new byte[] { 1, 2 })
+        {
+            Assert.True(baseline.GoodPolls[unit] >= 25, $"baseline too low: {baseline.GoodPolls[unit]}");
+            double ratio = (double)degraded.GoodPolls[unit] / baseline.GoodPolls[unit];
+            Assert.True(ratio >= 0.9, $"unit {unit}: {degraded.GoodPolls[unit]} good polls with a dead neighbour vs {baseline.GoodPolls[unit]} without ({ratio:P0})");
+        }
+
+        Assert.Contains(FaultCodes.Timeout, degraded.DeadFaultCodes);
+        Assert.Contains(FaultCodes.CircuitOpen, degraded.DeadFaultCodes);
+    }
+
+    private static async Task<(Dictionary<byte, int> GoodPolls, HashSet<string> DeadFaultCodes)> RunAsync(bool withDeadDevice)
+    {
+        const string Name = "air-quality-pm2510";
+        var template = await SimulatedBus.TemplateAsync(Name);
+        var vector = await SimulatedBus.VectorAsync(Name);
+        await using var pair = await LoopbackPair.CreateAsync();
+        var faults = new SimulatorFaultInjector([SimulatedFault.Parse("drop#3")]);
+        await using var simulator = new ModbusSimulator(faults);
+        foreach (byte unit in new byte[] { 1, 2, 3 })
+        {
+            simulator.AddDevice(unit, new SimulatedDevice(template, vector, seed: unit));
+        }
+
+        await simulator.StartRtuAsync(new StreamTransport(pair.B, "rtu:sim"), CancellationToken.None);
+        var line = new SerialLineSettings("loopback", 19200);
+        await using var bus = new ModbusBus("rs485-1", new ModbusClient(new StreamTransport(pair.A, "rtu:loopback", line.InterFrameSilence), new RtuFramer(), new ModbusClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(150) }));
+        var resilience = new ModbusResilienceOptions { RetryAttempts = 1, RetryDelay = TimeSpan.FromMilliseconds(10), MinimumThroughput = 2, FailureRatio = 0.5, SamplingDuration = TimeSpan.FromSeconds(5), BreakDuration = TimeSpan.FromSeconds(2) };
+        byte[] units = withDeadDevice ? [1, 2, 3] : [1, 2];
+        var good = new Dictionary<byte, int>();
+        var deadFaults = new HashSet<string>();
+        var clock = Stopwatch.StartNew();
+        var loops = units.Select(async unit =>
+        {
+            var options = new ModbusDeviceOptions { SensorId = $"pm-{unit}", BusId = "rs485-1", UnitId = unit, Template = Name };
+            await using var driver = new ModbusDeviceDriver(options, template, bus, resilience);
+            int count = 0;
+            var next = TimeSpan.Zero;
+            while (clock.Elapsed < Window)
+            {
+                var collector = new CollectingReadings();
+                await driver.PollAsync(collector, CancellationToken.None);
+                if (collector.Faults.Count == 0 && collector.Readings.Count == driver.Quantities.Count)
+                {
+                    count++;
+                }
+
+                lock (deadFaults)
+                {
+                    foreach (var fault in collector.Faults.Where(_ => unit == 3))
+                    {
+                        deadFaults.Add(fault.Code);
+                    }
+                }
+
+                next += Interval;
+                var wait = next - clock.Elapsed;
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait);
+                }
+            }
+
+            lock (good)
+            {
+                good[unit] = count;
+            }
+        });
+        await Task.WhenAll(loops);
+        return (good, deadFaults);
+    }
+}
