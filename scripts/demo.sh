@@ -43,6 +43,7 @@ echo "demo: building (Release)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build edge/CityBrain.Edge.Service -c Release -nologo -clp:ErrorsOnly -o "$work/bin/edge" >/dev/null
 dotnet build hub/CityBrain.Hub.Service -c Release -nologo -clp:ErrorsOnly -o "$work/bin/hub" >/dev/null
+dotnet build firmware-config/CityBrain.Provisioning.Cli -c Release -nologo -clp:ErrorsOnly -o "$work/bin/cli" >/dev/null
 
 # 1. InfluxDB 1.x on loopback, data under $work
 if curl -sf "http://127.0.0.1:$influx_port/ping" >/dev/null 2>&1; then
@@ -70,6 +71,8 @@ CONF
 fi
 curl -sf -XPOST "http://127.0.0.1:$influx_port/query" --data-urlencode 'q=CREATE DATABASE citybrain' >/dev/null
 
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+
 # 2. The hub with its embedded broker
 if port_busy $mqtt_port; then
   echo "demo: port $mqtt_port is taken (a mosquitto service?). Stop it (systemctl stop mosquitto) and run the demo again." >&2
@@ -80,15 +83,21 @@ pids+=($!)
 wait_for "the hub's embedded broker" 30 bash -c "exec 3<>/dev/tcp/127.0.0.1/$mqtt_port"
 echo "demo: hub running with its embedded MQTT broker on 127.0.0.1:$mqtt_port (pid ${pids[-1]}); operators' view http://127.0.0.1:$view_port/"
 
-# 3. One edge node with simulated sensors
-rm -rf "$work/buffer"
+# 3. A Modbus TCP weather station, served by the device simulator from its template
+if port_busy 5020; then echo "demo: port 5020 is taken; free it and run the demo again" >&2; exit 1; fi
+"$work/bin/cli/citybrain" simulate modbus --template weather-station-ws100 --templates-dir "$root/firmware-config/templates" --tcp 127.0.0.1:5020 >"$work/modbus-sim.log" 2>&1 &
+pids+=($!)
+wait_for "the Modbus simulator" 20 bash -c "exec 3<>/dev/tcp/127.0.0.1/5020"
+echo "demo: Modbus TCP weather station simulated on 127.0.0.1:5020 (pid ${pids[-1]})"
+
+# 4. One edge node with simulated sensors and the Modbus station
 (cd "$work" && exec "$work/bin/edge/citybrain-edge" --config "$root/deploy/edge/node.demo.json") >"$work/edge.log" 2>&1 &
 pids+=($!)
 echo "demo: edge node n-harbour-01 running (pid ${pids[-1]}); its disk buffer is $work/buffer"
 
-# 4. Points arriving in InfluxDB
+# 5. Points of this run arriving in InfluxDB
 count() {
-  curl -sf "http://127.0.0.1:$influx_port/query?db=citybrain" --data-urlencode 'q=SELECT count("value") FROM "vehicle_count"' |
+  curl -sf "http://127.0.0.1:$influx_port/query?db=citybrain" --data-urlencode "q=SELECT count(\"value\") FROM \"vehicle_count\" WHERE time >= '$started'" |
     python3 -c 'import json,sys; r=json.load(sys.stdin)["results"][0]; print(r["series"][0]["values"][0][1] if "series" in r else 0)'
 }
 for _ in $(seq 60); do
@@ -103,7 +112,7 @@ fi
 echo
 echo "demo: data is arriving. Latest traffic counts in InfluxDB:"
 influx -host 127.0.0.1 -port $influx_port -database citybrain -precision rfc3339 \
-  -execute 'SELECT "value","quality","seq","sensor","grid" FROM "vehicle_count" ORDER BY time DESC LIMIT 5' || true
+  -execute "SELECT \"value\",\"quality\",\"seq\",\"sensor\",\"grid\" FROM \"vehicle_count\" WHERE time >= '$started' ORDER BY time DESC LIMIT 5" || true
 cat <<HOW
 
 See it yourself:
@@ -112,7 +121,8 @@ See it yourself:
   mosquitto_sub -h 127.0.0.1 -p $mqtt_port -t 'citybrain/v1/#' -v        # telemetry, status, health, alerts
   curl -s http://127.0.0.1:$view_port/api/nodes                            # the operators' JSON API
   open http://127.0.0.1:$view_port/ in a browser                          # the operators' live view
-Logs: $work/hub.log, $work/edge.log, $work/influxdb.log
+  influx -host 127.0.0.1 -port $influx_port -database citybrain -execute 'SELECT * FROM "air_temperature" WHERE "sensor"='"'"'weather-1'"'"' ORDER BY time DESC LIMIT 5'
+Logs: $work/hub.log, $work/edge.log, $work/modbus-sim.log, $work/influxdb.log
 HOW
 
 if [[ "$duration" -gt 0 ]]; then

@@ -25,7 +25,7 @@ public sealed class EdgeNode : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ReadingIntake _intake = new();
     private readonly List<SensorRunner> _runners = [];
-    private readonly List<ISensorDriver> _drivers = [];
+    private readonly NodeComponents _components;
     private readonly MqttConnectionSupervisor _connection;
     private readonly TelemetryPublisher _publisher;
     private readonly HealthReporter _health;
@@ -35,14 +35,14 @@ public sealed class EdgeNode : IAsyncDisposable
     public EdgeNode(
         LoadedNodeConfiguration loaded,
         IReadingBuffer buffer,
-        DriverFactory drivers,
-        Func<SensorSection, int, IReadingProcessor?> processors,
+        NodeComponents components,
         EdgeMetrics metrics,
         TimeProvider time,
         ILoggerFactory loggers)
     {
         _loaded = loaded;
         _buffer = buffer;
+        _components = components;
         _time = time;
         _loggers = loggers;
         _logger = loggers.CreateLogger<EdgeNode>();
@@ -53,11 +53,9 @@ public sealed class EdgeNode : IAsyncDisposable
         for (int i = 0; i < config.Sensors.Count; i++)
         {
             var s = config.Sensors[i];
-            var driver = drivers.Create(s, i);
-            _drivers.Add(driver);
             _runners.Add(new SensorRunner(
-                driver,
-                processors(s, i),
+                components.Drivers[i],
+                components.Processors[i],
                 _intake,
                 new SensorSchedule(s.Interval, TimeSpan.FromMilliseconds(s.JitterMs), s.EffectiveTimeout),
                 time,
@@ -180,17 +178,14 @@ public sealed class EdgeNode : IAsyncDisposable
                 s.Id,
                 s.Driver,
                 s.IntervalMs,
-                _drivers[i].Quantities.Select(q => new QuantityEntry(q.Quantity, q.Unit)).ToList())).ToList(),
+                _components.Drivers[i].Quantities.Select(q => new QuantityEntry(q.Quantity, q.Unit)).ToList())).ToList(),
         };
     }
 
     public async ValueTask DisposeAsync()
     {
         await _connection.DisposeAsync().ConfigureAwait(false);
-        foreach (var d in _drivers)
-        {
-            await d.DisposeAsync().ConfigureAwait(false);
-        }
+        await _components.DisposeAsync().ConfigureAwait(false);
 
         await _buffer.DisposeAsync().ConfigureAwait(false);
         _loggers.CreateLogger<EdgeNode>().LogDebug("Edge node {Node} disposed", _node.NodeId);

@@ -45,20 +45,21 @@ public sealed class EdgeWorker : BackgroundService
             return;
         }
 
-        var buffer = await BufferFactory.OpenAsync(loaded.Configuration.Buffer, _time, _loggers, stoppingToken).ConfigureAwait(false);
-        EdgeNode node;
+        NodeComponents components;
         try
         {
-            node = new EdgeNode(loaded, buffer, new DriverFactory(_time), (_, _) => null, _metrics, _time, _loggers);
+            components = await NodeComponents.BuildAsync(loaded, NodeComponents.TemplatesDirectoryFor(), _time, _loggers, stoppingToken).ConfigureAwait(false);
         }
         catch (ConfigurationException ex)
         {
-            await buffer.DisposeAsync().ConfigureAwait(false);
             _logger.LogCritical("Cannot start: {Errors}", ex.Message);
             Environment.ExitCode = ConfigurationExitCode;
             _lifetime.StopApplication();
             return;
         }
+
+        var buffer = await BufferFactory.OpenAsync(loaded.Configuration.Buffer, _time, _loggers, stoppingToken).ConfigureAwait(false);
+        var node = new EdgeNode(loaded, buffer, components, _metrics, _time, _loggers);
 
         await using (node.ConfigureAwait(false))
         {

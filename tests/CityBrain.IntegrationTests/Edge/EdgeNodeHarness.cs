@@ -42,8 +42,9 @@ public sealed class EdgeNodeHarness : IAsyncDisposable
         await File.WriteAllTextAsync(configPath, configForBufferPath(dir.Combine("buffer")));
         var loaded = await NodeConfigurationLoader.LoadAsync(configPath, CancellationToken.None);
         loggers ??= NullLoggerFactory.Instance;
+        var components = await NodeComponents.BuildAsync(loaded, NodeComponents.TemplatesDirectoryFor(), TimeProvider.System, loggers, CancellationToken.None);
         var buffer = await BufferFactory.OpenAsync(loaded.Configuration.Buffer, TimeProvider.System, loggers, CancellationToken.None);
-        var node = new EdgeNode(loaded, buffer, new DriverFactory(TimeProvider.System), (_, _) => null, new EdgeMetrics(), TimeProvider.System, loggers);
+        var node = new EdgeNode(loaded, buffer, components, new EdgeMetrics(), TimeProvider.System, loggers);
         var harness = new EdgeNodeHarness(node, dir);
         harness._run = Task.Run(() => node.RunAsync(harness._stop.Token));
         return harness;
