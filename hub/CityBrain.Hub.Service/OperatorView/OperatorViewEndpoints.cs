@@ -2,6 +2,7 @@ using CityBrain.Hub.Alerts;
 using CityBrain.Hub.Health;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 
 namespace CityBrain.Hub.Service.OperatorView;
@@ -18,6 +19,8 @@ public static class OperatorViewEndpoints
     public const string AckHeader = "X-CityBrain-Request";
 
     public const int MaxAckByLength = 64;
+
+    public const int MaxAckBodyBytes = 4096;
 
     public static RouteGroupBuilder MapOperatorView(this IEndpointRouteBuilder app)
     {
@@ -48,8 +51,13 @@ public static class OperatorViewEndpoints
         }
 
         string by = "operator";
-        if (http.Request.HasJsonContentType() && http.Request.ContentLength is > 0 and < 4096)
+        if (http.Request.HasJsonContentType() && http.Request.ContentLength is null or > 0)
         {
+            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = MaxAckBodyBytes;
+            }
+
             try
             {
                 var body = await http.Request.ReadFromJsonAsync<AckRequest>(ViewJson.Options, http.RequestAborted);
@@ -58,7 +66,7 @@ public static class OperatorViewEndpoints
                     by = new string(body.By.Trim().Where(c => !char.IsControl(c)).Take(MaxAckByLength).ToArray());
                 }
             }
-            catch (System.Text.Json.JsonException)
+            catch (Exception ex) when (ex is System.Text.Json.JsonException or BadHttpRequestException)
             {
                 return Results.Json(new { error = "the body must be JSON like {\"by\":\"name\"}" }, ViewJson.Options, statusCode: StatusCodes.Status400BadRequest);
             }
