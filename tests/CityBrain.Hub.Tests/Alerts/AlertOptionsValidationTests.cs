@@ -1,4 +1,5 @@
 using CityBrain.Hub.Alerts;
+using CityBrain.Testing;
 using Microsoft.Extensions.Configuration;
 
 namespace CityBrain.Hub.Tests.Alerts;
@@ -29,7 +30,7 @@ public sealed class AlertOptionsValidationTests
     [Fact]
     public void ExampleConfig_ShippedRuleSet_BindsAndCompiles()
     {
-        string path = Path.Combine(RepoRoot(), "hub", "CityBrain.Hub.Service", "alerts.example.json");
+        string path = RepoPaths.Combine("hub", "CityBrain.Hub.Service", "alerts.example.json");
         var config = new ConfigurationBuilder().AddJsonFile(path).Build();
         var options = new AlertOptions();
         config.GetSection(AlertOptions.Section).Bind(options);
@@ -47,16 +48,5 @@ public sealed class AlertOptionsValidationTests
         Assert.Contains(rules, r => r.Kind == AlertKinds.Stale);
         Assert.Contains(rules, r => r.Kind == AlertKinds.Offline);
         Assert.Contains(rules, r => r.Kind == AlertKinds.Gap);
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CityBrain.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("CityBrain.sln not found above " + AppContext.BaseDirectory);
     }
 }
