@@ -239,6 +239,63 @@ public sealed partial class AlertEngine
         return AckResult.Acknowledged;
     }
 
+    /// <summary>
+    /// Takes back the alerts active at the last save (hub restart). They stay active until the next evaluation finds
+    /// their cause gone; an alert of a rule no longer configured is cleared at once (so its retained message goes).
+    /// </summary>
+    public int Restore(IEnumerable<Alert> active)
+    {
+        int restored = 0;
+        var now = _time.GetUtcNow();
+        foreach (var alert in active)
+        {
+            if (!alert.IsActive || _active.ContainsKey(alert.Id))
+            {
+                continue;
+            }
+
+            var rule = Rules.FirstOrDefault(r => r.Id == alert.Rule && r.Kind == alert.Kind);
+            var state = new ConditionState(
+                rule ?? new AlertRule { Id = alert.Rule, Kind = alert.Kind, Severity = alert.Severity },
+                alert.District, alert.Grid, alert.Node, alert.Sensor)
+            {
+                Active = alert,
+                LastValue = alert.Value,
+                Unit = alert.Unit,
+            };
+            if (rule is null)
+            {
+                lock (state.Gate)
+                {
+                    Clear(state, now);
+                }
+
+                continue;
+            }
+
+            if (_conditions.TryAdd((rule.Id, alert.Node, alert.Sensor ?? ""), state))
+            {
+                _active[alert.Id] = state;
+                Interlocked.Increment(ref _version);
+                restored++;
+            }
+        }
+
+        return restored;
+    }
+
+    /// <summary>Queues every active alert for publishing again (call after the MQTT connection was re-established).</summary>
+    public int RepublishActive()
+    {
+        var active = GetActive();
+        foreach (var alert in active)
+        {
+            _queue.Enqueue(alert);
+        }
+
+        return active.Count;
+    }
+
     private void EvaluateNode(NodeView node, DateTimeOffset now)
     {
         foreach (var rule in _nodeRules)
@@ -379,7 +436,7 @@ public sealed partial class AlertEngine
         {
             string level = rule.Level.ToString(CultureInfo.InvariantCulture);
             string text = $"{rule.Quantity} {v.ToString(CultureInfo.InvariantCulture)} {state.Unit} {(rule.Above ? "above" : "below")} {level}"
-                + (rule.For > TimeSpan.Zero ? $" for {rule.For}" : "");
+                + (rule.For > TimeSpan.Zero ? $" for {Show(rule.For)}" : "");
             Raise(state, now, v, state.Unit, rule.Level, text);
         }
     }
@@ -462,6 +519,11 @@ public sealed partial class AlertEngine
 
         return _conditions.GetOrAdd(key, _ => new ConditionState(rule, district, grid, node, sensor));
     }
+
+    private static string Show(TimeSpan d) =>
+        d.TotalMinutes >= 1 && d.Seconds == 0 && d.Milliseconds == 0
+            ? $"{d.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture)} min"
+            : $"{d.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s";
 
     private static string Show(DateTimeOffset? at) =>
         at?.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "never";

@@ -1,3 +1,4 @@
+using CityBrain.Hub.Alerts;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,8 @@ public sealed partial class HealthPersistenceService(
     HealthRegistry registry,
     IOptions<HealthRegistryOptions> options,
     TimeProvider time,
-    ILogger<HealthPersistenceService> logger) : BackgroundService
+    ILogger<HealthPersistenceService> logger,
+    AlertEngine? alerts = null) : BackgroundService
 {
     private static readonly TimeSpan IoTimeout = TimeSpan.FromSeconds(30);
     private readonly HealthSnapshotStore? _store =
@@ -31,7 +33,8 @@ public sealed partial class HealthPersistenceService(
                 if (snapshot is not null)
                 {
                     int restored = registry.Restore(snapshot.Nodes);
-                    LogRestored(restored, _store.Path, snapshot.SavedAt);
+                    int restoredAlerts = alerts?.Restore(snapshot.Alerts) ?? 0;
+                    LogRestored(restored, restoredAlerts, _store.Path, snapshot.SavedAt);
                 }
             }
             catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
@@ -61,7 +64,7 @@ public sealed partial class HealthPersistenceService(
         cts.CancelAfter(IoTimeout);
         try
         {
-            var file = new HealthSnapshotFile { SavedAt = time.GetUtcNow(), Nodes = registry.GetNodes() };
+            var file = new HealthSnapshotFile { SavedAt = time.GetUtcNow(), Nodes = registry.GetNodes(), Alerts = alerts?.GetActive() ?? [] };
             await _store.SaveAsync(file, cts.Token);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OperationCanceledException)
@@ -90,8 +93,8 @@ public sealed partial class HealthPersistenceService(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Restored {Count} nodes (last known state) from {Path}, saved at {SavedAt}")]
-    private partial void LogRestored(int count, string path, DateTimeOffset savedAt);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Restored {Count} nodes (last known state) and {Alerts} active alerts from {Path}, saved at {SavedAt}")]
+    private partial void LogRestored(int count, int alerts, string path, DateTimeOffset savedAt);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not load the health snapshot {Path}; starting empty")]
     private partial void LogLoadFailed(Exception ex, string path);
