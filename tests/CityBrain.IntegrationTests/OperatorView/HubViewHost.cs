@@ -33,7 +33,7 @@ internal sealed class HubViewHost : IAsyncDisposable
     public HealthRegistry Registry => App.Services.GetRequiredService<HealthRegistry>();
 
     /// <summary>Builds and starts the view with <paramref name="settings"/> over the defaults (fast alert ticks, snapshot in a temp dir).</summary>
-    public static async Task<HubViewHost> StartAsync(IDictionary<string, string?> settings)
+    public static async Task<HubViewHost> StartAsync(IDictionary<string, string?> settings, Action<IServiceCollection>? configure = null)
     {
         int port = FreePort.Get();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -54,6 +54,7 @@ internal sealed class HubViewHost : IAsyncDisposable
 
         builder.Configuration.AddInMemoryCollection(all);
         builder.Services.AddOperatorView(builder.Configuration);
+        configure?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapOperatorView();
         var host = new HubViewHost(app, port, dir);
