@@ -20,6 +20,9 @@ public sealed class OperatorViewOptions
     /// <summary>How often the live stream checks for changes (at most one update per interval is sent).</summary>
     public TimeSpan EventInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often the live stream re-sends the sparklines (one point per minute: no need to send them on every change).</summary>
+    public TimeSpan SparklineInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Most live-stream clients at once (more get 503).</summary>
     public int MaxEventClients { get; set; } = 32;
 }

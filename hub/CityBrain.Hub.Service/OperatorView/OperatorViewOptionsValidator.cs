@@ -48,6 +48,11 @@ public sealed class OperatorViewOptionsValidator : IValidateOptions<OperatorView
             errors.Add($"{S}:EventInterval is {options.EventInterval}; use a value between 00:00:00.1 and 00:01:00 (default 00:00:01).");
         }
 
+        if (options.SparklineInterval < TimeSpan.FromSeconds(1) || options.SparklineInterval > TimeSpan.FromMinutes(10))
+        {
+            errors.Add($"{S}:SparklineInterval is {options.SparklineInterval}; use a value between 00:00:01 and 00:10:00 (default 00:00:30).");
+        }
+
         if (options.MaxEventClients is < 1 or > 10_000)
         {
             errors.Add($"{S}:MaxEventClients is {options.MaxEventClients}; use a number between 1 and 10000 (default 32).");

@@ -381,10 +381,10 @@ public sealed partial class AlertEngine
                 {
                     Clear(state, now);
                 }
-                else if (active.Value != value)
+                else
                 {
+                    // Seconds offline or silent grow every tick: kept current, but not a change worth a push.
                     state.Active = active with { Value = value };
-                    Interlocked.Increment(ref _version);
                 }
 
                 return;

@@ -44,6 +44,7 @@ internal sealed class HubViewHost : IAsyncDisposable
         {
             ["Hub:OperatorView:Listen"] = $"http://127.0.0.1:{port}",
             ["Hub:OperatorView:EventInterval"] = "00:00:00.2",
+            ["Hub:OperatorView:SparklineInterval"] = "00:00:01",
             ["Hub:Health:SnapshotPath"] = dir.Combine("registry.json"),
             ["Hub:Alerts:TickInterval"] = "00:00:00.2",
         };

@@ -137,11 +137,37 @@ public sealed class OperatorViewApiTests
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        Assert.Equal("event: sparks", await reader.ReadLineAsync(cts.Token));
+        var sparks = JsonSerializer.Deserialize<LiveSparklines>(await DataAsync(reader, cts.Token), ViewJson.Options)!;
+        Assert.Equal(42, Assert.Single(sparks.Nodes["node-n"]["bin-07"]["fill_level"]).V);
         Assert.Equal("event: state", await reader.ReadLineAsync(cts.Token));
-        string data = (await reader.ReadLineAsync(cts.Token))!;
-        Assert.StartsWith("data: ", data, StringComparison.Ordinal);
-        var state = JsonSerializer.Deserialize<LiveState>(data["data: ".Length..], ViewJson.Options)!;
+        var state = JsonSerializer.Deserialize<LiveState>(await DataAsync(reader, cts.Token), ViewJson.Options)!;
         Assert.Equal(["node-n", "node-s"], state.Nodes.Select(n => n.Node));
+        Assert.Empty(state.Nodes[0].Sensors.Single().Quantities.Single().Spark);
         Assert.Equal("node-offline", Assert.Single(state.Alerts.Active).Rule);
+
+        // A change is pushed within the event interval.
+        var now = DateTimeOffset.UtcNow;
+        var east = new NodeMessages("east", "e1", "node-e");
+        hub.Observer.OnStatus(east.Topic("status"), east.Online(now), now);
+        while (state.Nodes.Count < 3)
+        {
+            string? name = await reader.ReadLineAsync(cts.Token);
+            string data = await DataAsync(reader, cts.Token);
+            if (name == "event: state")
+            {
+                state = JsonSerializer.Deserialize<LiveState>(data, ViewJson.Options)!;
+            }
+        }
+
+        Assert.Equal(["node-e", "node-n", "node-s"], state.Nodes.Select(n => n.Node));
+    }
+
+    private static async Task<string> DataAsync(StreamReader reader, CancellationToken ct)
+    {
+        string data = (await reader.ReadLineAsync(ct))!;
+        Assert.StartsWith("data: ", data, StringComparison.Ordinal);
+        Assert.Equal("", await reader.ReadLineAsync(ct));
+        return data["data: ".Length..];
     }
 }

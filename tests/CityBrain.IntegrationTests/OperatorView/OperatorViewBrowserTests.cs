@@ -13,7 +13,8 @@ namespace CityBrain.IntegrationTests.OperatorView;
 public sealed class OperatorViewBrowserTests(ITestOutputHelper output)
 {
     public const string Chromium = "/usr/bin/chromium";
-    private static readonly TimeSpan Within = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(15);
+    private static readonly string ResultsDir = Path.Combine(AppContext.BaseDirectory, "TestResults");
 
     [Fact]
     public async Task Page_ShowsNodesByDistrictAndGrid_OfflineTurnsRed_AlertAppearsAndIsAcknowledged()
@@ -71,8 +72,25 @@ public sealed class OperatorViewBrowserTests(ITestOutputHelper output)
         });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
         page.SetDefaultTimeout((float)Within.TotalMilliseconds);
-        await page.GotoAsync(hub.BaseUrl + "/");
+        try
+        {
+            await page.GotoAsync(hub.BaseUrl + "/");
+            await CheckPageAsync(page, hub, bins, traffic, ct);
+        }
+        catch (Exception)
+        {
+            // Keep what the browser showed for the post-mortem.
+            Directory.CreateDirectory(ResultsDir);
+            string failed = Path.Combine(ResultsDir, "operator-view-failure.png");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = failed, FullPage = true });
+            output.WriteLine($"failure screenshot: {failed}");
+            output.WriteLine(await page.ContentAsync());
+            throw;
+        }
+    }
 
+    private async Task CheckPageAsync(IPage page, HubViewHost hub, SimulatedEdgeNode bins, SimulatedEdgeNode traffic, CancellationToken ct)
+    {
         // Grouped by district, then grid.
         var centreC4 = page.Locator("section.district[data-district='centre'] section.grid[data-grid='c4']");
         await Assertions.Expect(centreC4.Locator("[data-node='node-bins']")).ToBeVisibleAsync();
@@ -110,9 +128,8 @@ public sealed class OperatorViewBrowserTests(ITestOutputHelper output)
         await page.SelectOptionAsync("#f-status", "");
         await Assertions.Expect(page.Locator("article.node")).ToHaveCountAsync(3);
 
-        string dir = Path.Combine(AppContext.BaseDirectory, "TestResults");
-        Directory.CreateDirectory(dir);
-        string shot = Path.Combine(dir, "operator-view.png");
+        Directory.CreateDirectory(ResultsDir);
+        string shot = Path.Combine(ResultsDir, "operator-view.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
         output.WriteLine($"screenshot: {shot}");
         Assert.True(new FileInfo(shot).Length > 10_000);

@@ -4,6 +4,7 @@
   "use strict";
 
   var state = { nodes: [], alerts: { active: [], recent: [] } };
+  var sparks = {}; // node -> sensor -> quantity -> points, from the "sparks" event (the "state" event carries none)
   var filters = { district: "", grid: "", status: "", text: "" };
   var el = function (id) { return document.getElementById(id); };
   var pollTimer = null;
@@ -95,11 +96,16 @@
     }).join("");
   }
 
-  function renderSensor(s) {
+  function sparkOf(node, sensor, q) {
+    var n = sparks[node], s = n && n[sensor], p = s && s[q.quantity];
+    return p || q.spark;
+  }
+
+  function renderSensor(node, s) {
     var qs = (s.quantities || []).map(function (q) {
       return '<div class="q" data-quantity="' + esc(q.quantity) + '"><span class="name">' + esc(q.quantity) +
         '</span><span class="val quality-' + esc(q.quality) + '" title="' + esc(q.quality) + ", " + esc(q.timestamp) + '">' +
-        esc(fmt(q.value)) + " " + esc(q.unit) + "</span>" + spark(q.spark) + "</div>";
+        esc(fmt(q.value)) + " " + esc(q.unit) + "</span>" + spark(sparkOf(node, s.id, q)) + "</div>";
     }).join("");
     var err = s.status === "fault" && s.lastError
       ? '<div class="error">' + esc(s.lastError.code) + ": " + esc(s.lastError.message) + "</div>" : "";
@@ -124,7 +130,7 @@
       '<div class="node-head"><b>' + esc(n.node) + '</b><span class="pill status-' + esc(n.status) + '">' + esc(n.status) + "</span>" +
       (n.restored ? '<span class="restored" title="last known state, loaded at hub start">last known</span>' : "") + "</div>" +
       '<div class="node-meta">' + meta.join(" · ") + "</div>" +
-      (n.sensors || []).map(renderSensor).join("") + "</article>";
+      (n.sensors || []).map(function (s) { return renderSensor(n.node, s); }).join("") + "</article>";
   }
 
   function renderNodes() {
@@ -165,7 +171,7 @@
         if (!r[0].ok || !r[1].ok) { throw new Error("HTTP " + r[0].status + "/" + r[1].status); }
         return Promise.all([r[0].json(), r[1].json()]);
       })
-      .then(function (j) { state.nodes = j[0]; state.alerts = j[1]; render(); connection("wait", "polling"); })
+      .then(function (j) { state.nodes = j[0]; state.alerts = j[1]; sparks = {}; render(); connection("wait", "polling"); })
       .catch(function () { connection("down", "disconnected"); });
   }
 
@@ -176,6 +182,10 @@
   function connect() {
     if (!window.EventSource) { startPolling(); return; }
     var source = new EventSource("/api/events");
+    source.addEventListener("sparks", function (e) {
+      sparks = JSON.parse(e.data).nodes || {};
+      renderNodes();
+    });
     source.addEventListener("state", function (e) {
       var s = JSON.parse(e.data);
       state.nodes = s.nodes;
