@@ -29,6 +29,9 @@ public sealed class HealthMetrics : IDisposable
         _meter.CreateObservableGauge("citybrain.hub.nodes", ObserveNodes, description: "Nodes by status (online, stale, fault, offline, unknown).");
     }
 
+    /// <summary>The meter itself (for listeners in tests; exporters subscribe by <see cref="MeterName"/>).</summary>
+    public Meter Meter => _meter;
+
     /// <summary>Called once by the registry so the gauges can count its nodes when observed.</summary>
     internal void AttachNodeCounts(Func<IReadOnlyDictionary<string, int>> counts) => _nodeCounts = counts;
 
