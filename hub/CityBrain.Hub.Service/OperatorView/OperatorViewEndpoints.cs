@@ -24,7 +24,7 @@ public static class OperatorViewEndpoints
 
     public static RouteGroupBuilder MapOperatorView(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("").AddEndpointFilter<TokenGate>();
+        var group = app.MapGroup("").RequireViewToken();
         group.MapGet("/", () => StaticAssets.Serve("index.html"));
         group.MapGet("/assets/{name}", (string name) => StaticAssets.Serve(name));
         group.MapGet("/api/nodes", (HealthRegistry registry, string? district, string? grid, string? status, string? q) =>

@@ -6,29 +6,32 @@ using Microsoft.Extensions.Options;
 namespace CityBrain.Hub.Service.OperatorView;
 
 /// <summary>
-/// Endpoint filter of the view: when a token is configured, every request must carry it as
-/// <c>Authorization: Bearer</c> or in the <see cref="CookieName"/> cookie; a GET with <c>?token=</c> sets that cookie
-/// (HttpOnly, SameSite=Strict) and redirects to the same URL without the token.
+/// The view's token check: when a token is configured, every request must carry it as <c>Authorization: Bearer</c>
+/// or in the <see cref="CookieName"/> cookie; a GET with <c>?token=</c> sets that cookie (HttpOnly,
+/// SameSite=Strict) and redirects to the same URL without the token. Applied to endpoints with
+/// <see cref="TokenGateExtensions.RequireViewToken"/>.
 /// </summary>
-public sealed class TokenGate(IOptions<OperatorViewOptions> options) : IEndpointFilter
+public sealed class TokenGate(IOptions<OperatorViewOptions> options)
 {
     public const string CookieName = "citybrain_view";
 
     private readonly byte[]? _token = string.IsNullOrWhiteSpace(options.Value.Token) ? null : Encoding.UTF8.GetBytes(options.Value.Token.Trim());
 
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public bool Enabled => _token is not null;
+
+    /// <summary>True when the request may go on; otherwise the response (401 or the cookie redirect) is written.</summary>
+    public async ValueTask<bool> AuthorizeAsync(HttpContext http)
     {
         if (_token is null)
         {
-            return await next(context);
+            return true;
         }
 
-        var http = context.HttpContext;
         var request = http.Request;
         string? bearer = request.Headers.Authorization.ToString() is { Length: > 7 } auth && auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth[7..].Trim() : null;
         if (Matches(bearer) || Matches(request.Cookies[CookieName]))
         {
-            return await next(context);
+            return true;
         }
 
         if (HttpMethods.IsGet(request.Method) && Matches(request.Query["token"].ToString()))
@@ -41,11 +44,16 @@ public sealed class TokenGate(IOptions<OperatorViewOptions> options) : IEndpoint
                 Path = "/",
             });
             var query = QueryString.Create(request.Query.Where(q => q.Key != "token"));
-            return Results.Redirect(request.PathBase + request.Path + query);
+            http.Response.Redirect(request.PathBase + request.Path + query);
+            return false;
         }
 
+        http.Response.StatusCode = StatusCodes.Status401Unauthorized;
         http.Response.Headers.WWWAuthenticate = "Bearer";
-        return Results.Json(new { error = "a token is required: send 'Authorization: Bearer <token>' or open the page once with ?token=<token>" }, statusCode: StatusCodes.Status401Unauthorized);
+        await http.Response.WriteAsJsonAsync(
+            new { error = "a token is required: send 'Authorization: Bearer <token>' or open the page once with ?token=<token>" },
+            http.RequestAborted);
+        return false;
     }
 
     private bool Matches(string? candidate) =>

@@ -33,7 +33,7 @@ internal sealed class HubViewHost : IAsyncDisposable
     public HealthRegistry Registry => App.Services.GetRequiredService<HealthRegistry>();
 
     /// <summary>Builds and starts the view with <paramref name="settings"/> over the defaults (fast alert ticks, snapshot in a temp dir).</summary>
-    public static async Task<HubViewHost> StartAsync(IDictionary<string, string?> settings, Action<IServiceCollection>? configure = null)
+    public static async Task<HubViewHost> StartAsync(IDictionary<string, string?> settings, Action<IServiceCollection>? configure = null, Action<WebApplication>? map = null)
     {
         int port = FreePort.Get();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -58,6 +58,7 @@ internal sealed class HubViewHost : IAsyncDisposable
         configure?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapOperatorView();
+        map?.Invoke(app);
         var host = new HubViewHost(app, port, dir);
         try
         {

@@ -6,6 +6,7 @@ using CityBrain.Hub.Health;
 using CityBrain.Hub.Service.OperatorView;
 using CityBrain.Testing.Hub;
 using Microsoft.Extensions.Options;
+using Prometheus;
 
 namespace CityBrain.IntegrationTests.OperatorView;
 
@@ -94,11 +95,11 @@ public sealed class OperatorViewApiTests
     public async Task Token_RequiredOnEveryRoute_BearerOrCookieFromQuery()
     {
         var settings = new Dictionary<string, string?>(OfflineRule) { ["Hub:OperatorView:Token"] = Token };
-        await using var hub = await HubViewHost.StartAsync(settings);
+        await using var hub = await HubViewHost.StartAsync(settings, map: app => app.MapMetrics().RequireViewToken());
         string id = FeedOfflineNode(hub);
         using var http = Client(hub);
 
-        foreach (string path in new[] { "/", "/assets/operator-view.js", "/api/nodes", "/api/alerts", "/api/events", "/?token=wrong-token-0123456789" })
+        foreach (string path in new[] { "/", "/assets/operator-view.js", "/api/nodes", "/api/alerts", "/api/events", "/metrics", "/?token=wrong-token-0123456789" })
         {
             Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(path)).StatusCode);
         }
@@ -111,6 +112,9 @@ public sealed class OperatorViewApiTests
         using var bearer = new HttpRequestMessage(HttpMethod.Get, "/api/nodes");
         bearer.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(bearer)).StatusCode);
+        using var metrics = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        metrics.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(metrics)).StatusCode);
 
         var login = await http.GetAsync($"/?token={Token}&district=north");
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
