@@ -109,16 +109,15 @@ public sealed partial class AlertEngine
     /// <summary>Re-evaluates a node's node rules at once (a status change: offline alerts clear without waiting for the tick).</summary>
     public void OnNodeChanged(string node)
     {
-        if (_nodeRules.Length == 0)
-        {
-            return;
-        }
-
         try
         {
             if (_registry.GetNode(node, sparklines: false) is { } view)
             {
                 EvaluateNode(view, _time.GetUtcNow());
+            }
+            else
+            {
+                Forget(node);
             }
         }
         catch (Exception ex)
@@ -282,6 +281,29 @@ public sealed partial class AlertEngine
         }
 
         return restored;
+    }
+
+    /// <summary>Clears every alert of a node the registry no longer knows (decommissioned) and drops its conditions.</summary>
+    private void Forget(string node)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var (key, state) in _conditions)
+        {
+            if (key.Node != node)
+            {
+                continue;
+            }
+
+            lock (state.Gate)
+            {
+                if (state.Active is not null)
+                {
+                    Clear(state, now);
+                }
+            }
+
+            _conditions.TryRemove(key, out _);
+        }
     }
 
     /// <summary>Queues every active alert for publishing again (call after the MQTT connection was re-established).</summary>

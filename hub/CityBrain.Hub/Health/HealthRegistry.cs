@@ -75,6 +75,18 @@ public sealed partial class HealthRegistry : INodeObserver
     {
         try
         {
+            if (status is null)
+            {
+                // The retained status was cleared: the node was decommissioned. Forget it.
+                if (_nodes.TryRemove(topic.Node, out _))
+                {
+                    LogForgotten(topic.Node);
+                    Interlocked.Increment(ref _version);
+                }
+
+                return;
+            }
+
             if (GetOrAdd(topic) is not { } node)
             {
                 return;
@@ -85,11 +97,7 @@ public sealed partial class HealthRegistry : INodeObserver
                 node.ApplyStatus(topic, status, receivedAt);
             }
 
-            if (status is not null)
-            {
-                LogStatus(topic.Node, status.State, status.Reason);
-            }
-
+            LogStatus(topic.Node, status.State, status.Reason);
             Interlocked.Increment(ref _version);
         }
         catch (Exception ex)
@@ -240,6 +248,9 @@ public sealed partial class HealthRegistry : INodeObserver
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node}: {Gaps} new telemetry sequence gap(s)")]
     private partial void LogGap(string node, int gaps);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} removed: its retained status was cleared (decommissioned)")]
+    private partial void LogForgotten(string node);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} is {State} (reason {Reason})")]
     private partial void LogStatus(string node, string state, string? reason);

@@ -65,15 +65,9 @@ internal sealed class NodeState
     /// <summary>Sensors dropped because the node has more than the configured cap.</summary>
     public long SensorsRejected { get; private set; }
 
-    public void ApplyStatus(NodeTopic topic, StatusMessage? status, DateTimeOffset at)
+    public void ApplyStatus(NodeTopic topic, StatusMessage status, DateTimeOffset at)
     {
         Touch(topic, at);
-        if (status is null)
-        {
-            // The retained status was cleared (node decommissioned): keep the last state, say nothing new.
-            return;
-        }
-
         bool online = status.State == StatusMessage.Online;
         string newState = online ? NodeStatus.Online : NodeStatus.Offline;
         if (newState != State || status.Boot != Boot)

@@ -169,6 +169,23 @@ public sealed class NodeRuleTests
     }
 
     [Fact]
+    public void Decommissioned_RetainedStatusCleared_ForgetsTheNodeAndClearsItsAlerts()
+    {
+        var (h, node) = Online(new AlertRuleOptions { Id = "node-offline", Kind = AlertKinds.Offline });
+        using var _ = h;
+        h.Observer.OnStatus(node.Topic("status"), node.Offline(Start), h.Now);
+        Assert.Single(h.Engine.GetActive());
+
+        h.Observer.OnStatus(node.Topic("status"), null, h.Now);
+
+        Assert.Null(h.Registry.GetNode(node.Node));
+        Assert.Empty(h.Engine.GetActive());
+        Assert.Equal([AlertStates.Raised, AlertStates.Cleared], h.Published().Select(a => a.State));
+        h.Advance(TimeSpan.FromMinutes(5));
+        Assert.Empty(h.Engine.GetActive());
+    }
+
+    [Fact]
     public void History_IsBoundedByHistoryLimit()
     {
         var (h, node) = Online(new AlertRuleOptions { Id = "node-offline", Kind = AlertKinds.Offline });
