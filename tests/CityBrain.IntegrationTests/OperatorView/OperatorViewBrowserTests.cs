@@ -84,6 +84,13 @@ public sealed class OperatorViewBrowserTests(ITestOutputHelper output)
             string failed = Path.Combine(ResultsDir, "operator-view-failure.png");
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = failed, FullPage = true });
             output.WriteLine($"failure screenshot: {failed}");
+            output.WriteLine($"live indicator: {await page.Locator("#connection").TextContentAsync()}");
+            foreach (var n in hub.Registry.GetNodes(sparklines: false))
+            {
+                output.WriteLine($"hub registry: {n.Node} {n.Status} state={n.State} reason={n.OfflineReason} lastSeen={n.LastSeen:O}");
+            }
+
+            output.WriteLine($"hub alerts: {string.Join(", ", hub.Alerts.GetActive().Select(a => $"{a.Rule}/{a.Node}/{a.State}"))}");
             output.WriteLine(await page.ContentAsync());
             throw;
         }
@@ -105,7 +112,7 @@ public sealed class OperatorViewBrowserTests(ITestOutputHelper output)
         // The traffic node loses its connection: the broker publishes its Will; the row turns red within seconds.
         var lost = DateTime.UtcNow;
         await traffic.LoseConnectionAsync(ct);
-        await Assertions.Expect(page.Locator("[data-node='node-traffic']")).ToHaveAttributeAsync("data-status", "offline", new() { Timeout = 5000 });
+        await Assertions.Expect(page.Locator("[data-node='node-traffic']")).ToHaveAttributeAsync("data-status", "offline", new() { Timeout = 8000 });
         Assert.Equal("rgb(214, 69, 69)", await BorderColourAsync(page, "node-traffic"));
         output.WriteLine($"offline shown red {(DateTime.UtcNow - lost).TotalMilliseconds:0} ms after the connection was lost");
         await Assertions.Expect(page.Locator("tr[data-rule='node-offline']")).ToBeVisibleAsync();
