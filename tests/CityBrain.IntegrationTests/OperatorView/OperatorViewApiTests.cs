@@ -48,6 +48,19 @@ public sealed class OperatorViewApiTests
     }
 
     [Fact]
+    public async Task Start_BadAlertRule_FailsNamingTheField()
+    {
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => HubViewHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Hub:Alerts:Rules:0:Id"] = "bin-full",
+            ["Hub:Alerts:Rules:0:Kind"] = "threshold",
+            ["Hub:Alerts:Rules:0:Quantity"] = "fill_level",
+        }));
+
+        Assert.Contains("Hub:Alerts:Rules:0: give exactly one of Above or Below", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Api_NodesFiltersAndNodeDetail()
     {
         await using var hub = await HubViewHost.StartAsync(OfflineRule);
