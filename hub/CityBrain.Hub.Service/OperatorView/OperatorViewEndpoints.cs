@@ -1,0 +1,82 @@
+using CityBrain.Hub.Alerts;
+using CityBrain.Hub.Health;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+
+namespace CityBrain.Hub.Service.OperatorView;
+
+/// <summary>
+/// The view's routes: the page (<c>/</c>, <c>/assets/…</c>), the JSON API (<c>/api/nodes</c>,
+/// <c>/api/nodes/{node}</c>, <c>/api/alerts</c>, <c>POST /api/alerts/{id}/ack</c>) and the live stream
+/// (<c>/api/events</c>). Everything is read-only except the acknowledgement, which needs the
+/// <see cref="AckHeader"/> header (a cross-site form cannot send it), and the token when one is configured.
+/// </summary>
+public static class OperatorViewEndpoints
+{
+    /// <summary>Header every acknowledgement must carry (CSRF protection: forms cannot set headers, and cross-origin scripts need a preflight we never grant).</summary>
+    public const string AckHeader = "X-CityBrain-Request";
+
+    public const int MaxAckByLength = 64;
+
+    public const int MaxAckBodyBytes = 4096;
+
+    public static RouteGroupBuilder MapOperatorView(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("").RequireViewToken();
+        group.MapGet("/", () => StaticAssets.Serve("index.html"));
+        group.MapGet("/assets/{name}", (string name) => StaticAssets.Serve(name));
+        group.MapGet("/api/nodes", (HealthRegistry registry, string? district, string? grid, string? status, string? q) =>
+        {
+            var filter = new NodeFilter(district, grid, status, q);
+            return Results.Json(registry.GetNodes().Where(filter.Matches).ToList(), ViewJson.Options);
+        });
+        group.MapGet("/api/nodes/{node}", (HealthRegistry registry, string node) =>
+            registry.GetNode(node) is { } view
+                ? Results.Json(view, ViewJson.Options)
+                : Results.Json(new { error = $"no node '{node}' is known" }, ViewJson.Options, statusCode: StatusCodes.Status404NotFound));
+        group.MapGet("/api/alerts", (AlertEngine alerts) =>
+            Results.Json(new AlertsResponse(alerts.GetActive(), alerts.GetHistory()), ViewJson.Options));
+        group.MapPost("/api/alerts/{id}/ack", Acknowledge);
+        group.MapGet("/api/events", (HttpContext http, LiveEventStream stream) => stream.StreamAsync(http));
+        return group;
+    }
+
+    private static async Task<IResult> Acknowledge(HttpContext http, AlertEngine alerts, string id)
+    {
+        if (!http.Request.Headers.ContainsKey(AckHeader))
+        {
+            return Results.Json(new { error = $"acknowledgements must carry the header {AckHeader}: ack" }, ViewJson.Options, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        string by = "operator";
+        if (http.Request.HasJsonContentType() && http.Request.ContentLength is null or > 0)
+        {
+            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = MaxAckBodyBytes;
+            }
+
+            try
+            {
+                var body = await http.Request.ReadFromJsonAsync<AckRequest>(ViewJson.Options, http.RequestAborted);
+                if (!string.IsNullOrWhiteSpace(body?.By))
+                {
+                    by = new string(body.By.Trim().Where(c => !char.IsControl(c)).Take(MaxAckByLength).ToArray());
+                }
+            }
+            catch (Exception ex) when (ex is System.Text.Json.JsonException or BadHttpRequestException)
+            {
+                return Results.Json(new { error = "the body must be JSON like {\"by\":\"name\"}" }, ViewJson.Options, statusCode: StatusCodes.Status400BadRequest);
+            }
+        }
+
+        return alerts.Acknowledge(id, by) switch
+        {
+            AckResult.Acknowledged or AckResult.AlreadyAcknowledged => Results.Json(alerts.Find(id), ViewJson.Options),
+            AckResult.NotActive => Results.Json(new { error = $"alert '{id}' is already cleared" }, ViewJson.Options, statusCode: StatusCodes.Status409Conflict),
+            _ => Results.Json(new { error = $"no alert '{id}'" }, ViewJson.Options, statusCode: StatusCodes.Status404NotFound),
+        };
+    }
+}

@@ -1,0 +1,28 @@
+namespace CityBrain.Hub.Service.OperatorView;
+
+/// <summary>Options of the operators' view (section <c>Hub:OperatorView</c>); see docs/operator-view.md.</summary>
+public sealed class OperatorViewOptions
+{
+    public const string Section = "Hub:OperatorView";
+
+    /// <summary>
+    /// Where Kestrel listens, one or more <c>http://host:port</c> separated by ';'. Loopback by default; any other
+    /// address requires <see cref="Token"/>.
+    /// </summary>
+    public string Listen { get; set; } = "http://127.0.0.1:8080";
+
+    /// <summary>
+    /// Shared secret every request must carry when set (<c>Authorization: Bearer …</c>, or the cookie set by opening
+    /// the page once with <c>?token=…</c>). Required when <see cref="Listen"/> is not loopback. At least 16 characters.
+    /// </summary>
+    public string? Token { get; set; }
+
+    /// <summary>How often the live stream checks for changes (at most one update per interval is sent).</summary>
+    public TimeSpan EventInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the live stream re-sends the sparklines (one point per minute: no need to send them on every change).</summary>
+    public TimeSpan SparklineInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most live-stream clients at once (more get 503).</summary>
+    public int MaxEventClients { get; set; } = 32;
+}

@@ -1,0 +1,236 @@
+// CityBrain operators' view: live state over Server-Sent Events (/api/events), polling /api/nodes and /api/alerts
+// as a fallback. Plain JS, no build step, no external resources.
+(function () {
+  "use strict";
+
+  var state = { nodes: [], alerts: { active: [], recent: [] } };
+  var sparks = {}; // node -> sensor -> quantity -> points, from the "sparks" event (the "state" event carries none)
+  var filters = { district: "", grid: "", status: "", text: "" };
+  var el = function (id) { return document.getElementById(id); };
+  var pollTimer = null;
+
+  function esc(value) {
+    return String(value == null ? "" : value).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function ago(iso) {
+    if (!iso) { return "never"; }
+    var s = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 1000));
+    if (s < 60) { return s + " s ago"; }
+    if (s < 3600) { return Math.round(s / 60) + " min ago"; }
+    if (s < 86400) { return Math.round(s / 3600) + " h ago"; }
+    return Math.round(s / 86400) + " d ago";
+  }
+
+  function fmt(v) {
+    if (v == null) { return ""; }
+    var a = Math.abs(v);
+    return a >= 1000 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : v.toFixed(2);
+  }
+
+  function spark(points) {
+    if (!points || points.length < 2) { return '<svg class="spark" viewBox="0 0 100 20"></svg>'; }
+    var min = Infinity, max = -Infinity, t0 = points[0].t, t1 = points[points.length - 1].t;
+    points.forEach(function (p) { min = Math.min(min, p.v); max = Math.max(max, p.v); });
+    var span = max - min || 1, tspan = t1 - t0 || 1;
+    var pts = points.map(function (p) {
+      return ((p.t - t0) / tspan * 100).toFixed(1) + "," + (18 - (p.v - min) / span * 16).toFixed(1);
+    }).join(" ");
+    return '<svg class="spark" viewBox="0 0 100 20" preserveAspectRatio="none"><title>last hour: ' +
+      esc(fmt(min)) + " – " + esc(fmt(max)) + '</title><polyline points="' + pts + '"/></svg>';
+  }
+
+  function matches(n) {
+    if (filters.district && n.district !== filters.district) { return false; }
+    if (filters.grid && n.grid !== filters.grid) { return false; }
+    if (filters.status && n.status !== filters.status) { return false; }
+    if (filters.text) {
+      var t = filters.text.toLowerCase();
+      var hay = [n.node, n.street || ""].concat((n.sensors || []).map(function (s) {
+        return s.id + " " + (s.quantities || []).map(function (q) { return q.quantity; }).join(" ");
+      })).join(" ").toLowerCase();
+      if (hay.indexOf(t) < 0) { return false; }
+    }
+    return true;
+  }
+
+  function fillSelect(select, values, current) {
+    var html = '<option value="">all</option>' + values.map(function (v) {
+      return '<option value="' + esc(v) + '"' + (v === current ? " selected" : "") + ">" + esc(v) + "</option>";
+    }).join("");
+    if (select.innerHTML !== html) { select.innerHTML = html; }
+  }
+
+  function renderFilters() {
+    var districts = {}, grids = {};
+    state.nodes.forEach(function (n) {
+      districts[n.district] = true;
+      if (!filters.district || n.district === filters.district) { grids[n.grid] = true; }
+    });
+    fillSelect(el("f-district"), Object.keys(districts).sort(), filters.district);
+    fillSelect(el("f-grid"), Object.keys(grids).sort(), filters.grid);
+    var counts = {};
+    state.nodes.forEach(function (n) { counts[n.status] = (counts[n.status] || 0) + 1; });
+    el("counts").innerHTML = ["online", "stale", "fault", "offline", "unknown"].filter(function (s) { return counts[s]; })
+      .map(function (s) { return '<span><span class="pill status-' + s + '">' + s + "</span> " + counts[s] + "</span>"; }).join("");
+  }
+
+  function renderAlerts() {
+    var active = state.alerts.active || [];
+    el("alert-count").textContent = active.length;
+    el("no-alerts").style.display = active.length ? "none" : "";
+    el("alerts").style.display = active.length ? "" : "none";
+    el("alerts").querySelector("tbody").innerHTML = active.map(function (a) {
+      var where = esc(a.district) + " / " + esc(a.grid) + " / <b>" + esc(a.node) + "</b>" + (a.sensor ? " / " + esc(a.sensor) : "") +
+        (a.street ? '<div class="muted">' + esc(a.street) + "</div>" : "");
+      var st = a.state === "acknowledged"
+        ? 'acknowledged<div class="muted">by ' + esc(a.ackBy) + ", " + ago(a.ackAt) + "</div>"
+        : "raised";
+      var button = a.state === "raised" ? '<button class="ack" data-ack="' + esc(a.id) + '">Acknowledge</button>' : "";
+      return '<tr class="alert alert-' + esc(a.state) + '" data-alert-id="' + esc(a.id) + '" data-rule="' + esc(a.rule) +
+        '" data-state="' + esc(a.state) + '"><td><span class="sev sev-' + esc(a.severity) + '">' + esc(a.severity) + "</span></td><td>" +
+        where + "</td><td>" + esc(a.message) + "</td><td>" + (a.value != null ? esc(fmt(a.value)) + " " + esc(a.unit || "") : "") +
+        "</td><td>" + ago(a.raisedAt) + '</td><td class="alert-state">' + st + "</td><td>" + button + "</td></tr>";
+    }).join("");
+  }
+
+  function sparkOf(node, sensor, q) {
+    var n = sparks[node], s = n && n[sensor], p = s && s[q.quantity];
+    return p || q.spark;
+  }
+
+  function renderSensor(node, s) {
+    var qs = (s.quantities || []).map(function (q) {
+      return '<div class="q" data-quantity="' + esc(q.quantity) + '"><span class="name">' + esc(q.quantity) +
+        '</span><span class="val quality-' + esc(q.quality) + '" title="' + esc(q.quality) + ", " + esc(q.timestamp) + '">' +
+        esc(fmt(q.value)) + " " + esc(q.unit) + "</span>" + spark(sparkOf(node, s.id, q)) + "</div>";
+    }).join("");
+    var err = s.status === "fault" && s.lastError
+      ? '<div class="error">' + esc(s.lastError.code) + ": " + esc(s.lastError.message) + "</div>" : "";
+    return '<div class="sensor" data-sensor="' + esc(s.id) + '"><div class="sensor-id">' + esc(s.id) +
+      '<br><span class="pill sensor-' + esc(s.status) + '">' + esc(s.status) + "</span></div><div class=\"quantities\">" +
+      (qs || '<span class="muted">no readings yet</span>') + "</div>" + err + "</div>";
+  }
+
+  function renderNode(n) {
+    var meta = [];
+    if (n.street) { meta.push(esc(n.street)); }
+    meta.push("seen " + ago(n.lastSeen));
+    if (n.state === "offline") { meta.push("offline: " + esc(n.offlineReason || "unknown")); }
+    if (n.buffer) {
+      var dropped = 0;
+      Object.keys(n.buffer.dropped || {}).forEach(function (k) { dropped += n.buffer.dropped[k]; });
+      meta.push("buffer " + n.buffer.readings + (dropped ? ", dropped " + dropped : ""));
+    }
+    if (n.publish) { meta.push(n.publish.connected ? "p50 " + fmt(n.publish.latencyP50Ms) + " ms" : "edge publisher disconnected"); }
+    if (n.sequence && n.sequence.missing) { meta.push(n.sequence.missing + " missing"); }
+    return '<article class="node status-' + esc(n.status) + '" data-node="' + esc(n.node) + '" data-status="' + esc(n.status) + '">' +
+      '<div class="node-head"><b>' + esc(n.node) + '</b><span class="pill status-' + esc(n.status) + '">' + esc(n.status) + "</span>" +
+      (n.restored ? '<span class="restored" title="last known state, loaded at hub start">last known</span>' : "") + "</div>" +
+      '<div class="node-meta">' + meta.join(" · ") + "</div>" +
+      (n.sensors || []).map(function (s) { return renderSensor(n.node, s); }).join("") + "</article>";
+  }
+
+  function renderNodes() {
+    var html = "", district = null, grid = null, open = false;
+    state.nodes.filter(matches).forEach(function (n) {
+      if (n.district !== district) {
+        if (open) { html += "</div></section></section>"; open = false; }
+        district = n.district; grid = null;
+        html += '<section class="district" data-district="' + esc(district) + '"><h3 class="district">District ' + esc(district) + "</h3>";
+      }
+      if (n.grid !== grid) {
+        if (grid !== null) { html += "</div></section>"; }
+        grid = n.grid;
+        html += '<section class="grid" data-grid="' + esc(grid) + '"><h4 class="grid">Grid ' + esc(grid) + '</h4><div class="grid-nodes">';
+        open = true;
+      }
+      html += renderNode(n);
+    });
+    if (open) { html += "</div></section></section>"; }
+    el("nodes").innerHTML = html || '<p class="muted">No nodes match.</p>';
+  }
+
+  function render() {
+    renderFilters();
+    renderAlerts();
+    renderNodes();
+  }
+
+  function connection(kind, text) {
+    var c = el("connection");
+    c.className = "conn conn-" + kind;
+    c.textContent = text;
+  }
+
+  function poll() {
+    Promise.all([fetch("/api/nodes", { credentials: "same-origin" }), fetch("/api/alerts", { credentials: "same-origin" })])
+      .then(function (r) {
+        if (!r[0].ok || !r[1].ok) { throw new Error("HTTP " + r[0].status + "/" + r[1].status); }
+        return Promise.all([r[0].json(), r[1].json()]);
+      })
+      .then(function (j) { state.nodes = j[0]; state.alerts = j[1]; sparks = {}; render(); connection("wait", "polling"); })
+      .catch(function () { connection("down", "disconnected"); });
+  }
+
+  function startPolling() {
+    if (!pollTimer) { pollTimer = setInterval(poll, 2000); poll(); }
+  }
+
+  function connect() {
+    if (!window.EventSource) { startPolling(); return; }
+    var source = new EventSource("/api/events");
+    source.addEventListener("sparks", function (e) {
+      sparks = JSON.parse(e.data).nodes || {};
+      renderNodes();
+    });
+    source.addEventListener("state", function (e) {
+      var s = JSON.parse(e.data);
+      state.nodes = s.nodes;
+      state.alerts = s.alerts;
+      render();
+      connection("live", "live");
+      if (pollTimer) { clearInterval(pollTimer); pollTimer = null; }
+    });
+    source.onerror = function () {
+      connection("wait", "reconnecting…");
+      startPolling();
+    };
+  }
+
+  function acknowledge(id, button) {
+    button.disabled = true;
+    fetch("/api/alerts/" + encodeURIComponent(id) + "/ack", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CityBrain-Request": "ack", "Content-Type": "application/json" },
+      body: JSON.stringify({ by: "operator" })
+    }).then(function (r) {
+      if (!r.ok) { throw new Error("HTTP " + r.status); }
+      return r.json();
+    }).then(function (a) {
+      state.alerts.active = state.alerts.active.map(function (x) { return x.id === a.id ? a : x; });
+      renderAlerts();
+    }).catch(function (e) {
+      button.disabled = false;
+      button.title = "failed: " + e.message;
+    });
+  }
+
+  el("alerts").addEventListener("click", function (e) {
+    var b = e.target.closest("button[data-ack]");
+    if (b) { acknowledge(b.getAttribute("data-ack"), b); }
+  });
+  ["district", "grid", "status", "text"].forEach(function (f) {
+    var input = el("f-" + f);
+    input.addEventListener(f === "text" ? "input" : "change", function () {
+      filters[f] = input.value.trim();
+      if (f === "district") { filters.grid = ""; }
+      render();
+    });
+  });
+  setInterval(renderAlerts, 30000);
+  connect();
+})();

@@ -1,0 +1,567 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using System.Globalization;
+using CityBrain.Hub.Health;
+using CityBrain.Sensing;
+using CityBrain.Sensing.Contract;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CityBrain.Hub.Alerts;
+
+/// <summary>
+/// Evaluates the configured rules: threshold rules on every observed reading (O(rules of that quantity)), and every
+/// rule on <see cref="Evaluate"/> (the periodic tick: durations, windows, stale, offline, gap). Raised, acknowledged
+/// and cleared alerts go to the bounded <see cref="AlertPublishQueue"/>. Never throws on the ingest path.
+/// </summary>
+public sealed partial class AlertEngine
+{
+    private readonly HealthRegistry _registry;
+    private readonly AlertPublishQueue _queue;
+    private readonly HealthMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly AlertOptions _options;
+    private readonly TimeZoneInfo _zone;
+    private readonly FrozenDictionary<string, AlertRule[]> _thresholdRules;
+    private readonly AlertRule[] _nodeRules;
+    private readonly ConcurrentDictionary<(string Rule, string Node, string Sensor), ConditionState> _conditions = new();
+    private readonly ConcurrentDictionary<string, ConditionState> _active = new(StringComparer.Ordinal);
+    private readonly Lock _historyGate = new();
+    private readonly LinkedList<Alert> _history = new();
+    private long _version;
+    private long _sequence;
+
+    public AlertEngine(
+        IOptions<AlertOptions> options,
+        HealthRegistry registry,
+        AlertPublishQueue queue,
+        HealthMetrics metrics,
+        TimeProvider time,
+        ILogger<AlertEngine>? logger = null)
+    {
+        _options = options.Value;
+        Rules = AlertRuleCompiler.Compile(_options, out _zone, out var errors);
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(AlertOptions.Section, typeof(AlertOptions), errors);
+        }
+
+        _registry = registry;
+        _queue = queue;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _thresholdRules = Rules.Where(r => r.Kind == AlertKinds.Threshold)
+            .GroupBy(r => r.Quantity!, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        _nodeRules = Rules.Where(r => r.Kind != AlertKinds.Threshold).ToArray();
+    }
+
+    public IReadOnlyList<AlertRule> Rules { get; }
+
+    /// <summary>Grows at every alert change (raised, value update, acknowledged, cleared).</summary>
+    public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>Feeds threshold rules with a telemetry batch (called by the ingest through the observer).</summary>
+    public void OnTelemetry(NodeTopic topic, TelemetryMessage message, DateTimeOffset receivedAt)
+    {
+        if (_thresholdRules.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var (_, r) in message.Readings)
+            {
+                if (!_thresholdRules.TryGetValue(r.Quantity, out var rules)
+                    || r.Quality == Quality.Bad
+                    || receivedAt - r.Timestamp > _options.MaxReadingAge)
+                {
+                    continue;
+                }
+
+                foreach (var rule in rules)
+                {
+                    if (!rule.Matches(topic.District, topic.Grid, topic.Node, r.Sensor)
+                        || GetCondition(rule, topic.District, topic.Grid, topic.Node, r.Sensor) is not { } state)
+                    {
+                        continue;
+                    }
+
+                    lock (state.Gate)
+                    {
+                        state.LastValue = r.Value;
+                        state.Unit = r.Unit;
+                        StepThreshold(state, receivedAt);
+                    }
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            LogFailed(ex, topic.Node);
+        }
+    }
+
+    /// <summary>Re-evaluates a node's node rules at once (a status change: offline alerts clear without waiting for the tick).</summary>
+    public void OnNodeChanged(string node)
+    {
+        try
+        {
+            if (_registry.GetNode(node, sparklines: false) is { } view)
+            {
+                EvaluateNode(view, _time.GetUtcNow());
+            }
+            else
+            {
+                Forget(node);
+            }
+        }
+        catch (Exception ex)
+        {
+            LogFailed(ex, node);
+        }
+    }
+
+    /// <summary>The periodic evaluation: pending durations, windows, stale sensors, offline nodes, data gaps.</summary>
+    public void Evaluate()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var state in _conditions.Values)
+        {
+            if (state.Rule.Kind != AlertKinds.Threshold)
+            {
+                continue;
+            }
+
+            lock (state.Gate)
+            {
+                if (state.LastValue is not null && (state.PendingSince is not null || state.Active is not null))
+                {
+                    StepThreshold(state, now);
+                }
+            }
+        }
+
+        if (_nodeRules.Length == 0)
+        {
+            return;
+        }
+
+        foreach (var node in _registry.GetNodes(sparklines: false))
+        {
+            EvaluateNode(node, now);
+        }
+    }
+
+    /// <summary>Active alerts (raised or acknowledged), most severe then newest first.</summary>
+    public IReadOnlyList<Alert> GetActive()
+    {
+        var result = new List<Alert>(_active.Count);
+        foreach (var state in _active.Values)
+        {
+            lock (state.Gate)
+            {
+                if (state.Active is { } a)
+                {
+                    result.Add(a);
+                }
+            }
+        }
+
+        result.Sort(static (a, b) =>
+        {
+            int c = AlertSeverities.Rank(b.Severity).CompareTo(AlertSeverities.Rank(a.Severity));
+            return c != 0 ? c : b.RaisedAt.CompareTo(a.RaisedAt);
+        });
+        return result;
+    }
+
+    /// <summary>Cleared alerts, newest first (bounded by <see cref="AlertOptions.HistoryLimit"/>).</summary>
+    public IReadOnlyList<Alert> GetHistory()
+    {
+        lock (_historyGate)
+        {
+            return [.. _history];
+        }
+    }
+
+    public Alert? Find(string id)
+    {
+        if (_active.TryGetValue(id, out var state))
+        {
+            lock (state.Gate)
+            {
+                if (state.Active?.Id == id)
+                {
+                    return state.Active;
+                }
+            }
+        }
+
+        lock (_historyGate)
+        {
+            return _history.FirstOrDefault(a => a.Id == id);
+        }
+    }
+
+    /// <summary>Marks an active alert acknowledged by <paramref name="by"/> (published like any change).</summary>
+    public AckResult Acknowledge(string id, string by)
+    {
+        if (!_active.TryGetValue(id, out var state))
+        {
+            return Find(id) is null ? AckResult.NotFound : AckResult.NotActive;
+        }
+
+        Alert acked;
+        lock (state.Gate)
+        {
+            if (state.Active is not { } a || a.Id != id)
+            {
+                return AckResult.NotActive;
+            }
+
+            if (a.State == AlertStates.Acknowledged)
+            {
+                return AckResult.AlreadyAcknowledged;
+            }
+
+            acked = a with { State = AlertStates.Acknowledged, AckBy = by, AckAt = _time.GetUtcNow() };
+            state.Active = acked;
+        }
+
+        Changed(acked);
+        LogAcknowledged(id, acked.Rule, acked.Node, by);
+        return AckResult.Acknowledged;
+    }
+
+    /// <summary>
+    /// Takes back the alerts active at the last save (hub restart). They stay active until the next evaluation finds
+    /// their cause gone; an alert of a rule no longer configured is cleared at once (so its retained message goes).
+    /// </summary>
+    public int Restore(IEnumerable<Alert> active)
+    {
+        int restored = 0;
+        var now = _time.GetUtcNow();
+        foreach (var alert in active)
+        {
+            if (!alert.IsActive || _active.ContainsKey(alert.Id))
+            {
+                continue;
+            }
+
+            var rule = Rules.FirstOrDefault(r => r.Id == alert.Rule && r.Kind == alert.Kind);
+            var state = new ConditionState(
+                rule ?? new AlertRule { Id = alert.Rule, Kind = alert.Kind, Severity = alert.Severity },
+                alert.District, alert.Grid, alert.Node, alert.Sensor)
+            {
+                Active = alert,
+                LastValue = alert.Value,
+                Unit = alert.Unit,
+            };
+            if (rule is null)
+            {
+                lock (state.Gate)
+                {
+                    Clear(state, now);
+                }
+
+                continue;
+            }
+
+            if (_conditions.TryAdd((rule.Id, alert.Node, alert.Sensor ?? ""), state))
+            {
+                _active[alert.Id] = state;
+                Interlocked.Increment(ref _version);
+                restored++;
+            }
+        }
+
+        return restored;
+    }
+
+    /// <summary>Clears every alert of a node the registry no longer knows (decommissioned) and drops its conditions.</summary>
+    private void Forget(string node)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var (key, state) in _conditions)
+        {
+            if (key.Node != node)
+            {
+                continue;
+            }
+
+            lock (state.Gate)
+            {
+                if (state.Active is not null)
+                {
+                    Clear(state, now);
+                }
+            }
+
+            _conditions.TryRemove(key, out _);
+        }
+    }
+
+    /// <summary>Queues every active alert for publishing again (call after the MQTT connection was re-established).</summary>
+    public int RepublishActive()
+    {
+        var active = GetActive();
+        foreach (var alert in active)
+        {
+            _queue.Enqueue(alert);
+        }
+
+        return active.Count;
+    }
+
+    private void EvaluateNode(NodeView node, DateTimeOffset now)
+    {
+        foreach (var rule in _nodeRules)
+        {
+            if (!rule.Matches(node.District, node.Grid, node.Node, null))
+            {
+                continue;
+            }
+
+            switch (rule.Kind)
+            {
+                case AlertKinds.Offline:
+                    {
+                        bool offline = node.State == NodeStatus.Offline;
+                        bool holds = offline || node.Silent;
+                        DateTimeOffset? since = offline ? node.StateSince : null;
+                        double seconds = since is { } s ? Math.Max(0, (now - s).TotalSeconds) : 0;
+                        string text = offline
+                            ? $"node {node.Node} offline ({node.OfflineReason ?? "unknown"})"
+                            : $"node {node.Node} silent: no health or telemetry since {Show(node.LastSeen)}";
+                        StepNodeRule(rule, node, null, holds, since, rule.For + rule.After, seconds, "s", text, now);
+                        break;
+                    }
+
+                case AlertKinds.Gap:
+                    {
+                        bool noTelemetry = rule.After > TimeSpan.Zero && node.LastTelemetry is { } t && now - t > rule.After;
+                        bool sequenceGap = node.Sequence.Missing > 0 && node.Sequence.LastGapAt is { } g && now - g < rule.Hold;
+                        double value = noTelemetry ? (now - node.LastTelemetry!.Value).TotalSeconds : node.Sequence.Missing;
+                        string text = noTelemetry
+                            ? $"no telemetry from {node.Node} since {Show(node.LastTelemetry)}"
+                            : $"data gap: {node.Sequence.Missing.ToString(CultureInfo.InvariantCulture)} readings missing from {node.Node}";
+                        StepNodeRule(rule, node, null, noTelemetry || sequenceGap, null, rule.For, value, noTelemetry ? "s" : "readings", text, now);
+                        break;
+                    }
+
+                case AlertKinds.Stale:
+                    foreach (var sensor in node.Sensors)
+                    {
+                        if (rule.Sensor is not null && rule.Sensor != sensor.Id)
+                        {
+                            continue;
+                        }
+
+                        // An offline or silent node is the offline rule's business: no flood of stale sensors.
+                        bool holds = sensor.Status == SensorStatus.Stale && node.State != NodeStatus.Offline && !node.Silent;
+                        double seconds = sensor.LastSeen is { } seen ? (now - seen).TotalSeconds : 0;
+                        string text = $"sensor {sensor.Id} on {node.Node} silent since {Show(sensor.LastSeen)} (expected every {(sensor.IntervalMs / 1000.0).ToString("0.#", CultureInfo.InvariantCulture)} s)";
+                        StepNodeRule(rule, node, sensor.Id, holds, null, rule.For, seconds, "s", text, now);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private void StepNodeRule(
+        AlertRule rule, NodeView node, string? sensor, bool holds, DateTimeOffset? since, TimeSpan required,
+        double value, string unit, string text, DateTimeOffset now)
+    {
+        ConditionState? state;
+        if (!holds)
+        {
+            // Only touch conditions that exist: a healthy city creates no state.
+            if (!_conditions.TryGetValue((rule.Id, node.Node, sensor ?? ""), out state))
+            {
+                return;
+            }
+        }
+        else if ((state = GetCondition(rule, node.District, node.Grid, node.Node, sensor)) is null)
+        {
+            return;
+        }
+
+        lock (state.Gate)
+        {
+            bool inWindow = rule.InWindow(now, _zone);
+            state.LastValue = value;
+            state.Unit = unit;
+            if (state.Active is { } active)
+            {
+                if (!holds || !inWindow)
+                {
+                    Clear(state, now);
+                }
+                else
+                {
+                    // Seconds offline or silent grow every tick: kept current, but not a change worth a push.
+                    state.Active = active with { Value = value };
+                }
+
+                return;
+            }
+
+            if (!holds || !inWindow)
+            {
+                state.PendingSince = null;
+                return;
+            }
+
+            state.PendingSince = since is { } s && s <= now ? s : state.PendingSince ?? now;
+            if (now - state.PendingSince >= required)
+            {
+                Raise(state, now, value, unit, null, text);
+            }
+        }
+    }
+
+    /// <summary>Threshold step with hysteresis, minimum duration and window. Caller holds the state's lock.</summary>
+    private void StepThreshold(ConditionState state, DateTimeOffset now)
+    {
+        var rule = state.Rule;
+        double v = state.LastValue!.Value;
+        bool inWindow = rule.InWindow(now, _zone);
+        if (state.Active is { } active)
+        {
+            if (!inWindow || rule.Clears(v))
+            {
+                Clear(state, now);
+            }
+            else if (active.Value != v)
+            {
+                state.Active = active with { Value = v };
+                Interlocked.Increment(ref _version);
+            }
+
+            return;
+        }
+
+        if (!inWindow || !rule.Raises(v))
+        {
+            state.PendingSince = null;
+            return;
+        }
+
+        state.PendingSince ??= now;
+        if (now - state.PendingSince.Value >= rule.For)
+        {
+            string level = rule.Level.ToString(CultureInfo.InvariantCulture);
+            string text = $"{rule.Quantity} {v.ToString(CultureInfo.InvariantCulture)} {state.Unit} {(rule.Above ? "above" : "below")} {level}"
+                + (rule.For > TimeSpan.Zero ? $" for {Show(rule.For)}" : "");
+            Raise(state, now, v, state.Unit, rule.Level, text);
+        }
+    }
+
+    private void Raise(ConditionState state, DateTimeOffset now, double value, string? unit, double? threshold, string text)
+    {
+        var rule = state.Rule;
+        if (_active.Count >= _options.MaxActive)
+        {
+            LogTooMany(_options.MaxActive, rule.Id, state.Node);
+            return;
+        }
+
+        long n = Interlocked.Increment(ref _sequence);
+        var alert = new Alert
+        {
+            Id = $"{now.ToUnixTimeMilliseconds().ToString("x", CultureInfo.InvariantCulture)}-{n.ToString(CultureInfo.InvariantCulture)}",
+            Rule = rule.Id,
+            Kind = rule.Kind,
+            Severity = rule.Severity,
+            State = AlertStates.Raised,
+            Node = state.Node,
+            Sensor = state.Sensor,
+            Quantity = rule.Quantity,
+            District = state.District,
+            Grid = state.Grid,
+            Street = _registry.StreetOf(state.Node),
+            Value = value,
+            Unit = unit,
+            Threshold = threshold,
+            Message = rule.Description is null ? text : $"{rule.Description}: {text}",
+            RaisedAt = now,
+        };
+        state.Active = alert;
+        state.PendingSince = null;
+        _active[alert.Id] = state;
+        _metrics.AlertRaised(rule.Id, rule.Severity);
+        LogRaised(alert.Id, rule.Id, rule.Severity, state.Node, state.Sensor, alert.Message);
+        Changed(alert);
+    }
+
+    private void Clear(ConditionState state, DateTimeOffset now)
+    {
+        var cleared = state.Active! with { State = AlertStates.Cleared, ClearedAt = now, Value = state.LastValue };
+        state.Active = null;
+        state.PendingSince = null;
+        _active.TryRemove(cleared.Id, out _);
+        lock (_historyGate)
+        {
+            _history.AddFirst(cleared);
+            while (_history.Count > _options.HistoryLimit)
+            {
+                _history.RemoveLast();
+            }
+        }
+
+        _metrics.AlertCleared(cleared.Rule);
+        LogCleared(cleared.Id, cleared.Rule, cleared.Node, cleared.Sensor);
+        Changed(cleared);
+    }
+
+    private void Changed(Alert alert)
+    {
+        Interlocked.Increment(ref _version);
+        _queue.Enqueue(alert);
+    }
+
+    private ConditionState? GetCondition(AlertRule rule, string district, string grid, string node, string? sensor)
+    {
+        var key = (rule.Id, node, sensor ?? "");
+        if (_conditions.TryGetValue(key, out var state))
+        {
+            return state;
+        }
+
+        if (_conditions.Count >= _options.MaxConditions)
+        {
+            return null;
+        }
+
+        return _conditions.GetOrAdd(key, _ => new ConditionState(rule, district, grid, node, sensor));
+    }
+
+    private static string Show(TimeSpan d) =>
+        d.TotalMinutes >= 1 && d.Seconds == 0 && d.Milliseconds == 0
+            ? $"{d.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture)} min"
+            : $"{d.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s";
+
+    private static string Show(DateTimeOffset? at) =>
+        at?.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "never";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {Id} raised: rule {Rule} ({Severity}) node {Node} sensor {Sensor}: {Text}")]
+    private partial void LogRaised(string id, string rule, string severity, string node, string? sensor, string text);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Id} cleared: rule {Rule} node {Node} sensor {Sensor}")]
+    private partial void LogCleared(string id, string rule, string node, string? sensor);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Id} acknowledged: rule {Rule} node {Node} by {By}")]
+    private partial void LogAcknowledged(string id, string rule, string node, string by);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Max} alerts are active (Hub:Alerts:MaxActive); rule {Rule} on node {Node} was not raised")]
+    private partial void LogTooMany(int max, string rule, string node);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alert evaluation failed for node {Node}")]
+    private partial void LogFailed(Exception ex, string node);
+}

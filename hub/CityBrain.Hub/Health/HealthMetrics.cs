@@ -1,0 +1,63 @@
+using System.Diagnostics.Metrics;
+
+namespace CityBrain.Hub.Health;
+
+/// <summary>
+/// The meter <c>CityBrain.Hub.Health</c>: nodes by status (gauges), alerts raised and cleared, alert publishing
+/// failures, and what the registry had to refuse.
+/// </summary>
+public sealed class HealthMetrics : IDisposable
+{
+    public const string MeterName = "CityBrain.Hub.Health";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _alertsRaised;
+    private readonly Counter<long> _alertsCleared;
+    private readonly Counter<long> _alertPublishFailures;
+    private readonly Counter<long> _alertsDropped;
+    private readonly Counter<long> _nodesRejected;
+    private Func<IReadOnlyDictionary<string, int>>? _nodeCounts;
+
+    public HealthMetrics(IMeterFactory? meterFactory = null)
+    {
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _alertsRaised = _meter.CreateCounter<long>("citybrain.hub.alerts.raised", description: "Alerts raised, by rule and severity.");
+        _alertsCleared = _meter.CreateCounter<long>("citybrain.hub.alerts.cleared", description: "Alerts cleared, by rule.");
+        _alertPublishFailures = _meter.CreateCounter<long>("citybrain.hub.alerts.publish_failures", description: "Alert messages that could not be published (after retries).");
+        _alertsDropped = _meter.CreateCounter<long>("citybrain.hub.alerts.dropped", description: "Alert messages dropped because the publish queue was full.");
+        _nodesRejected = _meter.CreateCounter<long>("citybrain.hub.health.nodes_rejected", description: "Messages of new nodes ignored because the registry is at its node cap.");
+        _meter.CreateObservableGauge("citybrain.hub.nodes", ObserveNodes, description: "Nodes by status (online, stale, fault, offline, unknown).");
+    }
+
+    /// <summary>The meter itself (for listeners in tests; exporters subscribe by <see cref="MeterName"/>).</summary>
+    public Meter Meter => _meter;
+
+    /// <summary>Called once by the registry so the gauges can count its nodes when observed.</summary>
+    internal void AttachNodeCounts(Func<IReadOnlyDictionary<string, int>> counts) => _nodeCounts = counts;
+
+    public void AlertRaised(string rule, string severity) =>
+        _alertsRaised.Add(1, new KeyValuePair<string, object?>("rule", rule), new KeyValuePair<string, object?>("severity", severity));
+
+    public void AlertCleared(string rule) => _alertsCleared.Add(1, new KeyValuePair<string, object?>("rule", rule));
+
+    public void AlertPublishFailed() => _alertPublishFailures.Add(1);
+
+    public void AlertDropped() => _alertsDropped.Add(1);
+
+    public void NodeRejected() => _nodesRejected.Add(1);
+
+    public void Dispose() => _meter.Dispose();
+
+    private IEnumerable<Measurement<int>> ObserveNodes()
+    {
+        if (_nodeCounts is null)
+        {
+            yield break;
+        }
+
+        foreach (var (status, count) in _nodeCounts())
+        {
+            yield return new Measurement<int>(count, new KeyValuePair<string, object?>("status", status));
+        }
+    }
+}

@@ -1,0 +1,263 @@
+using System.Collections.Concurrent;
+using CityBrain.Hub.Ingest;
+using CityBrain.Sensing.Contract;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CityBrain.Hub.Health;
+
+/// <summary>
+/// The hub's sensor health registry: per node and sensor, what was last heard, when, and whether it is stale or
+/// faulty. Fed by the ingest through <see cref="INodeObserver"/> (fast: one dictionary lookup and a short per-node
+/// lock per message, O(1) per reading; never throws). Read by the alert engine and the operators' view.
+/// </summary>
+public sealed partial class HealthRegistry : INodeObserver
+{
+    private readonly ConcurrentDictionary<string, NodeState> _nodes = new(StringComparer.Ordinal);
+    private readonly HealthRegistryOptions _options;
+    private readonly StalenessPolicy _policy;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly HealthMetrics _metrics;
+    private long _version;
+
+    public HealthRegistry(
+        IOptions<HealthRegistryOptions> options,
+        TimeProvider time,
+        HealthMetrics metrics,
+        ILogger<HealthRegistry>? logger = null)
+    {
+        _options = options.Value;
+        _policy = new StalenessPolicy(_options);
+        _time = time;
+        _metrics = metrics;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        metrics.AttachNodeCounts(CountByStatus);
+    }
+
+    /// <summary>Grows by one at every change; readers (the live view) poll it to know when to refresh.</summary>
+    public long Version => Interlocked.Read(ref _version);
+
+    public int Count => _nodes.Count;
+
+    public TimeProvider Time => _time;
+
+    public void OnTelemetry(NodeTopic topic, TelemetryMessage message, DateTimeOffset receivedAt)
+    {
+        try
+        {
+            if (GetOrAdd(topic) is not { } node)
+            {
+                return;
+            }
+
+            int gaps;
+            lock (node.Gate)
+            {
+                gaps = node.ApplyTelemetry(topic, message, receivedAt);
+            }
+
+            if (gaps > 0)
+            {
+                LogGap(topic.Node, gaps);
+            }
+
+            Interlocked.Increment(ref _version);
+        }
+        catch (Exception ex)
+        {
+            LogObserverFailed(ex, "telemetry", topic.Node);
+        }
+    }
+
+    public void OnStatus(NodeTopic topic, StatusMessage? status, DateTimeOffset receivedAt)
+    {
+        try
+        {
+            if (status is null)
+            {
+                // The retained status was cleared: the node was decommissioned. Forget it.
+                if (_nodes.TryRemove(topic.Node, out _))
+                {
+                    LogForgotten(topic.Node);
+                    Interlocked.Increment(ref _version);
+                }
+
+                return;
+            }
+
+            if (GetOrAdd(topic) is not { } node)
+            {
+                return;
+            }
+
+            lock (node.Gate)
+            {
+                node.ApplyStatus(topic, status, receivedAt);
+            }
+
+            LogStatus(topic.Node, status.State, status.Reason);
+            Interlocked.Increment(ref _version);
+        }
+        catch (Exception ex)
+        {
+            LogObserverFailed(ex, "status", topic.Node);
+        }
+    }
+
+    public void OnHealth(NodeTopic topic, HealthMessage health, DateTimeOffset receivedAt)
+    {
+        try
+        {
+            if (GetOrAdd(topic) is not { } node)
+            {
+                return;
+            }
+
+            lock (node.Gate)
+            {
+                node.ApplyHealth(topic, health, receivedAt);
+            }
+
+            Interlocked.Increment(ref _version);
+        }
+        catch (Exception ex)
+        {
+            LogObserverFailed(ex, "health", topic.Node);
+        }
+    }
+
+    /// <summary>Every node, sorted by district, grid and node id.</summary>
+    /// <param name="sparklines">False for callers that need no sparkline points (cheaper).</param>
+    public IReadOnlyList<NodeView> GetNodes(bool sparklines = true)
+    {
+        var now = _time.GetUtcNow();
+        var result = new List<NodeView>(_nodes.Count);
+        foreach (var node in _nodes.Values)
+        {
+            lock (node.Gate)
+            {
+                result.Add(node.ToView(now, _policy, sparklines));
+            }
+        }
+
+        result.Sort(static (a, b) =>
+        {
+            int c = string.CompareOrdinal(a.District, b.District);
+            if (c == 0)
+            {
+                c = string.CompareOrdinal(a.Grid, b.Grid);
+            }
+
+            return c != 0 ? c : string.CompareOrdinal(a.Node, b.Node);
+        });
+        return result;
+    }
+
+    public NodeView? GetNode(string node, bool sparklines = true)
+    {
+        if (!_nodes.TryGetValue(node, out var state))
+        {
+            return null;
+        }
+
+        lock (state.Gate)
+        {
+            return state.ToView(_time.GetUtcNow(), _policy, sparklines);
+        }
+    }
+
+    /// <summary>Street of a node (for alerts), if known.</summary>
+    public string? StreetOf(string node)
+    {
+        if (!_nodes.TryGetValue(node, out var state))
+        {
+            return null;
+        }
+
+        lock (state.Gate)
+        {
+            return state.Street;
+        }
+    }
+
+    /// <summary>Loads the last known state of nodes (at hub start); nodes already heard from are left alone.</summary>
+    public int Restore(IEnumerable<NodeView> nodes)
+    {
+        int restored = 0;
+        foreach (var view in nodes)
+        {
+            if (_nodes.Count >= _options.MaxNodes)
+            {
+                break;
+            }
+
+            var state = new NodeState(view.Node, view.District, view.Grid, _options);
+            state.Restore(view);
+            if (_nodes.TryAdd(view.Node, state))
+            {
+                restored++;
+            }
+        }
+
+        Interlocked.Increment(ref _version);
+        return restored;
+    }
+
+    private NodeState? GetOrAdd(NodeTopic topic)
+    {
+        if (_nodes.TryGetValue(topic.Node, out var node))
+        {
+            return node;
+        }
+
+        int count = _nodes.Count;
+        if (count >= _options.MaxNodes)
+        {
+            _metrics.NodeRejected();
+            return null;
+        }
+
+        node = _nodes.GetOrAdd(topic.Node, static (id, arg) => new NodeState(id, arg.topic.District, arg.topic.Grid, arg.options), (topic, options: _options));
+        if (count + 1 > _options.NodeCountWarning && (count + 1 - _options.NodeCountWarning) % 1000 == 1)
+        {
+            LogManyNodes(count + 1, _options.NodeCountWarning, _options.MaxNodes);
+        }
+
+        return node;
+    }
+
+    private Dictionary<string, int> CountByStatus()
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal)
+        {
+            [NodeStatus.Online] = 0,
+            [NodeStatus.Stale] = 0,
+            [NodeStatus.Fault] = 0,
+            [NodeStatus.Offline] = 0,
+            [NodeStatus.Unknown] = 0,
+        };
+        foreach (var view in GetNodes(sparklines: false))
+        {
+            counts[view.Status]++;
+        }
+
+        return counts;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node}: {Gaps} new telemetry sequence gap(s)")]
+    private partial void LogGap(string node, int gaps);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} removed: its retained status was cleared (decommissioned)")]
+    private partial void LogForgotten(string node);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} is {State} (reason {Reason})")]
+    private partial void LogStatus(string node, string state, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Health registry holds {Count} nodes, above the warning level {Warning} (hard cap {Max}; raise Hub:Health:NodeCountWarning if expected)")]
+    private partial void LogManyNodes(int count, int warning, int max);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Health registry failed on a {Kind} message of node {Node}")]
+    private partial void LogObserverFailed(Exception ex, string kind, string node);
+}

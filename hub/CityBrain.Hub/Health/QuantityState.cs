@@ -1,0 +1,22 @@
+using CityBrain.Sensing;
+
+namespace CityBrain.Hub.Health;
+
+/// <summary>The last value and sparkline ring of one quantity. Guarded by its node's lock.</summary>
+internal sealed class QuantityState(string quantity, SparklineRing ring)
+{
+    public string Quantity { get; } = quantity;
+
+    public string Unit { get; set; } = "";
+
+    public double Value { get; set; }
+
+    public Quality Quality { get; set; }
+
+    public DateTimeOffset Timestamp { get; set; }
+
+    public SparklineRing Ring { get; } = ring;
+
+    public QuantityView ToView(long nowMs) =>
+        new(Quantity, Unit, Value, Quality.ToWire(), Timestamp, Ring.Points(nowMs));
+}

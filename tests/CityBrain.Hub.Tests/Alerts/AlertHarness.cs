@@ -1,0 +1,57 @@
+using CityBrain.Hub.Alerts;
+using CityBrain.Hub.Health;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CityBrain.Hub.Tests.Alerts;
+
+/// <summary>A registry and alert engine on a fake clock, fed through the observer the ingest calls.</summary>
+internal sealed class AlertHarness : IDisposable
+{
+    public AlertHarness(DateTimeOffset start, string timeZone = "UTC", params AlertRuleOptions[] rules)
+    {
+        Time = new FakeTimeProvider(start);
+        Metrics = new HealthMetrics();
+        Registry = new HealthRegistry(Options.Create(new HealthRegistryOptions()), Time, Metrics);
+        var options = new AlertOptions { TimeZone = timeZone };
+        options.Rules.AddRange(rules);
+        Queue = new AlertPublishQueue(Options.Create(options), Metrics);
+        Engine = new AlertEngine(Options.Create(options), Registry, Queue, Metrics, Time);
+        Observer = new HealthAndAlertsObserver(Registry, Engine);
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public HealthMetrics Metrics { get; }
+
+    public HealthRegistry Registry { get; }
+
+    public AlertPublishQueue Queue { get; }
+
+    public AlertEngine Engine { get; }
+
+    public HealthAndAlertsObserver Observer { get; }
+
+    public DateTimeOffset Now => Time.GetUtcNow();
+
+    /// <summary>Advances the fake clock and runs the periodic evaluation, as the tick service would.</summary>
+    public void Advance(TimeSpan by)
+    {
+        Time.Advance(by);
+        Engine.Evaluate();
+    }
+
+    /// <summary>Every alert change queued for publishing so far, in order.</summary>
+    public List<Alert> Published()
+    {
+        var list = new List<Alert>();
+        while (Queue.Reader.TryRead(out var a))
+        {
+            list.Add(a);
+        }
+
+        return list;
+    }
+
+    public void Dispose() => Metrics.Dispose();
+}

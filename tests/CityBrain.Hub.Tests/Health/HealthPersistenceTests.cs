@@ -1,0 +1,115 @@
+using CityBrain.Hub.Health;
+using CityBrain.Testing.Hub;
+using CityBrain.Testing.Servers;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CityBrain.Hub.Tests.Health;
+
+public sealed class HealthPersistenceTests : IDisposable
+{
+    private static readonly DateTimeOffset Start = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+    private readonly TempDirectory _dir = new("health-snapshot");
+    private readonly FakeTimeProvider _time = new(Start);
+    private readonly HealthMetrics _metrics = new();
+
+    public void Dispose()
+    {
+        _metrics.Dispose();
+        _dir.Dispose();
+    }
+
+    private (HealthRegistry Registry, HealthPersistenceService Service) Hub(string path)
+    {
+        var options = Options.Create(new HealthRegistryOptions { SnapshotPath = path });
+        var registry = new HealthRegistry(options, _time, _metrics);
+        return (registry, new HealthPersistenceService(registry, options, _time, NullLogger<HealthPersistenceService>.Instance));
+    }
+
+    [Fact]
+    public async Task Restart_SavedAtShutdown_RestoresLastKnownStateMarkedRestored()
+    {
+        string path = _dir.Combine("state", "registry.json");
+        var (before, service) = Hub(path);
+        await service.StartAsync(CancellationToken.None);
+        var node = new NodeMessages("centre", "c4", "node-1", street: "elm-street");
+        before.OnStatus(node.Topic("status"), node.Online(_time.GetUtcNow(), ("bin-07", "fill_level", "%", 60_000)), _time.GetUtcNow());
+        for (int i = 0; i < 5; i++)
+        {
+            before.OnTelemetry(node.Topic("telemetry"), node.Telemetry(_time.GetUtcNow(), ("bin-07", "fill_level", 40 + i, "%")), _time.GetUtcNow());
+            _time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        before.OnHealth(node.Topic("health"), node.Health(_time.GetUtcNow(), 60, 77), _time.GetUtcNow());
+        var expected = before.GetNode("node-1")!;
+        await service.StopAsync(CancellationToken.None);
+        Assert.True(File.Exists(path));
+        Assert.False(File.Exists(path + ".tmp"));
+
+        var (after, restarted) = Hub(path);
+        await restarted.StartAsync(CancellationToken.None);
+        var restored = after.GetNode("node-1")!;
+
+        Assert.True(restored.Restored);
+        Assert.Equal((expected.Street, expected.State, expected.Boot, expected.LastSeen), (restored.Street, restored.State, restored.Boot, restored.LastSeen));
+        Assert.Equal(77, restored.Buffer!.Readings);
+        Assert.Equal(expected.Sequence, restored.Sequence);
+        var q = restored.Sensors.Single().Quantities.Single();
+        Assert.Equal(44, q.Value);
+        Assert.Equal(expected.Sensors.Single().Quantities.Single().Spark, q.Spark);
+
+        node.Boot = "boot-2";
+        after.OnStatus(node.Topic("status"), node.Online(_time.GetUtcNow()), _time.GetUtcNow());
+        Assert.False(after.GetNode("node-1")!.Restored);
+        await restarted.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Start_CorruptSnapshot_StartsEmptyWithoutThrowing()
+    {
+        string path = _dir.Combine("registry.json");
+        await File.WriteAllTextAsync(path, "{ not json");
+        var (registry, service) = Hub(path);
+
+        await service.StartAsync(CancellationToken.None);
+
+        Assert.Equal(0, registry.Count);
+        await service.StopAsync(CancellationToken.None);
+        Assert.NotNull(await new HealthSnapshotStore(path).LoadAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task PeriodicTimer_SavesEverySnapshotInterval()
+    {
+        string path = _dir.Combine("registry.json");
+        var (registry, service) = Hub(path);
+        await service.StartAsync(CancellationToken.None);
+        var node = new NodeMessages("centre", "c4", "node-9");
+        registry.OnStatus(node.Topic("status"), node.Online(_time.GetUtcNow()), _time.GetUtcNow());
+
+        // ExecuteAsync runs in the background (.NET 10): keep ticking the fake clock until the timer has fired.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        HealthSnapshotFile? saved = null;
+        while (DateTime.UtcNow < deadline && saved is null)
+        {
+            _time.Advance(TimeSpan.FromSeconds(30));
+            try
+            {
+                saved = await new HealthSnapshotStore(path).LoadAsync(CancellationToken.None);
+            }
+            catch (IOException)
+            {
+            }
+
+            if (saved is null)
+            {
+                await Task.Delay(20);
+            }
+        }
+
+        Assert.NotNull(saved);
+        Assert.Equal("node-9", Assert.Single(saved.Nodes).Node);
+        await service.StopAsync(CancellationToken.None);
+    }
+}

@@ -1,0 +1,191 @@
+using CityBrain.Hub.Health;
+using CityBrain.Sensing;
+using CityBrain.Sensing.Contract;
+using CityBrain.Testing.Hub;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CityBrain.Hub.Tests.Health;
+
+public sealed class HealthRegistryTests : IDisposable
+{
+    private static readonly DateTimeOffset Start = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider _time = new(Start);
+    private readonly HealthMetrics _metrics = new();
+    private readonly HealthRegistry _registry;
+    private readonly NodeMessages _node = new("centre", "c4", "node-1", street: "elm-street");
+
+    public HealthRegistryTests()
+    {
+        _registry = new HealthRegistry(Options.Create(new HealthRegistryOptions()), _time, _metrics);
+    }
+
+    private DateTimeOffset Now => _time.GetUtcNow();
+
+    public void Dispose() => _metrics.Dispose();
+
+    private void Online() =>
+        _registry.OnStatus(_node.Topic("status"), _node.Online(Now, ("bin-07", "fill_level", "%", 60_000), ("air", "pm2_5", "ug/m3", 10_000), ("air", "pm10", "ug/m3", 10_000)), Now);
+
+    [Fact]
+    public void Status_OnlineThenWill_ShowsOfflineWithReasonSinceTheWillArrived()
+    {
+        Online();
+        var online = _registry.GetNode("node-1")!;
+        Assert.Equal((NodeStatus.Online, "elm-street", "c4", "boot-1"), (online.Status, online.Street, online.Grid, online.Boot));
+        Assert.Equal([("air", 10_000L), ("bin-07", 60_000L)], online.Sensors.Select(s => (s.Id, s.IntervalMs)));
+
+        _time.Advance(TimeSpan.FromMinutes(30));
+        _registry.OnStatus(_node.Topic("status"), _node.Offline(Start), Now);
+
+        var offline = _registry.GetNode("node-1")!;
+        Assert.Equal((NodeStatus.Offline, NodeStatus.Offline, "connection_lost"), (offline.Status, offline.State, offline.OfflineReason));
+        Assert.Equal(Now, offline.StateSince);
+        Assert.Equal(Now, offline.LastSeen);
+    }
+
+    [Fact]
+    public void Telemetry_KeepsLastValuePerQuantityAndQuality()
+    {
+        Online();
+        _registry.OnTelemetry(_node.Topic("telemetry"), _node.Telemetry(Now, ("air", "pm2_5", 12.5, "ug/m3"), ("air", "pm10", 20, "ug/m3")), Now);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        _registry.OnTelemetry(_node.Topic("telemetry"), _node.Telemetry(Now, ("air", "pm2_5", 14, "ug/m3")), Now);
+
+        var air = _registry.GetNode("node-1")!.Sensors.Single(s => s.Id == "air");
+        Assert.Equal(SensorStatus.Ok, air.Status);
+        Assert.Equal(Now, air.LastSeen);
+        var pm25 = air.Quantities.Single(q => q.Quantity == "pm2_5");
+        Assert.Equal((14.0, "ug/m3", "good", Now), (pm25.Value, pm25.Unit, pm25.Quality, pm25.Timestamp));
+        Assert.Equal(20, air.Quantities.Single(q => q.Quantity == "pm10").Value);
+    }
+
+    [Fact]
+    public void Sensor_SilentPastIntervalTimesFactor_IsStaleAndNodeAmber()
+    {
+        Online();
+        _registry.OnTelemetry(_node.Topic("telemetry"), _node.Telemetry(Now, ("air", "pm2_5", 12.5, "ug/m3"), ("bin-07", "fill_level", 40, "%")), Now);
+        _registry.OnHealth(_node.Topic("health"), _node.Health(Now, intervalS: 600), Now);
+
+        // air: 10 s interval → limit max(30 s, 10 s + 30 s slack) = 40 s. bin-07: 60 s → max(180 s, 90 s) = 180 s.
+        _time.Advance(TimeSpan.FromSeconds(40));
+        Assert.All(_registry.GetNode("node-1")!.Sensors, s => Assert.Equal(SensorStatus.Ok, s.Status));
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var node = _registry.GetNode("node-1")!;
+        Assert.Equal(SensorStatus.Stale, node.Sensors.Single(s => s.Id == "air").Status);
+        Assert.Equal(SensorStatus.Ok, node.Sensors.Single(s => s.Id == "bin-07").Status);
+        Assert.Equal(NodeStatus.Stale, node.Status);
+
+        _time.Advance(TimeSpan.FromSeconds(140));
+        Assert.All(_registry.GetNode("node-1")!.Sensors, s => Assert.Equal(SensorStatus.Stale, s.Status));
+    }
+
+    [Fact]
+    public void Sensor_DeadbandSilenceButHealthReportsRecentRead_IsNotStale()
+    {
+        Online();
+        _time.Advance(TimeSpan.FromMinutes(5));
+        _registry.OnHealth(_node.Topic("health"), _node.Health(Now, 60, 0,
+            new SensorHealth { Id = "air", Status = SensorHealth.Ok, LastReadingTs = Now.ToUnixTimeMilliseconds() - 2000, Sampled = 30, Filtered = 30 },
+            new SensorHealth { Id = "bin-07", Status = SensorHealth.Ok, LastReadingTs = Now.ToUnixTimeMilliseconds() - 1000, Sampled = 5 }), Now);
+
+        var node = _registry.GetNode("node-1")!;
+        Assert.All(node.Sensors, s => Assert.Equal(SensorStatus.Ok, s.Status));
+        Assert.Equal(NodeStatus.Online, node.Status);
+        Assert.Equal(30, node.Sensors.Single(s => s.Id == "air").Filtered);
+    }
+
+    [Fact]
+    public void Health_FaultAndBuffer_AreReportedAndNodeIsRed()
+    {
+        Online();
+        var fault = new FaultInfo("timeout", "no answer from unit 3 within 500 ms", Now.ToUnixTimeMilliseconds());
+        _registry.OnHealth(_node.Topic("health"), _node.Health(Now, 60, 1234,
+            new SensorHealth { Id = "bin-07", Status = SensorHealth.Fault, LastError = fault, Faults = 7, Overruns = 1 }), Now);
+
+        var node = _registry.GetNode("node-1")!;
+        Assert.Equal(NodeStatus.Fault, node.Status);
+        var bin = node.Sensors.Single(s => s.Id == "bin-07");
+        Assert.Equal((SensorStatus.Fault, SensorHealth.Fault, fault, 7L, 1L), (bin.Status, bin.HealthStatus, bin.LastError, bin.Faults, bin.Overruns));
+        Assert.Equal(1234, node.Buffer!.Readings);
+        Assert.Equal(12.5, node.Buffer.OldestAgeS);
+        Assert.Equal(3, node.Buffer.Dropped["overflow"]);
+        Assert.Equal((true, 40.0), (node.Publish!.Connected, node.Publish.LatencyP50Ms));
+        Assert.Equal(60, node.HealthIntervalS);
+    }
+
+    [Fact]
+    public void Node_NoHealthOrTelemetryForThreeHealthIntervals_IsSilentAndStale()
+    {
+        Online();
+        _registry.OnHealth(_node.Topic("health"), _node.Health(Now, intervalS: 60), Now);
+        _time.Advance(TimeSpan.FromSeconds(180));
+        Assert.False(_registry.GetNode("node-1")!.Silent);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var node = _registry.GetNode("node-1")!;
+        Assert.True(node.Silent);
+        Assert.Equal(NodeStatus.Stale, node.Status);
+    }
+
+    [Fact]
+    public void Sparkline_KeepsOneMeanPerMinuteForTheLastHourOnly()
+    {
+        Online();
+        for (int i = 0; i < 240; i++)
+        {
+            // Two readings a minute for two hours: value = minute index.
+            _registry.OnTelemetry(_node.Topic("telemetry"), _node.Telemetry(Now, ("bin-07", "fill_level", i / 2, "%")), Now);
+            _time.Advance(TimeSpan.FromSeconds(30));
+        }
+
+        var q = _registry.GetNode("node-1")!.Sensors.Single(s => s.Id == "bin-07").Quantities.Single();
+        Assert.InRange(q.Spark.Count, 59, 60);
+        Assert.Equal(119, q.Spark[^1].V);
+        Assert.True(q.Spark.Zip(q.Spark.Skip(1)).All(p => p.First.T < p.Second.T));
+        Assert.True(q.Spark[0].T >= (Now - TimeSpan.FromHours(1)).ToUnixTimeMilliseconds());
+        Assert.Empty(_registry.GetNode("node-1", sparklines: false)!.Sensors.Single(s => s.Id == "bin-07").Quantities.Single().Spark);
+    }
+
+    [Fact]
+    public void Sequence_GapsLateFillsAndDuplicates_AreCounted()
+    {
+        var topic = _node.Topic("telemetry");
+        TelemetryMessage Batch(params long[] seqs) => new("node-1", Now,
+            seqs.Select(s => new SequencedReading(s, new Reading("bin-07", "fill_level", 1, "%", Now))).ToList());
+
+        _registry.OnTelemetry(topic, Batch(0, 1, 2), Now);
+        _registry.OnTelemetry(topic, Batch(10, 11), Now); // 3..9 missing
+        var afterGap = _registry.GetNode("node-1")!.Sequence;
+        Assert.Equal((11L, 7L, 1L, Now), (afterGap.Highest, afterGap.Missing, afterGap.Gaps, afterGap.LastGapAt!.Value));
+
+        _registry.OnTelemetry(topic, Batch(3, 4, 5), Now); // live-first backlog fills part of it
+        _registry.OnTelemetry(topic, Batch(10, 4), Now); // duplicates
+        var seq = _registry.GetNode("node-1")!.Sequence;
+        Assert.Equal((4L, 1L, 2L), (seq.Missing, seq.Gaps, seq.Duplicates));
+    }
+
+    [Fact]
+    public void NodeCap_IgnoresNodesBeyondMaxNodes()
+    {
+        var registry = new HealthRegistry(Options.Create(new HealthRegistryOptions { MaxNodes = 2, NodeCountWarning = 1 }), _time, _metrics);
+        foreach (string id in new[] { "a", "b", "c" })
+        {
+            var n = new NodeMessages("centre", "c4", id);
+            registry.OnStatus(n.Topic("status"), n.Online(Now), Now);
+        }
+
+        Assert.Equal(["a", "b"], registry.GetNodes().Select(n => n.Node));
+    }
+
+    [Fact]
+    public void Options_InvalidValues_NameFieldValueAndFix()
+    {
+        var result = new HealthRegistryOptionsValidator().Validate(null, new HealthRegistryOptions { SensorStaleFactor = 0.5, SparklinePoints = 1 });
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, f => f.StartsWith("Hub:Health:SensorStaleFactor is 0.5; use a number between 1 and 100", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.StartsWith("Hub:Health:SparklinePoints is 1;", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,190 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CityBrain.Hub.Health;
+using CityBrain.Hub.Service.OperatorView;
+using CityBrain.Testing.Hub;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace CityBrain.IntegrationTests.OperatorView;
+
+/// <summary>The view's JSON API and its security over real HTTP (Kestrel on loopback).</summary>
+public sealed class OperatorViewApiTests
+{
+    private const string Token = "0123456789abcdef-test-token";
+
+    private static readonly Dictionary<string, string?> OfflineRule = new()
+    {
+        ["Hub:Alerts:Rules:0:Id"] = "node-offline",
+        ["Hub:Alerts:Rules:0:Kind"] = "offline",
+    };
+
+    private static HttpClient Client(HubViewHost hub) =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(hub.BaseUrl), Timeout = TimeSpan.FromSeconds(10) };
+
+    private static string FeedOfflineNode(HubViewHost hub)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var north = new NodeMessages("north", "n1", "node-n", "river-road");
+        var south = new NodeMessages("south", "s2", "node-s", "hill-road");
+        hub.Observer.OnStatus(north.Topic("status"), north.Online(now, ("bin-07", "fill_level", "%", 60_000)), now);
+        hub.Observer.OnTelemetry(north.Topic("telemetry"), north.Telemetry(now, ("bin-07", "fill_level", 42, "%")), now);
+        hub.Observer.OnStatus(south.Topic("status"), south.Online(now), now);
+        hub.Observer.OnStatus(south.Topic("status"), south.Offline(now), now);
+        return Assert.Single(hub.Alerts.GetActive()).Id;
+    }
+
+    [Fact]
+    public async Task Start_NonLoopbackWithoutToken_FailsWithAClearError()
+    {
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => HubViewHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Hub:OperatorView:Listen"] = "http://0.0.0.0:18080",
+        }));
+
+        Assert.Contains("Hub:OperatorView:Listen has http://0.0.0.0:18080, which is not loopback, and Hub:OperatorView:Token is not set", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_BadAlertRule_FailsNamingTheField()
+    {
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => HubViewHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Hub:Alerts:Rules:0:Id"] = "bin-full",
+            ["Hub:Alerts:Rules:0:Kind"] = "threshold",
+            ["Hub:Alerts:Rules:0:Quantity"] = "fill_level",
+        }));
+
+        Assert.Contains("Hub:Alerts:Rules:0: give exactly one of Above or Below", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Api_NodesFiltersAndNodeDetail()
+    {
+        await using var hub = await HubViewHost.StartAsync(OfflineRule);
+        FeedOfflineNode(hub);
+        using var http = Client(hub);
+
+        var all = await http.GetFromJsonAsync<List<NodeView>>("/api/nodes", ViewJson.Options);
+        Assert.Equal(["node-n", "node-s"], all!.Select(n => n.Node));
+        var offline = await http.GetFromJsonAsync<List<NodeView>>("/api/nodes?status=offline", ViewJson.Options);
+        Assert.Equal("node-s", Assert.Single(offline!).Node);
+        var text = await http.GetFromJsonAsync<List<NodeView>>("/api/nodes?q=river", ViewJson.Options);
+        Assert.Equal("node-n", Assert.Single(text!).Node);
+        var detail = await http.GetFromJsonAsync<NodeView>("/api/nodes/node-n", ViewJson.Options);
+        Assert.Equal(42, detail!.Sensors.Single().Quantities.Single().Value);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/nodes/nope")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Ack_NeedsTheCsrfHeader_ThenAcknowledges()
+    {
+        await using var hub = await HubViewHost.StartAsync(OfflineRule);
+        string id = FeedOfflineNode(hub);
+        using var http = Client(hub);
+
+        var plain = await http.PostAsync($"/api/alerts/{id}/ack", new FormUrlEncodedContent([]));
+        Assert.Equal(HttpStatusCode.BadRequest, plain.StatusCode);
+        Assert.Equal("raised", Assert.Single(hub.Alerts.GetActive()).State);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/alerts/{id}/ack") { Content = JsonContent.Create(new { by = "dispatch-7" }) };
+        request.Headers.Add(OperatorViewEndpoints.AckHeader, "ack");
+        var ok = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        using var body = JsonDocument.Parse(await ok.Content.ReadAsStringAsync());
+        Assert.Equal(("acknowledged", "dispatch-7"), (body.RootElement.GetProperty("state").GetString(), body.RootElement.GetProperty("ackBy").GetString()));
+
+        using var unknown = new HttpRequestMessage(HttpMethod.Post, "/api/alerts/nope/ack");
+        unknown.Headers.Add(OperatorViewEndpoints.AckHeader, "ack");
+        Assert.Equal(HttpStatusCode.NotFound, (await http.SendAsync(unknown)).StatusCode);
+
+        using var alerts = JsonDocument.Parse(await http.GetStringAsync("/api/alerts"));
+        Assert.Equal("acknowledged", alerts.RootElement.GetProperty("active")[0].GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Token_RequiredOnEveryRoute_BearerOrCookieFromQuery()
+    {
+        var settings = new Dictionary<string, string?>(OfflineRule) { ["Hub:OperatorView:Token"] = Token };
+        await using var hub = await HubViewHost.StartAsync(settings, map: app => app.MapMetrics().RequireViewToken());
+        string id = FeedOfflineNode(hub);
+        using var http = Client(hub);
+
+        foreach (string path in new[] { "/", "/assets/operator-view.js", "/api/nodes", "/api/alerts", "/api/events", "/metrics", "/?token=wrong-token-0123456789" })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(path)).StatusCode);
+        }
+
+        using var ack = new HttpRequestMessage(HttpMethod.Post, $"/api/alerts/{id}/ack");
+        ack.Headers.Add(OperatorViewEndpoints.AckHeader, "ack");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(ack)).StatusCode);
+        Assert.Equal("raised", Assert.Single(hub.Alerts.GetActive()).State);
+
+        using var bearer = new HttpRequestMessage(HttpMethod.Get, "/api/nodes");
+        bearer.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(bearer)).StatusCode);
+        using var metrics = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        metrics.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(metrics)).StatusCode);
+
+        var login = await http.GetAsync($"/?token={Token}&district=north");
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        Assert.Equal("/?district=north", login.Headers.Location!.OriginalString);
+        string cookie = Assert.Single(login.Headers.GetValues("Set-Cookie"));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+
+        using var withCookie = new HttpRequestMessage(HttpMethod.Get, "/");
+        withCookie.Headers.Add("Cookie", cookie.Split(';')[0]);
+        var page = await http.SendAsync(withCookie);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("operators' view", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Events_StreamsTheStateAtOnce()
+    {
+        await using var hub = await HubViewHost.StartAsync(OfflineRule);
+        FeedOfflineNode(hub);
+        using var http = Client(hub);
+
+        using var response = await http.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        Assert.Equal("event: sparks", await reader.ReadLineAsync(cts.Token));
+        var sparks = JsonSerializer.Deserialize<LiveSparklines>(await DataAsync(reader, cts.Token), ViewJson.Options)!;
+        Assert.Equal(42, Assert.Single(sparks.Nodes["node-n"]["bin-07"]["fill_level"]).V);
+        Assert.Equal("event: state", await reader.ReadLineAsync(cts.Token));
+        var state = JsonSerializer.Deserialize<LiveState>(await DataAsync(reader, cts.Token), ViewJson.Options)!;
+        Assert.Equal(["node-n", "node-s"], state.Nodes.Select(n => n.Node));
+        Assert.Empty(state.Nodes[0].Sensors.Single().Quantities.Single().Spark);
+        Assert.Equal("node-offline", Assert.Single(state.Alerts.Active).Rule);
+
+        // A change is pushed within the event interval.
+        var now = DateTimeOffset.UtcNow;
+        var east = new NodeMessages("east", "e1", "node-e");
+        hub.Observer.OnStatus(east.Topic("status"), east.Online(now), now);
+        while (state.Nodes.Count < 3)
+        {
+            string? name = await reader.ReadLineAsync(cts.Token);
+            string data = await DataAsync(reader, cts.Token);
+            if (name == "event: state")
+            {
+                state = JsonSerializer.Deserialize<LiveState>(data, ViewJson.Options)!;
+            }
+        }
+
+        Assert.Equal(["node-e", "node-n", "node-s"], state.Nodes.Select(n => n.Node));
+    }
+
+    private static async Task<string> DataAsync(StreamReader reader, CancellationToken ct)
+    {
+        string data = (await reader.ReadLineAsync(ct))!;
+        Assert.StartsWith("data: ", data, StringComparison.Ordinal);
+        Assert.Equal("", await reader.ReadLineAsync(ct));
+        return data["data: ".Length..];
+    }
+}

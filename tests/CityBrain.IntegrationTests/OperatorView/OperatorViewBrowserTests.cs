@@ -1,0 +1,147 @@
+using CityBrain.Sensing.Contract;
+using CityBrain.Testing.Servers;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace CityBrain.IntegrationTests.OperatorView;
+
+/// <summary>
+/// The operators' view in real headless Chromium (Debian package <c>chromium</c>), fed by simulated edge nodes through
+/// a real Mosquitto: the page groups nodes by district and grid, a node whose connection is lost (its Will) turns
+/// red within seconds, an alert appears and can be acknowledged. Saves TestResults/operator-view.png.
+/// </summary>
+public sealed class OperatorViewBrowserTests(ITestOutputHelper output)
+{
+    public const string Chromium = "/usr/bin/chromium";
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(15);
+    private static readonly string ResultsDir = Path.Combine(AppContext.BaseDirectory, "TestResults");
+
+    [Fact]
+    public async Task Page_ShowsNodesByDistrictAndGrid_OfflineTurnsRed_AlertAppearsAndIsAcknowledged()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install the Debian package 'chromium' (apt-get install -y chromium).");
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var ct = cts.Token;
+        await using var broker = await MosquittoServer.StartAsync();
+        await using var hub = await HubViewHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Hub:Alerts:TimeZone"] = "Europe/Berlin",
+            ["Hub:Alerts:Rules:0:Id"] = "bin-full",
+            ["Hub:Alerts:Rules:0:Kind"] = "threshold",
+            ["Hub:Alerts:Rules:0:Description"] = "Bin over 90% full",
+            ["Hub:Alerts:Rules:0:Quantity"] = "fill_level",
+            ["Hub:Alerts:Rules:0:Above"] = "90",
+            ["Hub:Alerts:Rules:0:Clear"] = "80",
+            ["Hub:Alerts:Rules:0:For"] = "00:00:01",
+            ["Hub:Alerts:Rules:1:Id"] = "node-offline",
+            ["Hub:Alerts:Rules:1:Kind"] = "offline",
+            ["Hub:Alerts:Rules:1:Severity"] = "critical",
+            ["Hub:Alerts:Rules:1:Description"] = "Node offline",
+        });
+        await using var feed = new MqttNodeFeed(hub.Observer, TimeProvider.System);
+        await feed.StartAsync(broker.Host, broker.Port, ct);
+
+        await using var bins = new SimulatedEdgeNode("centre", "c4", "node-bins", "market-square");
+        await using var air = new SimulatedEdgeNode("centre", "c5", "node-air", "station-road");
+        await using var traffic = new SimulatedEdgeNode("harbour", "h1", "node-traffic", "quay-street");
+        foreach (var node in new[] { bins, air, traffic })
+        {
+            await node.ConnectAsync(broker.Host, broker.Port, ct);
+        }
+
+        await bins.OnlineAsync(ct, ("bin-07", "fill_level", "%", 60_000), ("bin-08", "fill_level", "%", 60_000));
+        await bins.HistoryAsync("bin-07", "fill_level", "%", i => 40 + (i * 0.6), 70, ct);
+        await bins.HistoryAsync("bin-08", "fill_level", "%", i => 20 + (i % 10), 25, ct);
+        await bins.HealthAsync(ct);
+        await air.OnlineAsync(ct, ("air", "pm2_5", "ug/m3", 10_000), ("air", "pm10", "ug/m3", 10_000), ("mic", "noise_laeq", "dB(A)", 10_000));
+        await air.HistoryAsync("air", "pm2_5", "ug/m3", i => 20 + (10 * Math.Sin(i / 6.0)), 24, ct);
+        await air.HistoryAsync("air", "pm10", "ug/m3", i => 35 + (12 * Math.Sin(i / 9.0)), 41, ct);
+        await air.HistoryAsync("mic", "noise_laeq", "dB(A)", i => 50 + (i % 7), 53, ct);
+        await air.HealthAsync(ct, new SensorHealth { Id = "mic", Status = SensorHealth.Fault, LastError = new FaultInfo("timeout", "no answer from the sound level meter within 500 ms", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), Faults = 3 });
+        await traffic.OnlineAsync(ct, ("loop-1", "occupancy", "%", 10_000), ("loop-1", "vehicle_count", "count", 10_000));
+        await traffic.HistoryAsync("loop-1", "occupancy", "%", i => 30 + (25 * Math.Sin(i / 8.0)), 44, ct);
+        await traffic.HistoryAsync("loop-1", "vehicle_count", "count", i => 12 + (i % 5), 14, ct);
+        await traffic.HealthAsync(ct);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        page.SetDefaultTimeout((float)Within.TotalMilliseconds);
+        try
+        {
+            await page.GotoAsync(hub.BaseUrl + "/");
+            await CheckPageAsync(page, hub, bins, traffic, ct);
+        }
+        catch (Exception)
+        {
+            // Keep what the browser showed for the post-mortem.
+            Directory.CreateDirectory(ResultsDir);
+            string failed = Path.Combine(ResultsDir, "operator-view-failure.png");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = failed, FullPage = true });
+            output.WriteLine($"failure screenshot: {failed}");
+            output.WriteLine($"live indicator: {await page.Locator("#connection").TextContentAsync()}");
+            foreach (var n in hub.Registry.GetNodes(sparklines: false))
+            {
+                output.WriteLine($"hub registry: {n.Node} {n.Status} state={n.State} reason={n.OfflineReason} lastSeen={n.LastSeen:O}");
+            }
+
+            output.WriteLine($"hub alerts: {string.Join(", ", hub.Alerts.GetActive().Select(a => $"{a.Rule}/{a.Node}/{a.State}"))}");
+            output.WriteLine(await page.ContentAsync());
+            throw;
+        }
+    }
+
+    private async Task CheckPageAsync(IPage page, HubViewHost hub, SimulatedEdgeNode bins, SimulatedEdgeNode traffic, CancellationToken ct)
+    {
+        // Grouped by district, then grid.
+        var centreC4 = page.Locator("section.district[data-district='centre'] section.grid[data-grid='c4']");
+        await Assertions.Expect(centreC4.Locator("[data-node='node-bins']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("section.district[data-district='centre'] section.grid[data-grid='c5'] [data-node='node-air']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("section.district[data-district='harbour'] section.grid[data-grid='h1'] [data-node='node-traffic']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-node='node-bins']")).ToHaveAttributeAsync("data-status", "online");
+        await Assertions.Expect(page.Locator("[data-node='node-air']")).ToHaveAttributeAsync("data-status", "fault");
+        await Assertions.Expect(page.Locator("[data-node='node-bins'] [data-sensor='bin-07'] [data-quantity='fill_level'] .val")).ToContainTextAsync("70.0 %");
+        await Assertions.Expect(page.Locator("[data-node='node-bins'] [data-sensor='bin-07'] svg.spark polyline")).ToHaveCountAsync(1);
+        Assert.Equal("rgb(31, 157, 85)", await BorderColourAsync(page, "node-bins"));
+
+        // The traffic node loses its connection: the broker publishes its Will; the row turns red within seconds.
+        var lost = DateTime.UtcNow;
+        await traffic.LoseConnectionAsync(ct);
+        await Assertions.Expect(page.Locator("[data-node='node-traffic']")).ToHaveAttributeAsync("data-status", "offline", new() { Timeout = 8000 });
+        Assert.Equal("rgb(214, 69, 69)", await BorderColourAsync(page, "node-traffic"));
+        output.WriteLine($"offline shown red {(DateTime.UtcNow - lost).TotalMilliseconds:0} ms after the connection was lost");
+        await Assertions.Expect(page.Locator("tr[data-rule='node-offline']")).ToBeVisibleAsync();
+
+        // A bin goes over 90 %: after the 1 s minimum duration the alert appears; acknowledge it.
+        await bins.ReadingAsync("bin-07", "fill_level", 94.5, "%", ct);
+        var binAlert = page.Locator("tr[data-rule='bin-full']");
+        await Assertions.Expect(binAlert).ToBeVisibleAsync();
+        await Assertions.Expect(binAlert).ToHaveAttributeAsync("data-state", "raised");
+        await Assertions.Expect(binAlert).ToContainTextAsync("market-square");
+        await binAlert.Locator("button.ack").ClickAsync();
+        await Assertions.Expect(binAlert).ToHaveAttributeAsync("data-state", "acknowledged");
+        await Assertions.Expect(binAlert.Locator(".alert-state")).ToContainTextAsync("acknowledged");
+        var acked = Assert.Single(hub.Alerts.GetActive(), a => a.Rule == "bin-full");
+        Assert.Equal(("acknowledged", "operator"), (acked.State, acked.AckBy));
+
+        // Filters: status offline leaves only the traffic node.
+        await page.SelectOptionAsync("#f-status", "offline");
+        await Assertions.Expect(page.Locator("article.node")).ToHaveCountAsync(1);
+        await page.SelectOptionAsync("#f-status", "");
+        await Assertions.Expect(page.Locator("article.node")).ToHaveCountAsync(3);
+
+        Directory.CreateDirectory(ResultsDir);
+        string shot = Path.Combine(ResultsDir, "operator-view.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
+        output.WriteLine($"screenshot: {shot}");
+        Assert.True(new FileInfo(shot).Length > 10_000);
+    }
+
+    private static Task<string> BorderColourAsync(IPage page, string node) =>
+        page.Locator($"[data-node='{node}']").EvaluateAsync<string>("e => getComputedStyle(e).borderLeftColor");
+}
