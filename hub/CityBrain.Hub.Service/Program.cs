@@ -1,6 +1,10 @@
 using System.Net;
 using CityBrain.Hub;
+using CityBrain.Hub.Alerts;
 using CityBrain.Hub.Configuration;
+using CityBrain.Hub.Health;
+using CityBrain.Hub.Ingest;
+using CityBrain.Hub.Service.OperatorView;
 using Prometheus;
 
 // citybrain-hub: the host only. Configuration: hub.json from --config PATH or CITYBRAIN_HUB_CONFIG.
@@ -23,18 +27,29 @@ if (configPath is null || !File.Exists(configPath))
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddJsonFile(Path.GetFullPath(configPath), optional: false, reloadOnChange: false);
 builder.Services.AddSystemd();
-builder.Services.AddCityBrainHub(builder.Configuration);
-
+// One HTTP endpoint for the operators' view, its JSON API, /metrics and /healthz: Hub:OperatorView:Listen, or
+// http://{Hub:HttpBindAddress}:{Hub:HttpPort} when that is not set. Loopback unless a token is configured.
 var hub = builder.Configuration.GetSection(HubOptions.SectionName).Get<HubOptions>() ?? new HubOptions();
-builder.WebHost.ConfigureKestrel(k =>
+if (string.IsNullOrEmpty(builder.Configuration["Hub:OperatorView:Listen"]))
 {
-    k.Listen(IPAddress.TryParse(hub.HttpBindAddress, out var address) ? address : IPAddress.Loopback, hub.HttpPort);
-});
+    string host = IPAddress.TryParse(hub.HttpBindAddress, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+        ? $"[{address}]"
+        : hub.HttpBindAddress;
+    builder.Configuration["Hub:OperatorView:Listen"] = $"http://{host}:{hub.HttpPort}";
+}
+
+builder.Services.AddCityBrainHub(builder.Configuration);
+builder.Services.AddOperatorView(builder.Configuration);
+builder.Services.AddMqttAlertPublisher(sp => sp.GetRequiredService<MqttIngestService>().Client);
 
 var app = builder.Build();
-app.MapMetrics();
-app.MapGet("/ingest/stats", (IServiceProvider services) => Results.Json(services.GetIngestStatistics()));
-app.MapGet("/healthz", (CityBrain.Hub.Ingest.MqttIngestService ingest) =>
+var ingest = app.Services.GetRequiredService<MqttIngestService>();
+var alerts = app.Services.GetRequiredService<AlertEngine>();
+ingest.Connected += () => alerts.RepublishActive();
+app.MapOperatorView();
+app.MapMetrics().RequireViewToken();
+app.MapGet("/ingest/stats", (IServiceProvider services) => Results.Json(services.GetIngestStatistics())).RequireViewToken();
+app.MapGet("/healthz", (MqttIngestService ingest) =>
     ingest.IsConnected ? Results.Text("ok") : Results.Text("not connected to the MQTT broker", statusCode: 503));
 
 try

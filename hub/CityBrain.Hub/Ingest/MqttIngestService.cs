@@ -79,6 +79,12 @@ public sealed class MqttIngestService : BackgroundService
 
     public bool IsConnected => _client.IsConnected;
 
+    /// <summary>The hub's MQTT connection, shared by the publishers of dead letters and alerts.</summary>
+    public IMqttClient Client => _client;
+
+    /// <summary>Raised after every successful (re)connect, e.g. to republish retained state such as active alerts.</summary>
+    public event Action? Connected;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var pipeline = _pipeline.RunAsync(stoppingToken);
@@ -124,6 +130,14 @@ public sealed class MqttIngestService : BackgroundService
                     _logger.LogInformation("Connected to the broker {Host}:{Port} as {ClientId} (session present: {SessionPresent})",
                         _options.Mqtt.Host, _options.Mqtt.Port, options.ClientId, result.IsSessionPresent);
                     attempt = 0;
+                    try
+                    {
+                        Connected?.Invoke();
+                    }
+                    catch (Exception ex) when (ex is not OutOfMemoryException)
+                    {
+                        _logger.LogWarning(ex, "A connect handler failed");
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
