@@ -128,11 +128,13 @@ public sealed class DiskReadingBuffer : IReadingBuffer
         lock (_core.Gate)
         {
             ObjectDisposedException.ThrowIf(_disposing, this);
-            PendingGroup group = StartRecordLocked(_core.NowMs);
+            long nowMs = _core.NowMs;
+            PendingGroup group = StartRecordLocked(nowMs);
             long first = _core.AssignLocked(count);
             if (group.Readings.Count == 0)
             {
                 group.FirstSeq = first;
+                group.ReadingsAppendMs = nowMs;
             }
 
             long before = group.EstimatedBytes;
@@ -582,8 +584,8 @@ public sealed class DiskReadingBuffer : IReadingBuffer
             ReadOnlySpan<Reading> chunk = readings.Slice(start, Math.Min(MaxReadingsPerRecord, readings.Length - start));
             long seq = group.FirstSeq + start;
             int offset = _encoded.WrittenCount;
-            int length = _encoder.Encode(chunk, seq, group.StartMs, _encoded);
-            _records.Add(new PendingRecord(RecordKind.Readings, seq, chunk.Length, group.StartMs, offset, length));
+            int length = _encoder.Encode(chunk, seq, group.ReadingsAppendMs, _encoded);
+            _records.Add(new PendingRecord(RecordKind.Readings, seq, chunk.Length, group.ReadingsAppendMs, offset, length));
         }
 
         int markersAt = _encoded.WrittenCount;
