@@ -359,64 +359,13 @@ public abstract class ReadingBufferContractTests : IAsyncLifetime
     {
         IReadingBuffer buffer = await OpenAsync();
         var random = new Random(seed);
-        var stored = new SortedDictionary<long, (Reading Reading, DateTimeOffset AppendedAt)>();
-        var inFlight = new HashSet<long>();
-        var batches = new List<BufferBatch>();
-        long nextSeq = 0;
-        int nextReading = 0;
+        var model = new BufferModel(Time, Ct);
         for (int step = 0; step < 400; step++)
         {
-            int op = random.Next(10);
-            if (op < 3)
-            {
-                int n = random.Next(1, 20);
-                await buffer.AppendAsync(TestReadings.Range(nextReading, n), Ct);
-                for (int i = 0; i < n; i++)
-                {
-                    stored.Add(nextSeq++, (TestReadings.One(nextReading++), Time.GetUtcNow()));
-                }
-            }
-            else if (op < 6)
-            {
-                BufferLane lane = random.Next(2) == 0 ? BufferLane.Live : BufferLane.Backlog;
-                int max = random.Next(1, 30);
-                DateTimeOffset liveSince = Time.GetUtcNow() - TimeSpan.FromSeconds(10);
-                long[] expected = stored
-                    .Where(e => !inFlight.Contains(e.Key) && (e.Value.AppendedAt > liveSince) == (lane == BufferLane.Live))
-                    .Select(e => e.Key).Take(max).ToArray();
-                BufferBatch batch = await buffer.BeginBatchAsync(lane, max, Ct);
-                Assert.Equal(expected, TestReadings.Seqs(batch));
-                Assert.Equal(expected.Select(seq => stored[seq].Reading), batch.Readings.Select(r => r.Reading));
-                if (!batch.IsEmpty)
-                {
-                    batches.Add(batch);
-                    inFlight.UnionWith(expected);
-                }
-            }
-            else if (op < 9 && batches.Count > 0)
-            {
-                BufferBatch batch = batches[random.Next(batches.Count)];
-                batches.Remove(batch);
-                int accepted = random.Next(3) == 0 ? batch.Count : random.Next(batch.Count + 1);
-                await buffer.EndBatchAsync(batch, accepted, Ct);
-                for (int i = 0; i < batch.Count; i++)
-                {
-                    inFlight.Remove(batch.Readings[i].Seq);
-                    if (i < accepted)
-                    {
-                        stored.Remove(batch.Readings[i].Seq);
-                    }
-                }
-            }
-            else
-            {
-                Time.Advance(TimeSpan.FromMilliseconds(random.Next(0, 8_000)));
-            }
-
-            Assert.Equal(stored.Count, buffer.GetStats().Readings);
+            await model.StepAsync(buffer, random);
         }
 
-        Assert.Equal(nextSeq, buffer.GetStats().NextSeq);
+        Assert.Equal(model.NextSeq, buffer.GetStats().NextSeq);
     }
 
     [Fact]
