@@ -187,6 +187,17 @@ public sealed class DiskReadingBuffer : IReadingBuffer
             {
                 readings = await _reader.ReadAsync(slices, maxReadings, cancellationToken);
             }
+            catch
+            {
+                // Cancelled or an I/O error: the batch never reached the caller, so its readings are available again.
+                lock (_core.Gate)
+                {
+                    _core.Ledger.Complete(selected.Id, 0, [], out _, out _);
+                    _core.SignalLocked();
+                }
+
+                throw;
+            }
             finally
             {
                 ReleaseReaders(slices);

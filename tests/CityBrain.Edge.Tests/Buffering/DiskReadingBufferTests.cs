@@ -469,6 +469,19 @@ public sealed class DiskReadingBufferTests : IDisposable
     }
 
     [Fact]
+    public async Task BeginBatch_Cancelled_LeavesReadingsAvailable()
+    {
+        await using DiskReadingBuffer buffer = await OpenAsync();
+        await buffer.AppendAsync(TestReadings.Range(0, 5), Ct);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await buffer.BeginBatchAsync(BufferLane.Live, 10, cancelled.Token));
+
+        Assert.Equal(TestReadings.SeqRange(0, 5), TestReadings.Seqs(await buffer.BeginBatchAsync(BufferLane.Live, 10, Ct)));
+    }
+
+    [Fact]
     public async Task Open_SameDirectoryTwice_Throws_NamingTheDirectory()
     {
         await using DiskReadingBuffer buffer = await OpenAsync();
