@@ -275,6 +275,28 @@ public sealed class DiskReadingBufferTests : IDisposable
     }
 
     [Fact]
+    public async Task ManyAppendsInFlight_PendingIsBounded_AllArriveInOrder()
+    {
+        await using DiskReadingBuffer buffer = await OpenAsync(groupBytes: 4096);
+        var appends = new List<Task>();
+        for (int i = 0; i < 60; i++)
+        {
+            appends.Add(buffer.AppendAsync(TestReadings.Range(i * 1_000, 1_000), Ct).AsTask());
+        }
+
+        await Task.WhenAll(appends);
+
+        var all = new List<SequencedReading>();
+        for (BufferBatch b; !(b = await buffer.BeginBatchAsync(BufferLane.Live, 5_000, Ct)).IsEmpty;)
+        {
+            all.AddRange(b.Readings);
+        }
+
+        Assert.Equal(TestReadings.SeqRange(0, 60_000), all.Select(r => r.Seq));
+        Assert.Equal(TestReadings.Range(0, 60_000), all.Select(r => r.Reading));
+    }
+
+    [Fact]
     public async Task Always_EveryAppendFsyncedBeforeItCompletes()
     {
         await using DiskReadingBuffer buffer = await OpenAsync(policy: FsyncPolicy.Always);
