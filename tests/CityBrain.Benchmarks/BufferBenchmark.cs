@@ -28,22 +28,31 @@ public sealed class BufferBenchmark : IBenchmark
         string root = args.Length > 2 ? args[2] : Path.Combine(Path.GetTempPath(), "citybrain-bench-buffer-" + Environment.ProcessId);
         Reading[][] batches = MakeBatches(batch, 64);
         Console.WriteLine($"buffer: {total:N0} readings in batches of {batch}, {Producers} producers × {OutstandingPerProducer} appends in flight, dir {root}");
+        Console.WriteLine($"        {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} (figures are wall-clock; per CPU-second is steadier on a shared machine)");
         try
         {
             await using (DiskReadingBuffer disk = await OpenAsync(root, "append-drain", cancellationToken))
             {
+                TimeSpan cpu = Cpu();
                 double appendRate = await AppendAsync(disk, batches, total, cancellationToken);
+                TimeSpan appendCpu = Cpu() - cpu;
                 BufferStats afterAppend = disk.GetStats();
+                int indexEntries = disk.IndexEntries;
+                long retained = GC.GetTotalMemory(forceFullCollection: true);
+                cpu = Cpu();
                 double drainRate = await DrainAsync(disk, batch, total, cancellationToken);
-                Console.WriteLine($"  append            {appendRate,12:N0} readings/s   ({disk.FsyncCount:N0} fsyncs)");
-                Console.WriteLine($"  drain (begin+end) {drainRate,12:N0} readings/s");
+                TimeSpan drainCpu = Cpu() - cpu;
+                Console.WriteLine($"  append            {appendRate,12:N0} readings/s   {total / appendCpu.TotalSeconds,12:N0} per CPU-second ({disk.FsyncCount:N0} fsyncs)");
+                Console.WriteLine($"  drain (begin+end) {drainRate,12:N0} readings/s   {total / drainCpu.TotalSeconds,12:N0} per CPU-second");
                 Console.WriteLine($"  bytes written     {afterAppend.BytesWritten / (double)afterAppend.Appended,12:N2} bytes/reading ({afterAppend.BytesWritten:N0} bytes, {afterAppend.Appended:N0} readings)");
+                Console.WriteLine($"  when full         {afterAppend.Readings:N0} readings buffered, {indexEntries:N0} index entries, {retained / 1024:N0} kB managed heap after a full GC (whole process)");
             }
 
             await using (DiskReadingBuffer disk = await OpenAsync(root, "concurrent", cancellationToken))
             {
+                TimeSpan cpu = Cpu();
                 double rate = await AppendAndDrainAsync(disk, batches, batch, total, cancellationToken);
-                Console.WriteLine($"  append+begin+end  {rate,12:N0} readings/s   (producers and publisher at once)");
+                Console.WriteLine($"  append+begin+end  {rate,12:N0} readings/s   {total / (Cpu() - cpu).TotalSeconds,12:N0} per CPU-second (producers and publisher at once)");
             }
 
             await using (DiskReadingBuffer disk = await OpenAsync(root, "serial", cancellationToken))
@@ -52,7 +61,8 @@ public sealed class BufferBenchmark : IBenchmark
                 Console.WriteLine($"  serial appends    {rate,12:N0} readings/s   (one producer awaiting each {batch}-reading append: bounded by the 50 ms window)");
             }
 
-            Console.WriteLine($"  peak RSS (disk)   {PeakRss()}   (before the memory-buffer run)");
+            GCMemoryInfo gc = GC.GetGCMemoryInfo();
+            Console.WriteLine($"  peak RSS (disk)   {PeakRss()}   (before the memory-buffer run; GC heap now {gc.HeapSizeBytes / 1024:N0} kB, committed {gc.TotalCommittedBytes / 1024:N0} kB)");
             await using (var memory = new MemoryReadingBuffer(new MemoryBufferOptions { MaxReadings = total }, TimeProvider.System))
             {
                 double appendRate = await AppendAsync(memory, batches, total, cancellationToken);
@@ -181,6 +191,12 @@ public sealed class BufferBenchmark : IBenchmark
         }
 
         return batches;
+    }
+
+    private static TimeSpan Cpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     private static string PeakRss()

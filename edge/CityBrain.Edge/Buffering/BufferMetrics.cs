@@ -16,6 +16,7 @@ internal sealed class BufferMetrics : IDisposable
     private static readonly KeyValuePair<string, object?> CorruptTag = new("reason", "corrupt");
 
     private readonly Meter _meter;
+    private readonly bool _ownsMeter;
     private readonly Counter<long> _appended;
     private readonly Counter<long> _dropped;
     private readonly Counter<long> _bytesWritten;
@@ -23,6 +24,8 @@ internal sealed class BufferMetrics : IDisposable
 
     public BufferMetrics(string kind, IMeterFactory? meterFactory, Func<BufferStats> stats)
     {
+        // A factory's meters are shared and owned by the factory; only a meter made here is disposed here.
+        _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _kindTag = new KeyValuePair<string, object?>("buffer", kind);
         _appended = _meter.CreateCounter<long>("citybrain.edge.buffer.appended", "{reading}", "Readings appended.");
@@ -55,5 +58,11 @@ internal sealed class BufferMetrics : IDisposable
         _dropped.Add(readings, _kindTag, reasonTag);
     }
 
-    public void Dispose() => _meter.Dispose();
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
 }

@@ -20,8 +20,8 @@ public sealed record DiskBufferOptions
     /// <summary>With <see cref="FsyncPolicy.GroupCommit"/>: how long the first pending append waits for company. Default 50 ms; zero = no wait.</summary>
     public TimeSpan GroupCommitWindow { get; init; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>With <see cref="FsyncPolicy.GroupCommit"/>: pending bytes that end the window early. Default 1 MiB.</summary>
-    public int GroupCommitBytes { get; init; } = 1024 * 1024;
+    /// <summary>With <see cref="FsyncPolicy.GroupCommit"/>: pending bytes that end the window early. Default 256 KiB.</summary>
+    public int GroupCommitBytes { get; init; } = 256 * 1024;
 
     /// <summary>With <see cref="FsyncPolicy.Interval"/>: the longest unsynced data may wait. Default 1 s.</summary>
     public TimeSpan FsyncInterval { get; init; } = TimeSpan.FromSeconds(1);

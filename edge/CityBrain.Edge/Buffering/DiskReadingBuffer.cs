@@ -46,6 +46,8 @@ public sealed class DiskReadingBuffer : IReadingBuffer
     private readonly BatchReader _reader;
     private readonly Task _writer;
     private ArrayBufferWriter<byte> _encoded = new(64 * 1024);
+    private readonly int _maxPendingReadings;
+    private readonly Queue<WaitingAppend> _waiting = new();
     private PendingGroup _pending = new();
     private PendingGroup _spare = new();
     private TaskCompletionSource? _wake;
@@ -64,6 +66,7 @@ public sealed class DiskReadingBuffer : IReadingBuffer
         _lockFile = lockFile;
         _windowMs = options.FsyncPolicy == FsyncPolicy.GroupCommit ? (long)options.GroupCommitWindow.TotalMilliseconds : 0;
         _intervalMs = (long)options.FsyncInterval.TotalMilliseconds;
+        _maxPendingReadings = Math.Max(16 * 1024, 4 * options.GroupCommitBytes / PendingGroup.EstimatedBytesPerReading);
         _segments = recovered.Segments;
         long head = _segments.Count > 0 ? _segments[0].BaseSeq : 0;
         _core = new BufferCore<RecordLocation>("disk", head, options.LiveWindow, options.MaxAge, time, meterFactory, GetStats);
@@ -124,39 +127,73 @@ public sealed class DiskReadingBuffer : IReadingBuffer
             return ValueTask.CompletedTask;
         }
 
-        Task done;
+        Task<Task> admitted;
         lock (_core.Gate)
         {
             ObjectDisposedException.ThrowIf(_disposing, this);
-            PendingGroup group = StartRecordLocked(_core.NowMs);
-            long first = _core.AssignLocked(count);
-            if (group.Readings.Count == 0)
+            if (_waiting.Count == 0 && (_pending.Readings.Count == 0 || _pending.Readings.Count + count <= _maxPendingReadings))
             {
-                group.FirstSeq = first;
+                return new ValueTask(AddToPendingLocked(readings).WaitAsync(cancellationToken));
             }
 
-            long before = group.EstimatedBytes;
-            if (readings is ICollection<Reading> collection)
-            {
-                group.Readings.AddRange(collection);
-            }
-            else
-            {
-                for (int i = 0; i < count; i++)
-                {
-                    group.Readings.Add(readings[i]);
-                }
-            }
-
-            if (before < _options.GroupCommitBytes && group.EstimatedBytes >= _options.GroupCommitBytes)
-            {
-                WakeWriterLocked();
-            }
-
-            done = group.Done.Task;
+            // Bounded: the writer is behind (e.g. a stalled SD card). Queue a copy, in call order; the writer admits
+            // it when the group in progress is written. Cancelling abandons the wait, not the append.
+            var waiting = new WaitingAppend([.. readings]);
+            _waiting.Enqueue(waiting);
+            admitted = waiting.Admitted.Task;
         }
 
-        return new ValueTask(done.WaitAsync(cancellationToken));
+        return WaitForAdmissionAsync(admitted, cancellationToken);
+    }
+
+    private static async ValueTask WaitForAdmissionAsync(Task<Task> admitted, CancellationToken cancellationToken)
+    {
+        Task done = await admitted.WaitAsync(cancellationToken);
+        await done.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Moves queued appends into the pending group, in order, while they fit.</summary>
+    private void AdmitWaitingLocked()
+    {
+        while (_waiting.TryPeek(out WaitingAppend? next)
+            && (_pending.Readings.Count == 0 || _pending.Readings.Count + next.Readings.Length <= _maxPendingReadings))
+        {
+            _waiting.Dequeue();
+            next.Admitted.TrySetResult(AddToPendingLocked(next.Readings));
+        }
+    }
+
+    private Task AddToPendingLocked(IReadOnlyList<Reading> readings)
+    {
+        int count = readings.Count;
+        long nowMs = _core.NowMs;
+        PendingGroup group = StartRecordLocked(nowMs);
+        long first = _core.AssignLocked(count);
+        if (group.Readings.Count == 0)
+        {
+            group.FirstSeq = first;
+            group.ReadingsAppendMs = nowMs;
+        }
+
+        long before = group.EstimatedBytes;
+        if (readings is ICollection<Reading> collection)
+        {
+            group.Readings.AddRange(collection);
+        }
+        else
+        {
+            for (int i = 0; i < count; i++)
+            {
+                group.Readings.Add(readings[i]);
+            }
+        }
+
+        if (before < _options.GroupCommitBytes && group.EstimatedBytes >= _options.GroupCommitBytes)
+        {
+            WakeWriterLocked();
+        }
+
+        return group.Done.Task;
     }
 
     public async ValueTask<BufferBatch> BeginBatchAsync(BufferLane lane, int maxReadings, CancellationToken cancellationToken)
@@ -184,6 +221,17 @@ public sealed class DiskReadingBuffer : IReadingBuffer
             try
             {
                 readings = await _reader.ReadAsync(slices, maxReadings, cancellationToken);
+            }
+            catch
+            {
+                // Cancelled or an I/O error: the batch never reached the caller, so its readings are available again.
+                lock (_core.Gate)
+                {
+                    _core.Ledger.Complete(selected.Id, 0, [], out _, out _);
+                    _core.SignalLocked();
+                }
+
+                throw;
             }
             finally
             {
@@ -484,13 +532,19 @@ public sealed class DiskReadingBuffer : IReadingBuffer
             long nowMs = _core.NowMs;
             lock (_core.Gate)
             {
+                if (_pending.IsEmpty)
+                {
+                    AdmitWaitingLocked();
+                }
+
                 PendingGroup pending = _pending;
-                bool windowOpen = !pending.ForceSync && (pending.IsEmpty || (_windowMs > 0
+                bool windowOpen = !pending.ForceSync && !_disposing && (pending.IsEmpty || (_windowMs > 0
                     && pending.EstimatedBytes < _options.GroupCommitBytes && nowMs < pending.StartMs + _windowMs));
                 if (pending.HasWork && !windowOpen)
                 {
                     group = pending;
                     _pending = _spare;
+                    AdmitWaitingLocked();
                 }
                 else if (_disposing && !pending.HasWork)
                 {
@@ -582,8 +636,8 @@ public sealed class DiskReadingBuffer : IReadingBuffer
             ReadOnlySpan<Reading> chunk = readings.Slice(start, Math.Min(MaxReadingsPerRecord, readings.Length - start));
             long seq = group.FirstSeq + start;
             int offset = _encoded.WrittenCount;
-            int length = _encoder.Encode(chunk, seq, group.StartMs, _encoded);
-            _records.Add(new PendingRecord(RecordKind.Readings, seq, chunk.Length, group.StartMs, offset, length));
+            int length = _encoder.Encode(chunk, seq, group.ReadingsAppendMs, _encoded);
+            _records.Add(new PendingRecord(RecordKind.Readings, seq, chunk.Length, group.ReadingsAppendMs, offset, length));
         }
 
         int markersAt = _encoded.WrittenCount;

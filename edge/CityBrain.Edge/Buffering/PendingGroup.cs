@@ -24,6 +24,9 @@ internal sealed class PendingGroup
     /// <summary>Sequence number of <c>Readings[0]</c>.</summary>
     public long FirstSeq { get; set; }
 
+    /// <summary>When <c>Readings[0]</c> was appended (Unix ms): the record's append time (lanes, expiry).</summary>
+    public long ReadingsAppendMs { get; set; }
+
     /// <summary>Encoded ack and trim markers.</summary>
     public ArrayBufferWriter<byte> Bytes { get; private set; } = new(4 * 1024);
 

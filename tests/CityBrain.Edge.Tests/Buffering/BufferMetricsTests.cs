@@ -12,12 +12,14 @@ public sealed class BufferMetricsTests
     {
         var measurements = new List<(string Name, long Value, string? Reason, string? Kind)>();
         var time = new FakeTimeProvider(TestReadings.Start);
-        await using var buffer = new MemoryReadingBuffer(new MemoryBufferOptions { MaxReadings = 10, MaxAge = TimeSpan.FromHours(1) }, time);
+        using var meters = new ScopedMeterFactory();
+        await using var buffer = new MemoryReadingBuffer(new MemoryBufferOptions { MaxReadings = 10, MaxAge = TimeSpan.FromHours(1) }, time, meters);
         using var listener = new MeterListener
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == "CityBrain.Edge.Buffer")
+                // Only this test's buffer: other tests create buffers (and meters of the same name) in parallel.
+                if (instrument.Meter.Name == "CityBrain.Edge.Buffer" && instrument.Meter.Scope == meters)
                 {
                     l.EnableMeasurementEvents(instrument);
                 }
@@ -52,5 +54,25 @@ public sealed class BufferMetricsTests
         Assert.Equal(10, Sum("citybrain.edge.buffer.dropped", "expired"));
         Assert.Equal(3, measurements.Last(m => m.Name == "citybrain.edge.buffer.depth" && m.Kind == "memory").Value);
         Assert.Equal(new BufferStats { Readings = 3, Bytes = buffer.GetStats().Bytes, Oldest = time.GetUtcNow(), NextSeq = 15, DroppedOverflow = 2, DroppedExpired = 10, Appended = 15 }, buffer.GetStats());
+    }
+
+    private sealed class ScopedMeterFactory : IMeterFactory
+    {
+        private readonly List<Meter> _meters = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(new MeterOptions(options.Name) { Version = options.Version, Scope = this });
+            _meters.Add(meter);
+            return meter;
+        }
+
+        public void Dispose()
+        {
+            foreach (Meter meter in _meters)
+            {
+                meter.Dispose();
+            }
+        }
     }
 }

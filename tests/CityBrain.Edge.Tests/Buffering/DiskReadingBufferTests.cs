@@ -61,6 +61,43 @@ public sealed class DiskReadingBufferTests : IDisposable
         Assert.Equal(new long[] { 15 }, TestReadings.Seqs(await reopened.BeginBatchAsync(BufferLane.Live, 100, Ct)));
     }
 
+    /// <summary>Random operations with crashes (after a flush) in between: the reopened buffer matches the model exactly.</summary>
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    [InlineData(14)]
+    public async Task RandomOperations_WithCrashes_ResumeExactly(int seed)
+    {
+        var random = new Random(seed);
+        var model = new BufferModel(_time, Ct);
+        TempDirectory current = _directory;
+        DiskReadingBuffer buffer = await OpenAsync(maxBytes: 64 * 1024, segmentBytes: 4 * 1024);
+        try
+        {
+            for (int step = 0; step < 400; step++)
+            {
+                if (random.Next(25) == 0)
+                {
+                    await buffer.FlushAsync(Ct);
+                    current = current.SnapshotSegments();
+                    _snapshots.Add(current);
+                    await buffer.DisposeAsync();
+                    buffer = await OpenAsync(current.Path, maxBytes: 64 * 1024, segmentBytes: 4 * 1024);
+                    model.Restarted();
+                    Assert.Equal(model.NextSeq, buffer.GetStats().NextSeq);
+                    Assert.Equal(0, buffer.GetStats().DroppedCorrupt);
+                }
+
+                await model.StepAsync(buffer, random);
+            }
+        }
+        finally
+        {
+            await buffer.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task Restart_Clean_EverythingAcked_NextSeqSurvives()
     {
@@ -235,6 +272,28 @@ public sealed class DiskReadingBufferTests : IDisposable
 
         Assert.Equal(1_000, buffer.GetStats().Readings);
         Assert.True(buffer.FsyncCount >= 1);
+    }
+
+    [Fact]
+    public async Task ManyAppendsInFlight_PendingIsBounded_AllArriveInOrder()
+    {
+        await using DiskReadingBuffer buffer = await OpenAsync(groupBytes: 4096);
+        var appends = new List<Task>();
+        for (int i = 0; i < 60; i++)
+        {
+            appends.Add(buffer.AppendAsync(TestReadings.Range(i * 1_000, 1_000), Ct).AsTask());
+        }
+
+        await Task.WhenAll(appends);
+
+        var all = new List<SequencedReading>();
+        for (BufferBatch b; !(b = await buffer.BeginBatchAsync(BufferLane.Live, 5_000, Ct)).IsEmpty;)
+        {
+            all.AddRange(b.Readings);
+        }
+
+        Assert.Equal(TestReadings.SeqRange(0, 60_000), all.Select(r => r.Seq));
+        Assert.Equal(TestReadings.Range(0, 60_000), all.Select(r => r.Reading));
     }
 
     [Fact]
@@ -429,6 +488,19 @@ public sealed class DiskReadingBufferTests : IDisposable
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await buffer.AppendAsync(TestReadings.Range(4, 1), Ct));
         await using DiskReadingBuffer reopened = await OpenAsync();
         Assert.Equal(4, reopened.GetStats().Readings);
+    }
+
+    [Fact]
+    public async Task BeginBatch_Cancelled_LeavesReadingsAvailable()
+    {
+        await using DiskReadingBuffer buffer = await OpenAsync();
+        await buffer.AppendAsync(TestReadings.Range(0, 5), Ct);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await buffer.BeginBatchAsync(BufferLane.Live, 10, cancelled.Token));
+
+        Assert.Equal(TestReadings.SeqRange(0, 5), TestReadings.Seqs(await buffer.BeginBatchAsync(BufferLane.Live, 10, Ct)));
     }
 
     [Fact]

@@ -340,6 +340,34 @@ public abstract class ReadingBufferContractTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await wait);
     }
 
+    public static TheoryData<int> Seeds()
+    {
+        int count = int.TryParse(Environment.GetEnvironmentVariable("CITYBRAIN_MODEL_SEEDS"), out int n) ? n : 20;
+        var seeds = new TheoryData<int>();
+        for (int seed = 1; seed <= count; seed++)
+        {
+            seeds.Add(seed);
+        }
+
+        return seeds;
+    }
+
+    /// <summary>Random appends, batches, partial acks in any order and clock moves, checked against a plain model.</summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public async Task RandomOperations_MatchASimpleModel(int seed)
+    {
+        IReadingBuffer buffer = await OpenAsync();
+        var random = new Random(seed);
+        var model = new BufferModel(Time, Ct);
+        for (int step = 0; step < 400; step++)
+        {
+            await model.StepAsync(buffer, random);
+        }
+
+        Assert.Equal(model.NextSeq, buffer.GetStats().NextSeq);
+    }
+
     [Fact]
     public async Task Concurrent_ProducersAndOneConsumer_EveryReadingDeliveredExactlyOnce_InOrder()
     {
