@@ -3,8 +3,9 @@ using System.Diagnostics.Metrics;
 namespace CityBrain.Edge;
 
 /// <summary>
-/// The edge's counters (Meter <c>CityBrain.Edge</c>), tagged by sensor where it applies: sampled, filtered out,
-/// faults, overruns, published, and publish latency.
+/// The edge's counters (Meter <c>CityBrain.Edge</c>), tagged by sensor: sampled, filtered out, buffered, published,
+/// faults (also by code), overruns; and publish latency. Drops happen in the buffer and are counted there by reason
+/// (Meter <c>CityBrain.Edge.Buffer</c>, and <c>buffer.dropped</c> in the health message).
 /// </summary>
 public sealed class EdgeMetrics : IDisposable
 {
@@ -19,7 +20,8 @@ public sealed class EdgeMetrics : IDisposable
         FilteredOut = _meter.CreateCounter<long>("citybrain.edge.readings.filtered", "{reading}", "Readings removed by processors (deadband, spike, window)");
         Faults = _meter.CreateCounter<long>("citybrain.edge.faults", "{fault}", "Failed reads, by sensor and reason code");
         Overruns = _meter.CreateCounter<long>("citybrain.edge.poll.overruns", "{tick}", "Poll ticks missed because a poll ran long");
-        Published = _meter.CreateCounter<long>("citybrain.edge.readings.published", "{reading}", "Readings acknowledged by the broker (PUBACK)");
+        Buffered = _meter.CreateCounter<long>("citybrain.edge.readings.buffered", "{reading}", "Readings handed to the buffer after processing, by sensor");
+        Published = _meter.CreateCounter<long>("citybrain.edge.readings.published", "{reading}", "Readings acknowledged by the broker (PUBACK), by sensor");
         PublishFailures = _meter.CreateCounter<long>("citybrain.edge.publish.failures", "{message}", "Telemetry messages not acknowledged (kept in the buffer)");
         PublishLatency = _meter.CreateHistogram<double>("citybrain.edge.publish.latency", "ms", "Source timestamp to PUBACK of the newest reading in a message");
     }
@@ -31,6 +33,8 @@ public sealed class EdgeMetrics : IDisposable
     public Counter<long> Faults { get; }
 
     public Counter<long> Overruns { get; }
+
+    public Counter<long> Buffered { get; }
 
     public Counter<long> Published { get; }
 

@@ -127,7 +127,7 @@ public sealed class EdgeNode : IAsyncDisposable
             _node.NodeId, _node.Location.District, _node.Location.Grid, _runners.Count, _loaded.Configuration.Revision, Boot);
 
         using var publishing = new CancellationTokenSource();
-        var appender = Task.Run(() => _appender.RunAsync(stoppingToken), CancellationToken.None);
+        var appender = Task.Run(_appender.RunAsync, CancellationToken.None);
         var connection = Task.Run(() => _connection.RunAsync(publishing.Token), CancellationToken.None);
         var publisher = Task.Run(() => _publisher.RunAsync(publishing.Token), CancellationToken.None);
         var health = Task.Run(() => _health.RunAsync(publishing.Token), CancellationToken.None);

@@ -5,7 +5,9 @@ namespace CityBrain.Edge.Pipeline;
 
 /// <summary>
 /// Moves readings from the intake into the buffer in batches (one append per batch: SD-card friendly and the unit of
-/// group commit). Runs until the intake completes, then drains what is left — nothing accepted is lost at shutdown.
+/// group commit). Several appends stay in flight, so a group-commit window (fsync every ~50 ms) never caps the node's
+/// throughput at one batch per window. Runs until the intake completes, then drains what is left: nothing read is
+/// lost at shutdown.
 /// </summary>
 public sealed class BufferAppender
 {
@@ -13,25 +15,30 @@ public sealed class BufferAppender
     private readonly IReadingBuffer _buffer;
     private readonly ILogger _logger;
     private readonly int _maxBatch;
+    private readonly int _maxInFlight;
+    private long _appended;
 
-    public BufferAppender(ReadingIntake intake, IReadingBuffer buffer, ILogger logger, int maxBatch = 4096)
+    public BufferAppender(ReadingIntake intake, IReadingBuffer buffer, ILogger logger, int maxBatch = 8192, int maxInFlight = 4)
     {
         _intake = intake;
         _buffer = buffer;
         _logger = logger;
         _maxBatch = maxBatch;
+        _maxInFlight = maxInFlight;
     }
 
-    public long Appended { get; private set; }
+    public long Appended => Interlocked.Read(ref _appended);
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public async Task RunAsync()
     {
         var reader = _intake.Reader;
-        var batch = new List<Reading>(_maxBatch);
+        var inFlight = new Queue<(Task Append, List<Reading> Batch)>(_maxInFlight);
+        var spare = new Stack<List<Reading>>();
         try
         {
             while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
+                var batch = spare.Count > 0 ? spare.Pop() : new List<Reading>(_maxBatch);
                 while (batch.Count < _maxBatch && reader.TryRead(out var reading))
                 {
                     batch.Add(reading);
@@ -39,23 +46,36 @@ public sealed class BufferAppender
 
                 if (batch.Count == 0)
                 {
+                    spare.Push(batch);
                     continue;
                 }
 
                 // Shutdown does not cancel an append: what was read goes into the buffer before the process stops.
-                await _buffer.AppendAsync(batch, CancellationToken.None).ConfigureAwait(false);
-                Appended += batch.Count;
-                batch.Clear();
-                if (cancellationToken.IsCancellationRequested && reader.Count == 0)
+                inFlight.Enqueue((_buffer.AppendAsync(batch, CancellationToken.None).AsTask(), batch));
+                while (inFlight.Count >= _maxInFlight || (inFlight.Count > 0 && inFlight.Peek().Append.IsCompleted))
                 {
-                    break;
+                    await CompleteOldestAsync(inFlight, spare).ConfigureAwait(false);
                 }
+            }
+
+            while (inFlight.Count > 0)
+            {
+                await CompleteOldestAsync(inFlight, spare).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            _logger.LogCritical(ex, "The buffer refused an append of {Count} readings; the appender stops", batch.Count);
+            _logger.LogCritical(ex, "The buffer refused an append; the appender stops");
             throw;
         }
+    }
+
+    private async Task CompleteOldestAsync(Queue<(Task Append, List<Reading> Batch)> inFlight, Stack<List<Reading>> spare)
+    {
+        var (append, batch) = inFlight.Dequeue();
+        await append.ConfigureAwait(false);
+        Interlocked.Add(ref _appended, batch.Count);
+        batch.Clear();
+        spare.Push(batch);
     }
 }

@@ -146,6 +146,7 @@ public sealed class SensorRunner
         if (_forward.Output.Count > 0)
         {
             await _intake.WriteAsync(_forward.Output, cancellationToken).ConfigureAwait(false);
+            _metrics.Buffered.Add(_forward.Output.Count, tag);
         }
     }
 

@@ -1,0 +1,129 @@
+using CityBrain.Edge;
+using CityBrain.Edge.Pipeline;
+using CityBrain.Edge.Runners;
+using CityBrain.Sensing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CityBrain.Edge.Tests.Runners;
+
+public sealed class SensorRunnerTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 28, 8, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A driver whose poll takes a scripted time on the fake clock.</summary>
+    private sealed class ScriptedDriver(string id, FakeTimeProvider time, TimeSpan pollDuration) : ISensorDriver
+    {
+        public int Polls { get; private set; }
+
+        public TimeSpan PollDuration { get; set; } = pollDuration;
+
+        public Exception? Throw { get; set; }
+
+        public string SensorId => id;
+
+        public IReadOnlyList<QuantityInfo> Quantities { get; } = [new("level", "%")];
+
+        public async ValueTask PollAsync(IReadingCollector collector, CancellationToken cancellationToken)
+        {
+            Polls++;
+            if (Throw is not null)
+            {
+                throw Throw;
+            }
+
+            if (PollDuration > TimeSpan.Zero)
+            {
+                await Task.Delay(PollDuration, time, cancellationToken);
+            }
+
+            collector.Add(new Reading(id, "level", Polls, "%", time.GetUtcNow()));
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private static SensorRunner Runner(ISensorDriver driver, FakeTimeProvider time, ReadingIntake intake, TimeSpan interval, TimeSpan timeout) =>
+        new(driver, null, intake, new SensorSchedule(interval, TimeSpan.Zero, timeout), time, new EdgeMetrics(), NullLogger.Instance);
+
+    private static async Task AdvanceAsync(FakeTimeProvider time, TimeSpan total, TimeSpan step)
+    {
+        for (var t = TimeSpan.Zero; t < total; t += step)
+        {
+            time.Advance(step);
+            await Task.Yield();
+            await Task.Delay(1);
+        }
+    }
+
+    [Fact]
+    public async Task PollOnce_DriverTimesOut_BecomesATimeoutFaultAndNoReading()
+    {
+        var time = new FakeTimeProvider(Start);
+        var driver = new ScriptedDriver("bin-1", time, TimeSpan.FromSeconds(5));
+        var intake = new ReadingIntake(16);
+        var runner = Runner(driver, time, intake, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1));
+
+        var poll = runner.PollOnceAsync(CancellationToken.None);
+        await AdvanceAsync(time, TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(100));
+        await poll.WaitAsync(TimeSpan.FromSeconds(5));
+
+        var health = runner.State.Snapshot();
+        Assert.Equal("fault", health.Status);
+        Assert.Equal(FaultCodes.Timeout, health.LastError!.Code);
+        Assert.Equal(0, intake.Count);
+    }
+
+    [Fact]
+    public async Task PollOnce_DriverThrows_BecomesADriverErrorFault()
+    {
+        var time = new FakeTimeProvider(Start);
+        var driver = new ScriptedDriver("bin-1", time, TimeSpan.Zero) { Throw = new IOException("port gone") };
+        var runner = Runner(driver, time, new ReadingIntake(16), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+
+        await runner.PollOnceAsync(CancellationToken.None);
+
+        var error = runner.State.Snapshot().LastError!;
+        Assert.Equal(FaultCodes.DriverError, error.Code);
+        Assert.Contains("port gone", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_SlowPollSkipsMissedTicks_AndCountsThemAsOverruns()
+    {
+        var time = new FakeTimeProvider(Start);
+        var driver = new ScriptedDriver("slow", time, TimeSpan.FromMilliseconds(3500));
+        var runner = Runner(driver, time, new ReadingIntake(1024), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
+        using var cts = new CancellationTokenSource();
+
+        var run = runner.RunAsync(cts.Token);
+        await AdvanceAsync(time, TimeSpan.FromSeconds(12), TimeSpan.FromMilliseconds(50));
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+
+        // Each poll takes 3.5 intervals: about 3 ticks are missed per poll, never queued up behind it.
+        Assert.InRange(driver.Polls, 3, 4);
+        Assert.InRange(runner.State.Overruns, 6, 12);
+    }
+
+    [Fact]
+    public async Task Run_ASlowDriverNeverDelaysAnotherSensor()
+    {
+        var time = new FakeTimeProvider(Start);
+        var intake = new ReadingIntake(4096);
+        var slow = new ScriptedDriver("slow", time, TimeSpan.FromSeconds(30));
+        var fast = new ScriptedDriver("fast", time, TimeSpan.Zero);
+        var slowRunner = Runner(slow, time, intake, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+        var fastRunner = Runner(fast, time, intake, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        using var cts = new CancellationTokenSource();
+
+        var runs = Task.WhenAll(slowRunner.RunAsync(cts.Token), fastRunner.RunAsync(cts.Token));
+        await AdvanceAsync(time, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
+        await cts.CancelAsync();
+        await runs.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(1, slow.Polls);
+        Assert.InRange(fast.Polls, 9, 11);
+        Assert.Equal(0, fastRunner.State.Overruns);
+    }
+}
