@@ -16,7 +16,7 @@ public sealed class MqttCollector : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
-    private MqttCollector(string host, int port, string[] filters, string clientId, bool persistent)
+    private MqttCollector(string host, int port, string[] filters, string clientId, bool persistent, Action<MqttClientOptionsBuilder>? configure)
     {
         _filters = filters;
         _client = new MqttClientFactory().CreateMqttClient();
@@ -24,6 +24,7 @@ public sealed class MqttCollector : IAsyncDisposable
             .WithTcpServer(host, port)
             .WithClientId(clientId)
             .WithTimeout(TimeSpan.FromSeconds(5));
+        configure?.Invoke(builder);
         _options = persistent
             ? builder.WithCleanStart(false).WithSessionExpiryInterval(3600).Build()
             : builder.WithCleanStart(true).Build();
@@ -38,13 +39,21 @@ public sealed class MqttCollector : IAsyncDisposable
 
     public bool IsConnected => _client.IsConnected;
 
+    public string? LastError { get; private set; }
+
     public static async Task<MqttCollector> StartAsync(string host, int port, string topicFilter, bool persistent = false, string? clientId = null)
         => await StartAsync(host, port, [topicFilter], persistent, clientId);
 
-    public static async Task<MqttCollector> StartAsync(string host, int port, string[] topicFilters, bool persistent = false, string? clientId = null)
+    /// <param name="configure">Adds TLS, credentials etc. to the connection options.</param>
+    public static async Task<MqttCollector> StartAsync(string host, int port, string[] topicFilters, bool persistent = false, string? clientId = null, Action<MqttClientOptionsBuilder>? configure = null)
     {
-        var collector = new MqttCollector(host, port, topicFilters, clientId ?? "test-sub-" + Guid.NewGuid().ToString("N")[..8], persistent);
-        await collector.ConnectAsync(CancellationToken.None);
+        var collector = new MqttCollector(host, port, topicFilters, clientId ?? "test-sub-" + Guid.NewGuid().ToString("N")[..8], persistent, configure);
+        if (!await collector.ConnectAsync(CancellationToken.None))
+        {
+            collector._client.Dispose();
+            throw new InvalidOperationException($"the test subscriber could not connect to {host}:{port}: {collector.LastError}");
+        }
+
         collector._loop = Task.Run(() => collector.KeepConnectedAsync(collector._stop.Token));
         return collector;
     }
@@ -87,6 +96,7 @@ public sealed class MqttCollector : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            LastError = ex.Message;
             return false;
         }
     }

@@ -10,13 +10,18 @@ public sealed class MosquittoServer : IAsyncDisposable
 
     private readonly TempDirectory _dir = new("mosquitto");
     private readonly string _extraConfig;
+    private readonly Func<int, string, string>? _fullConfig;
     private ServerProcess? _process;
 
-    private MosquittoServer(int port, string extraConfig)
+    private MosquittoServer(int port, string extraConfig, Func<int, string, string>? fullConfig = null)
     {
         Port = port;
         _extraConfig = extraConfig;
+        _fullConfig = fullConfig;
     }
+
+    /// <summary>The broker's own directory (certificates, password and ACL files of a custom configuration go here).</summary>
+    public string Directory => _dir.Path;
 
     public int Port { get; }
 
@@ -54,6 +59,19 @@ public sealed class MosquittoServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts a broker with a configuration of the test's own (e.g. TLS, passwords, ACL): <paramref name="config"/>
+    /// gets the port and the broker's directory and returns mosquitto.conf; <paramref name="prepare"/> may write
+    /// files into the directory first.
+    /// </summary>
+    public static async Task<MosquittoServer> StartCustomAsync(Func<string, Task> prepare, Func<int, string, string> config)
+    {
+        var server = new MosquittoServer(FreePort.Get(), string.Empty, config);
+        await prepare(server.Directory);
+        await server.StartProcessAsync();
+        return server;
+    }
+
     public async Task RestartAsync()
     {
         await StopAsync();
@@ -70,6 +88,15 @@ public sealed class MosquittoServer : IAsyncDisposable
         }
 
         string conf = _dir.Combine("mosquitto.conf");
+        if (_fullConfig is not null)
+        {
+            await File.WriteAllTextAsync(conf, _fullConfig(Port, _dir.Path));
+            _process = ServerProcess.Start("mosquitto", Binary, ["-c", conf], _dir.Path, "mosquitto");
+            var custom = _process;
+            await FreePort.WaitForListenerAsync(Port, TimeSpan.FromSeconds(15), "mosquitto", () => custom.Tail());
+            return;
+        }
+
         await File.WriteAllTextAsync(conf, $"""
             listener {Port} 127.0.0.1
             allow_anonymous true
