@@ -10,7 +10,7 @@ public sealed class ModbusDeviceDriverTests
 {
     private static readonly ModbusResilienceOptions NoRetry = new() { RetryAttempts = 0, MinimumThroughput = 100 };
 
-    public static TheoryData<string> TemplateNames() => ShippedTemplateNames();
+    public static TheoryData<string> TemplateNames() => RepoPaths.TemplateNames();
 
     [Theory]
     [MemberData(nameof(TemplateNames))]
@@ -183,15 +183,4 @@ public sealed class ModbusDeviceDriverTests
     }
 
     private static ModbusDeviceOptions Options(string sensor) => new() { SensorId = sensor, BusId = "plc-1", Template = "t" };
-
-    private static TheoryData<string> ShippedTemplateNames()
-    {
-        var data = new TheoryData<string>();
-        foreach (string file in RepoPaths.TemplateFiles())
-        {
-            data.Add(Path.GetFileNameWithoutExtension(file));
-        }
-
-        return data;
-    }
 }

@@ -6,16 +6,7 @@ namespace CityBrain.Modbus.Tests.Simulation;
 
 public sealed class SimulatedDeviceTests
 {
-    public static TheoryData<string> TemplateNames()
-    {
-        var data = new TheoryData<string>();
-        foreach (string file in RepoPaths.TemplateFiles())
-        {
-            data.Add(Path.GetFileNameWithoutExtension(file));
-        }
-
-        return data;
-    }
+    public static TheoryData<string> TemplateNames() => RepoPaths.TemplateNames();
 
     [Theory]
     [MemberData(nameof(TemplateNames))]
