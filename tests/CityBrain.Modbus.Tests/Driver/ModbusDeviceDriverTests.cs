@@ -36,6 +36,23 @@ public sealed class ModbusDeviceDriverTests
     }
 
     [Fact]
+    public async Task Simulator_AnswersDeviceIdentification()
+    {
+        await using var sim = await SimulatedBus.StartTcpAsync("noise-meter-nm30", 5);
+        var basic = await sim.Bus.Client.ReadDeviceIdentificationAsync(5, readCode: 1);
+        Assert.Equal("Generic class-2 sound level meter", basic.Objects[0x00]);
+        Assert.Equal("NM30", basic.Objects[0x01]);
+        Assert.Equal(3, basic.Objects.Count);
+        Assert.Equal(0x82, basic.ConformityLevel);
+        var regular = await sim.Bus.Client.ReadDeviceIdentificationAsync(5, readCode: 2);
+        Assert.Equal("noise-meter-nm30", regular.Objects[0x04]);
+        var one = await sim.Bus.Client.ReadDeviceIdentificationAsync(5, readCode: 4, objectId: 0x05);
+        Assert.Equal("NM30", Assert.Single(one.Objects).Value);
+        var missing = await Assert.ThrowsAsync<ModbusDeviceException>(() => sim.Bus.Client.ReadDeviceIdentificationAsync(5, readCode: 4, objectId: 0x03).AsTask());
+        Assert.Equal(ModbusExceptionCode.IllegalDataAddress, missing.Code);
+    }
+
+    [Fact]
     public async Task Poll_SelectedPoints_OnlyThoseAreRead()
     {
         var template = await SimulatedBus.TemplateAsync("weather-station-ws100");
