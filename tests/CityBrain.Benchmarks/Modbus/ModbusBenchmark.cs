@@ -125,18 +125,9 @@ public sealed class ModbusBenchmark : IBenchmark
             await client.ReadHoldingRegistersAsync(Unit, 0, buffer, cancellationToken);
         }
 
-        var samples = new List<double>();
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < duration)
-        {
-            long start = Stopwatch.GetTimestamp();
-            await client.ReadHoldingRegistersAsync(Unit, 0, buffer, cancellationToken);
-            samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        }
-
+        var samples = await SampleCyclesAsync(client, buffer, duration, cancellationToken);
         int cycles = samples.Count;
-        double mean = watch.Elapsed.TotalMilliseconds / cycles;
-        samples.Sort();
+        double mean = samples.Average();
         double median = samples[cycles / 2];
         double p10 = samples[cycles / 10];
         double p90 = samples[cycles * 9 / 10];
@@ -170,6 +161,14 @@ public sealed class ModbusBenchmark : IBenchmark
         var silence = new SerialLineSettings("loopback", 19200).InterFrameSilence;
         await using var client = new ModbusClient(new StreamTransport(new System.Net.Sockets.NetworkStream(clientSocket), "rtu:loopback", silence), new RtuFramer(), new ModbusClientOptions { RequestTimeout = TimeSpan.FromSeconds(1) });
         var buffer = new ushort[Registers];
+        var samples = await SampleCyclesAsync(client, buffer, duration, cancellationToken);
+        double median = samples[samples.Count / 2];
+        Console.WriteLine($"RTU  same poll over a loopback socket (our RTU framing + simulator, no System.IO.Ports): median {median:N3} ms per cycle = t3.5 {silence.TotalMilliseconds:N3} ms + {Math.Max(0, median - silence.TotalMilliseconds):N3} ms ours");
+    }
+
+    /// <summary>Polls for <paramref name="duration"/>; returns each cycle's milliseconds, sorted.</summary>
+    private static async Task<List<double>> SampleCyclesAsync(ModbusClient client, ushort[] buffer, TimeSpan duration, CancellationToken cancellationToken)
+    {
         var samples = new List<double>();
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < duration)
@@ -180,8 +179,7 @@ public sealed class ModbusBenchmark : IBenchmark
         }
 
         samples.Sort();
-        double median = samples[samples.Count / 2];
-        Console.WriteLine($"RTU  same poll over a loopback socket (our RTU framing + simulator, no System.IO.Ports): median {median:N3} ms per cycle = t3.5 {silence.TotalMilliseconds:N3} ms + {Math.Max(0, median - silence.TotalMilliseconds):N3} ms ours");
+        return samples;
     }
 
     private static double Option(string[] args, string name, double fallback)
