@@ -210,6 +210,7 @@ public sealed class ModbusClient : IAsyncDisposable
     /// One transaction under the bus gate: build the PDU, wait out the turnaround, send, read the matching response
     /// and hand it to <paramref name="parse"/> (null = a write whose echo is checked here).
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask RunAsync<TState>(byte unit, TState state, PduBuilder<TState> build, ResponseParser<TState>? parse, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -245,6 +246,7 @@ public sealed class ModbusClient : IAsyncDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadOnlyMemory<byte>> ExchangeAsync(byte unit, int pduLength, CancellationToken cancellationToken)
     {
         await RestAsync(cancellationToken).ConfigureAwait(false);
