@@ -12,7 +12,9 @@ internal sealed class PointSignal
     {
         Point = point;
         var hint = point.Simulation;
-        _pattern = point.Type == PointType.Bit ? "bit" : hint?.Pattern ?? "walk";
+        _pattern = point.Type == PointType.Bit
+            ? (hint?.Pattern == "constant" ? "constant" : "bit")
+            : hint?.Pattern ?? "walk";
         double min = point.ValidMin ?? 0;
         double max = point.ValidMax ?? (initial is { } v ? Math.Max(1, Math.Abs(v) * 2) : 100);
         double span = max - min;

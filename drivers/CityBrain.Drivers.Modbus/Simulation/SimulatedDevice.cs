@@ -8,7 +8,7 @@ namespace CityBrain.Drivers.Modbus;
 /// template's quirks like the real device would: unreadable ranges answer exception 02, requests longer than
 /// the device's limit answer exception 03. Unmapped registers read as 0 (what most devices do).
 /// </summary>
-public sealed class SimulatedDevice : IModbusDataStore
+public sealed class SimulatedDevice : IModbusDataStore, IModbusDeviceIdentity
 {
     private readonly PointSignal[] _signals;
     private readonly Random _random;
@@ -55,6 +55,17 @@ public sealed class SimulatedDevice : IModbusDataStore
     }
 
     public DeviceTemplate Template { get; }
+
+    /// <summary>Answers Read Device Identification (FC 2B/0E) from the template's vendor, model and name.</summary>
+    public IReadOnlyDictionary<byte, string> IdentificationObjects => new Dictionary<byte, string>
+    {
+        [0x00] = Template.Vendor.Length > 0 ? Template.Vendor : "CityBrain simulator",
+        [0x01] = Template.Model.Length > 0 ? Template.Model : Template.Name,
+        [0x02] = "sim-1.0",
+        [0x04] = Template.Name,
+        [0x05] = Template.Model,
+        [0x06] = "citybrain simulate modbus",
+    };
 
     /// <summary>The raw tables (tests and technicians may poke values here).</summary>
     public ModbusDataBank Bank { get; } = new();

@@ -210,6 +210,7 @@ public sealed class ModbusClient : IAsyncDisposable
     /// One transaction under the bus gate: build the PDU, wait out the turnaround, send, read the matching response
     /// and hand it to <paramref name="parse"/> (null = a write whose echo is checked here).
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask RunAsync<TState>(byte unit, TState state, PduBuilder<TState> build, ResponseParser<TState>? parse, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -245,6 +246,7 @@ public sealed class ModbusClient : IAsyncDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadOnlyMemory<byte>> ExchangeAsync(byte unit, int pduLength, CancellationToken cancellationToken)
     {
         await RestAsync(cancellationToken).ConfigureAwait(false);
@@ -259,14 +261,36 @@ public sealed class ModbusClient : IAsyncDisposable
             }
 
             int aduLength = _framer.Seal(_tx, unit, pduLength);
-            await _transport.WriteAsync(_tx.AsMemory(0, aduLength), timeout.Token).ConfigureAwait(false);
             if (unit == ModbusLimits.BroadcastUnit && _framer.SupportsBroadcast)
             {
+                await _transport.WriteAsync(_tx.AsMemory(0, aduLength), timeout.Token).ConfigureAwait(false);
                 return ReadOnlyMemory<byte>.Empty;
             }
 
+            // Post the read before the write: the response can complete it without another trip through the
+            // transport's I/O loop (SerialStream on Unix services reads and writes from one polling thread).
             var request = _tx.AsMemory(_framer.PduOffset, pduLength);
-            return await _framer.ReadResponseAsync(_transport, unit, request, timeout.Token).ConfigureAwait(false);
+            var response = _framer.ReadResponseAsync(_transport, unit, request, timeout.Token);
+            try
+            {
+                await _transport.WriteAsync(_tx.AsMemory(0, aduLength), timeout.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                await timeout.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await response.ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or ModbusException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+                {
+                    // The write failed; the pending read's outcome no longer matters.
+                }
+
+                throw;
+            }
+
+            return await response.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace CityBrain.Modbus;
 
@@ -24,6 +25,7 @@ public sealed class MbapFrameReader
     /// <see cref="ModbusProtocolException"/> for a bad protocol id or length and <see cref="ModbusConnectionException"/>
     /// when the peer closes the stream.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ReadOnlyMemory<byte>> ReadFrameAsync(IModbusTransport transport, CancellationToken cancellationToken)
     {
         await FillAsync(transport, ModbusLimits.MbapHeaderLength, cancellationToken).ConfigureAwait(false);
@@ -49,6 +51,7 @@ public sealed class MbapFrameReader
         return frame;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FillAsync(IModbusTransport transport, int needed, CancellationToken cancellationToken)
     {
         while (_count - _start < needed)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CityBrain.Modbus;
 
 /// <summary>
@@ -40,6 +42,7 @@ public sealed class RtuFramer : IModbusFramer
         // Each read starts from an empty buffer; nothing carries over between transactions.
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ReadOnlyMemory<byte>> ReadResponseAsync(IModbusTransport transport, byte unit, ReadOnlyMemory<byte> requestPdu, CancellationToken cancellationToken)
     {
         byte function = requestPdu.Span[0];

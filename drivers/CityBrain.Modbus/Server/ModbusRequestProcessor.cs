@@ -31,6 +31,7 @@ public static class ModbusRequestProcessor
             ModbusFunction.WriteMultipleCoils => WriteMultipleCoils(store, request, response, out length),
             ModbusFunction.WriteMultipleRegisters => WriteMultipleRegisters(store, request, response, out length),
             ModbusFunction.ReadWriteMultipleRegisters => ReadWriteMultiple(store, request, response, out length),
+            ModbusFunction.EncapsulatedInterfaceTransport => DeviceIdentificationResponder.Respond(store, request, response, out length),
             _ => Fail(ModbusExceptionCode.IllegalFunction, out length),
         };
         return code == ModbusExceptionCode.None ? length : WriteException(response, request[0], code);

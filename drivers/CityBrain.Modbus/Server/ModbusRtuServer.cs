@@ -59,54 +59,62 @@ public sealed class ModbusRtuServer : IAsyncDisposable
         byte[] rx = new byte[ModbusLimits.MaxRtuAduLength * 2];
         byte[] tx = new byte[ModbusLimits.MaxRtuAduLength + 16];
         int count = 0;
-        using var silence = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        while (!stopping.IsCancellationRequested)
+        var silence = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        try
         {
-            int consumed = await TryServeBufferedAsync(rx, count, tx, stopping).ConfigureAwait(false);
-            if (consumed > 0)
+            while (!stopping.IsCancellationRequested)
             {
-                Buffer.BlockCopy(rx, consumed, rx, 0, count - consumed);
-                count -= consumed;
-                continue;
-            }
-
-            if (count == rx.Length)
-            {
-                Counters.Rejected();
-                count = 0;
-            }
-
-            int read;
-            if (count == 0)
-            {
-                read = await _transport.ReadAsync(rx.AsMemory(count), stopping).ConfigureAwait(false);
-            }
-            else
-            {
-                if (!silence.TryReset())
+                int consumed = await TryServeBufferedAsync(rx, count, tx, stopping).ConfigureAwait(false);
+                if (consumed > 0)
                 {
-                    throw new InvalidOperationException("Silence timer could not be reset.");
+                    Buffer.BlockCopy(rx, consumed, rx, 0, count - consumed);
+                    count -= consumed;
+                    continue;
                 }
 
-                silence.CancelAfter(_partialFrameSilence);
-                try
-                {
-                    read = await _transport.ReadAsync(rx.AsMemory(count), silence.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+                if (count == rx.Length)
                 {
                     Counters.Rejected();
                     count = 0;
-                    continue;
                 }
-            }
 
-            if (read == 0)
-            {
-                return;
-            }
+                int read;
+                if (count == 0)
+                {
+                    read = await _transport.ReadAsync(rx.AsMemory(count), stopping).ConfigureAwait(false);
+                }
+                else
+                {
+                    if (!silence.TryReset())
+                    {
+                        silence.Dispose();
+                        silence = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                    }
 
-            count += read;
+                    silence.CancelAfter(_partialFrameSilence);
+                    try
+                    {
+                        read = await _transport.ReadAsync(rx.AsMemory(count), silence.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+                    {
+                        Counters.Rejected();
+                        count = 0;
+                        continue;
+                    }
+                }
+
+                if (read == 0)
+                {
+                    break;
+                }
+
+                count += read;
+            }
+        }
+        finally
+        {
+            silence.Dispose();
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CityBrain.Modbus;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace CityBrain.Modbus;
 /// </summary>
 internal static class ModbusServerCore
 {
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<(int Length, ModbusFaultKind Fault)> HandleAsync(
         ModbusServerOptions options, ModbusServerCounters counters, byte unit, ReadOnlyMemory<byte> request, Memory<byte> response, bool unknownUnitIsGatewayError, CancellationToken cancellationToken)
     {

@@ -118,9 +118,13 @@ public sealed class ModbusTcpServer : IAsyncDisposable
                 await transport.WriteAsync(tx.AsMemory(8 - garbage, garbage + ModbusLimits.MbapHeaderLength + length), stopping).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is ModbusException or IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (ModbusProtocolException)
         {
             Counters.Rejected();
+        }
+        catch (Exception ex) when (ex is ModbusException or IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The peer closed, went idle or the server is stopping.
         }
         finally
         {

@@ -10,7 +10,7 @@ public sealed class ModbusDeviceDriverTests
 {
     private static readonly ModbusResilienceOptions NoRetry = new() { RetryAttempts = 0, MinimumThroughput = 100 };
 
-    public static TheoryData<string> TemplateNames() => ShippedTemplateNames();
+    public static TheoryData<string> TemplateNames() => RepoPaths.TemplateNames();
 
     [Theory]
     [MemberData(nameof(TemplateNames))]
@@ -33,6 +33,23 @@ public sealed class ModbusDeviceDriverTests
             Assert.Equal("dev-1", reading.Sensor);
             Assert.Equal(template.FindPoint(reading.Quantity)!.Unit, reading.Unit);
         }
+    }
+
+    [Fact]
+    public async Task Simulator_AnswersDeviceIdentification()
+    {
+        await using var sim = await SimulatedBus.StartTcpAsync("noise-meter-nm30", 5);
+        var basic = await sim.Bus.Client.ReadDeviceIdentificationAsync(5, readCode: 1);
+        Assert.Equal("Generic class-2 sound level meter", basic.Objects[0x00]);
+        Assert.Equal("NM30", basic.Objects[0x01]);
+        Assert.Equal(3, basic.Objects.Count);
+        Assert.Equal(0x82, basic.ConformityLevel);
+        var regular = await sim.Bus.Client.ReadDeviceIdentificationAsync(5, readCode: 2);
+        Assert.Equal("noise-meter-nm30", regular.Objects[0x04]);
+        var one = await sim.Bus.Client.ReadDeviceIdentificationAsync(5, readCode: 4, objectId: 0x05);
+        Assert.Equal("NM30", Assert.Single(one.Objects).Value);
+        var missing = await Assert.ThrowsAsync<ModbusDeviceException>(() => sim.Bus.Client.ReadDeviceIdentificationAsync(5, readCode: 4, objectId: 0x03).AsTask());
+        Assert.Equal(ModbusExceptionCode.IllegalDataAddress, missing.Code);
     }
 
     [Fact]
@@ -183,15 +200,4 @@ public sealed class ModbusDeviceDriverTests
     }
 
     private static ModbusDeviceOptions Options(string sensor) => new() { SensorId = sensor, BusId = "plc-1", Template = "t" };
-
-    private static TheoryData<string> ShippedTemplateNames()
-    {
-        var data = new TheoryData<string>();
-        foreach (string file in RepoPaths.TemplateFiles())
-        {
-            data.Add(Path.GetFileNameWithoutExtension(file));
-        }
-
-        return data;
-    }
 }

@@ -56,6 +56,22 @@ public sealed class RequestProcessorTests
     }
 
     [Fact]
+    public void DeviceIdentification_ExtendedStream_ContinuesWithMoreFollows()
+    {
+        var store = new IdentityStore();
+        int n = ModbusRequestProcessor.Process(store, Hex.Bytes("2B0E0300"), _response);
+        var first = ModbusDeviceIdentification.Parse(_response.AsSpan(0, n));
+        Assert.True(first.MoreFollows);
+        Assert.Equal(0x83, first.ConformityLevel);
+        Assert.Equal(new byte[] { 0x00, 0x01, 0x02, 0x80, 0x81 }, first.Objects.Keys.Order());
+        n = ModbusRequestProcessor.Process(store, [0x2B, 0x0E, 0x03, first.NextObjectId], _response);
+        var rest = ModbusDeviceIdentification.Parse(_response.AsSpan(0, n));
+        Assert.False(rest.MoreFollows);
+        Assert.Equal(new byte[] { 0x82, 0x83 }, rest.Objects.Keys.Order());
+        Assert.Equal(new string('c', 100), rest.Objects[0x82]);
+    }
+
+    [Fact]
     public void WritesLandInTheStore()
     {
         ModbusRequestProcessor.Process(_bank, Hex.Bytes("100001000204000A0102"), _response);
@@ -66,5 +82,24 @@ public sealed class RequestProcessorTests
         var coil = new bool[1];
         _bank.ReadBits(ModbusTable.Coil, 0xAC, coil);
         Assert.True(coil[0]);
+    }
+
+    private sealed class IdentityStore : IModbusDataStore, IModbusDeviceIdentity
+    {
+        private readonly ModbusDataBank _bank = new();
+
+        public IReadOnlyDictionary<byte, string> IdentificationObjects { get; } = new Dictionary<byte, string>
+        {
+            [0x00] = "Vendor", [0x01] = "Code", [0x02] = "1.0",
+            [0x80] = new('a', 100), [0x81] = new('b', 100), [0x82] = new('c', 100), [0x83] = "last",
+        };
+
+        public ModbusExceptionCode ReadBits(ModbusTable table, ushort start, Span<bool> destination) => _bank.ReadBits(table, start, destination);
+
+        public ModbusExceptionCode ReadRegisters(ModbusTable table, ushort start, Span<ushort> destination) => _bank.ReadRegisters(table, start, destination);
+
+        public ModbusExceptionCode WriteCoils(ushort start, ReadOnlySpan<bool> values) => _bank.WriteCoils(start, values);
+
+        public ModbusExceptionCode WriteRegisters(ushort start, ReadOnlySpan<ushort> values) => _bank.WriteRegisters(start, values);
     }
 }

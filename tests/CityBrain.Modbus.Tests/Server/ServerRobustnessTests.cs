@@ -32,6 +32,29 @@ public sealed class ServerRobustnessTests
     }
 
     [Fact]
+    public async Task RtuServer_RepeatedPartialFramesThenSilence_KeepsServing()
+    {
+        await using var pair = await LoopbackPair.CreateAsync();
+        var bank = new ModbusDataBank();
+        bank.SetRegisters(ModbusTable.HoldingRegister, 0, [99]);
+        await using var server = new ModbusRtuServer(new StreamTransport(pair.B, "rtu:server"), new ModbusServerOptions { ResolveUnit = u => u == 1 ? bank : null });
+        await server.StartAsync(CancellationToken.None);
+        for (int i = 0; i < 3; i++)
+        {
+            // A truncated FC 10 request, then line silence: the server must drop it (and not die on the second one).
+            await pair.A.WriteAsync(Hex.Bytes("01 10 00 00 00 02"));
+            await Task.Delay(150);
+        }
+
+        Assert.False(server.Completion.IsFaulted, server.Completion.Exception?.ToString());
+        await using var client = new ModbusClient(new StreamTransport(pair.A, "rtu:client"), new RtuFramer(), new ModbusClientOptions { RequestTimeout = TimeSpan.FromSeconds(1) });
+        var values = new ushort[1];
+        await client.ReadHoldingRegistersAsync(1, 0, values);
+        Assert.Equal(99, values[0]);
+        Assert.True(server.Counters.RejectedFrames >= 3);
+    }
+
+    [Fact]
     public async Task TcpServer_GarbageConnection_IsDroppedOthersServed()
     {
         await using var peer = InProcessServer.StartTcp();

@@ -12,6 +12,18 @@ internal static class RepoPaths
     public static IEnumerable<string> TemplateFiles() =>
         Directory.EnumerateFiles(Templates, "*.json").Where(f => !f.EndsWith(".vector.json", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
 
+    /// <summary>The shipped template names, for theories over the templates folder.</summary>
+    public static TheoryData<string> TemplateNames()
+    {
+        var data = new TheoryData<string>();
+        foreach (string file in TemplateFiles())
+        {
+            data.Add(Path.GetFileNameWithoutExtension(file));
+        }
+
+        return data;
+    }
+
     private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

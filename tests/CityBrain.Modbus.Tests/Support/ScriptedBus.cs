@@ -7,10 +7,11 @@ internal sealed class ScriptedBus : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(100);
 
-    public ScriptedBus(bool rtu, int maxResyncBytes = 256)
+    public ScriptedBus(bool rtu, int maxResyncBytes = 256, TimeSpan turnaround = default, TimeSpan interFrameSilence = default)
     {
         Framer = rtu ? new RtuFramer(maxResyncBytes) : new TcpFramer();
-        Client = new ModbusClient(new StreamTransport(Stream, rtu ? "rtu:scripted" : "tcp://scripted"), Framer, new ModbusClientOptions { RequestTimeout = Timeout }, Time);
+        var transport = new StreamTransport(Stream, rtu ? "rtu:scripted" : "tcp://scripted", interFrameSilence);
+        Client = new ModbusClient(transport, Framer, new ModbusClientOptions { RequestTimeout = Timeout, TurnaroundDelay = turnaround }, Time);
     }
 
     public ScriptedStream Stream { get; } = new();

@@ -11,16 +11,7 @@ public sealed class ShippedTemplateTests
     private static readonly Lazy<JsonSchema> Schema = new(() =>
         JsonSchema.FromText(File.ReadAllText(Path.Combine(RepoPaths.Schemas, "device-template.v1.schema.json"))));
 
-    public static TheoryData<string> TemplateNames()
-    {
-        var data = new TheoryData<string>();
-        foreach (string file in RepoPaths.TemplateFiles())
-        {
-            data.Add(Path.GetFileNameWithoutExtension(file));
-        }
-
-        return data;
-    }
+    public static TheoryData<string> TemplateNames() => RepoPaths.TemplateNames();
 
     [Fact]
     public void Folder_HoldsAtLeastSixTemplates_EachWithAVector()
