@@ -10,7 +10,7 @@ else
     mosquitto mosquitto-clients        # the broker the tests run; mosquitto_sub for people
     influxdb influxdb-client           # InfluxDB 1.x (v1 /write) and its CLI
     victoria-metrics                   # speaks the InfluxDB v2 write API that InfluxDB.Client uses
-    python3 python3-pymodbus           # an independent Modbus peer
+    python3 python3-pymodbus python3-serial python3-serial-asyncio   # an independent Modbus peer (its serial server needs both)
     mbpoll libmodbus-dev               # libmodbus as a client, and its C library for the benchmark
     socat                              # serial pty pairs for Modbus RTU
     chromium fonts-dejavu-core         # the operators' view, tested in a real browser
