@@ -200,6 +200,7 @@ public sealed class IngestPipeline : IAsyncDisposable
         foreach (var item in batch.Items)
         {
             await item.Acknowledge(cancellationToken);
+            _metrics.Released(1);
             long newest = 0;
             foreach (var (_, r) in item.Message.Readings)
             {
@@ -210,7 +211,6 @@ public sealed class IngestPipeline : IAsyncDisposable
         }
 
         _metrics.BatchStored(batch.Items.Count, lines.Count);
-        _metrics.Released(batch.Items.Count);
     }
 
     public async ValueTask DisposeAsync()

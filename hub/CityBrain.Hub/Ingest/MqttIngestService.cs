@@ -223,10 +223,7 @@ public sealed class MqttIngestService : BackgroundService
             case RouteKind.Telemetry:
                 _metrics.Received(Topics.Telemetry);
                 var telemetry = routed.Telemetry!;
-                foreach (var (seq, _) in telemetry.Readings)
-                {
-                    _sequences.Observe(telemetry.Node, seq);
-                }
+                _sequences.Observe(telemetry.Node, telemetry.Readings);
 
                 Notify(o => o.OnTelemetry(routed.Topic, telemetry, now));
                 _metrics.Held();
