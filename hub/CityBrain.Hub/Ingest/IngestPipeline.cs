@@ -200,7 +200,6 @@ public sealed class IngestPipeline : IAsyncDisposable
         foreach (var item in batch.Items)
         {
             await item.Acknowledge(cancellationToken);
-            _metrics.Released(1);
             long newest = 0;
             foreach (var (_, r) in item.Message.Readings)
             {

@@ -30,6 +30,7 @@ public sealed class MqttIngestService : BackgroundService
     private readonly MessageRouter _router;
     private readonly IMqttClient _client;
     private readonly SemaphoreSlim _disconnected = new(0, 1);
+    private readonly AcknowledgementSequencer _acks;
     private int _generation;
 
     public MqttIngestService(
@@ -53,6 +54,7 @@ public sealed class MqttIngestService : BackgroundService
         _observerLog = new RateLimitedLogger(logger, time, TimeSpan.FromSeconds(30));
         bool scaleOut = !string.IsNullOrEmpty(_options.Mqtt.SharedSubscriptionGroup);
         _router = new MessageRouter(_options.MaxPayloadBytes, scaleOut);
+        _acks = new AcknowledgementSequencer(metrics);
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += e =>
@@ -120,6 +122,7 @@ public sealed class MqttIngestService : BackgroundService
                     timeout.CancelAfter(TimeSpan.FromSeconds(_options.Mqtt.ConnectTimeoutSeconds));
                     var result = await _client.ConnectAsync(options, timeout.Token);
                     Interlocked.Increment(ref _generation);
+                    _acks.Reset();
                     await SubscribeAsync(timeout.Token);
                     _logger.LogInformation("Connected to the broker {Host}:{Port} as {ClientId} (session present: {SessionPresent})",
                         _options.Mqtt.Host, _options.Mqtt.Port, options.ClientId, result.IsSessionPresent);
@@ -199,7 +202,8 @@ public sealed class MqttIngestService : BackgroundService
         var message = e.ApplicationMessage;
         string topic = message.Topic;
         var payload = message.Payload;
-        Task Ack(CancellationToken ct) => AcknowledgeAsync(e, generation, ct);
+        var entry = _acks.Register(ct => AcknowledgeAsync(e, generation, ct));
+        Task Ack(CancellationToken ct) => _acks.CompleteAsync(entry, ct);
 
         RoutedMessage routed = _router.Route(topic, payload, message.SubscriptionIdentifiers);
         var now = _time.GetUtcNow();
@@ -226,7 +230,6 @@ public sealed class MqttIngestService : BackgroundService
                 _sequences.Observe(telemetry.Node, telemetry.Readings);
 
                 Notify(o => o.OnTelemetry(routed.Topic, telemetry, now));
-                _metrics.Held();
                 try
                 {
                     // Waits while the queue is full: the broker holds the rest (Receive Maximum) until we catch up.
@@ -317,6 +320,7 @@ public sealed class MqttIngestService : BackgroundService
     {
         _client.Dispose();
         _disconnected.Dispose();
+        _acks.Dispose();
         base.Dispose();
     }
 }

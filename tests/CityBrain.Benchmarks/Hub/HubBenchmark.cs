@@ -32,7 +32,7 @@ public sealed class HubBenchmark : IBenchmark
         }
 
         Console.WriteLine($"hub benchmark: {Environment.ProcessorCount} cores, {seconds} s open-loop phases, {clients} publisher clients x 64 in flight, {nodes} nodes");
-        await using var broker = await MosquittoServer.StartAsync("max_inflight_messages 2000\nmax_queued_messages 0\n");
+        await using var broker = await MosquittoServer.StartAsync("max_inflight_messages 2000\nmax_queued_messages 100000000\n");
         await using var vm = await VictoriaMetricsServer.StartAsync();
         await using var influx = await InfluxDb1Server.StartAsync();
         await influx.CreateDatabaseAsync("citybrain");
