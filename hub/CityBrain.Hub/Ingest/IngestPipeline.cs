@@ -210,7 +210,6 @@ public sealed class IngestPipeline : IAsyncDisposable
         }
 
         _metrics.BatchStored(batch.Items.Count, lines.Count);
-        _metrics.Released(batch.Items.Count);
     }
 
     public async ValueTask DisposeAsync()

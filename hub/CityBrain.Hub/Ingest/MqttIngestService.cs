@@ -30,6 +30,7 @@ public sealed class MqttIngestService : BackgroundService
     private readonly MessageRouter _router;
     private readonly IMqttClient _client;
     private readonly SemaphoreSlim _disconnected = new(0, 1);
+    private readonly AcknowledgementSequencer _acks;
     private int _generation;
 
     public MqttIngestService(
@@ -53,6 +54,7 @@ public sealed class MqttIngestService : BackgroundService
         _observerLog = new RateLimitedLogger(logger, time, TimeSpan.FromSeconds(30));
         bool scaleOut = !string.IsNullOrEmpty(_options.Mqtt.SharedSubscriptionGroup);
         _router = new MessageRouter(_options.MaxPayloadBytes, scaleOut);
+        _acks = new AcknowledgementSequencer(metrics);
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += e =>
@@ -126,6 +128,7 @@ public sealed class MqttIngestService : BackgroundService
                     timeout.CancelAfter(TimeSpan.FromSeconds(_options.Mqtt.ConnectTimeoutSeconds));
                     var result = await _client.ConnectAsync(options, timeout.Token);
                     Interlocked.Increment(ref _generation);
+                    _acks.Reset();
                     await SubscribeAsync(timeout.Token);
                     _logger.LogInformation("Connected to the broker {Host}:{Port} as {ClientId} (session present: {SessionPresent})",
                         _options.Mqtt.Host, _options.Mqtt.Port, options.ClientId, result.IsSessionPresent);
@@ -213,7 +216,8 @@ public sealed class MqttIngestService : BackgroundService
         var message = e.ApplicationMessage;
         string topic = message.Topic;
         var payload = message.Payload;
-        Task Ack(CancellationToken ct) => AcknowledgeAsync(e, generation, ct);
+        var entry = _acks.Register(ct => AcknowledgeAsync(e, generation, ct));
+        Task Ack(CancellationToken ct) => _acks.CompleteAsync(entry, ct);
 
         RoutedMessage routed = _router.Route(topic, payload, message.SubscriptionIdentifiers);
         var now = _time.GetUtcNow();
@@ -237,13 +241,9 @@ public sealed class MqttIngestService : BackgroundService
             case RouteKind.Telemetry:
                 _metrics.Received(Topics.Telemetry);
                 var telemetry = routed.Telemetry!;
-                foreach (var (seq, _) in telemetry.Readings)
-                {
-                    _sequences.Observe(telemetry.Node, seq);
-                }
+                _sequences.Observe(telemetry.Node, telemetry.Readings);
 
                 Notify(o => o.OnTelemetry(routed.Topic, telemetry, now));
-                _metrics.Held();
                 try
                 {
                     // Waits while the queue is full: the broker holds the rest (Receive Maximum) until we catch up.
@@ -334,6 +334,7 @@ public sealed class MqttIngestService : BackgroundService
     {
         _client.Dispose();
         _disconnected.Dispose();
+        _acks.Dispose();
         base.Dispose();
     }
 }

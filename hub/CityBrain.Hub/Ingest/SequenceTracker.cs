@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using CityBrain.Sensing;
 
 namespace CityBrain.Hub.Ingest;
 
@@ -31,6 +32,29 @@ public sealed class SequenceTracker
             (gaps, duplicates) = state.Observe(seq);
         }
 
+        Count(node, gaps, duplicates);
+    }
+
+    /// <summary>Observes every reading of one message (one lookup and one lock for the batch).</summary>
+    public void Observe(string node, IReadOnlyList<SequencedReading> readings)
+    {
+        var state = _nodes.GetOrAdd(node, static _ => new NodeState());
+        long gaps = 0, duplicates = 0;
+        lock (state)
+        {
+            for (int i = 0; i < readings.Count; i++)
+            {
+                var (g, d) = state.Observe(readings[i].Seq);
+                gaps += Math.Max(0, g);
+                duplicates += d;
+            }
+        }
+
+        Count(node, gaps, duplicates);
+    }
+
+    private void Count(string node, long gaps, long duplicates)
+    {
         if (gaps > 0)
         {
             _gaps?.Add(gaps, new KeyValuePair<string, object?>("node", node));

@@ -26,6 +26,7 @@ public sealed class ResilientSinkWriter : IAsyncDisposable
         _logger = logger;
         _metrics = metrics;
         var maxDelay = TimeSpan.FromSeconds(options.MaxRetryDelaySeconds);
+        var initialDelay = TimeSpan.FromMilliseconds(options.InitialRetryDelayMilliseconds);
         _pipeline = new ResiliencePipelineBuilder<SinkWriteResult> { TimeProvider = timeProvider }
             .AddRetry(new RetryStrategyOptions<SinkWriteResult>
             {
@@ -41,7 +42,9 @@ public sealed class ResilientSinkWriter : IAsyncDisposable
                 {
                     TimeSpan? serverSays = args.Outcome.Result.RetryAfter
                         ?? (args.Outcome.Exception as BrokenCircuitException)?.RetryAfter;
-                    return ValueTask.FromResult(serverSays is { } d && d > TimeSpan.Zero ? (TimeSpan?)(d < maxDelay ? d : maxDelay) : null);
+                    return ValueTask.FromResult<TimeSpan?>(serverSays is { } d && d > TimeSpan.FromMilliseconds(1)
+                        ? (d < maxDelay ? d : maxDelay)
+                        : Backoff(args.AttemptNumber, initialDelay, maxDelay));
                 },
                 OnRetry = args =>
                 {
@@ -82,6 +85,16 @@ public sealed class ResilientSinkWriter : IAsyncDisposable
     }
 
     public string Name => _sink.Name;
+
+    /// <summary>
+    /// Exponential backoff with "equal jitter": half the capped exponential delay plus a random half. Computed here
+    /// because Polly's built-in exponential delay collapsed to 0 ms after a few dozen attempts of an endless retry.
+    /// </summary>
+    public static TimeSpan Backoff(int attempt, TimeSpan initial, TimeSpan max)
+    {
+        double capped = Math.Min(max.TotalMilliseconds, initial.TotalMilliseconds * Math.Pow(2, Math.Clamp(attempt, 0, 30)));
+        return TimeSpan.FromMilliseconds((capped / 2) + (Random.Shared.NextDouble() * capped / 2));
+    }
 
     /// <summary>Writes every line of the batch; returns the lines the server refused for good (empty when all were stored).</summary>
     public async Task<IReadOnlyList<RejectedLine>> WriteAsync(LineBatch batch, CancellationToken cancellationToken)

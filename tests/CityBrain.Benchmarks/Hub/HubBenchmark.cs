@@ -32,7 +32,7 @@ public sealed class HubBenchmark : IBenchmark
         }
 
         Console.WriteLine($"hub benchmark: {Environment.ProcessorCount} cores, {seconds} s open-loop phases, {clients} publisher clients x 64 in flight, {nodes} nodes");
-        await using var broker = await MosquittoServer.StartAsync("max_inflight_messages 0\nmax_queued_messages 0\n");
+        await using var broker = await MosquittoServer.StartAsync("max_inflight_messages 2000\nmax_queued_messages 100000000\n");
         await using var vm = await VictoriaMetricsServer.StartAsync();
         await using var influx = await InfluxDb1Server.StartAsync();
         await influx.CreateDatabaseAsync("citybrain");
@@ -63,130 +63,45 @@ public sealed class HubBenchmark : IBenchmark
     private static async Task RunScenarioAsync(
         string exe, int brokerPort, string db, object sink, int readings, int seconds, int clients, int nodes, string quantity, CancellationToken ct)
     {
-        using var dir = new TempDirectory("hub-bench");
-        int http = FreePort.Get();
-        string config = dir.Combine("hub.json");
-        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
-        {
-            Hub = new
-            {
-                InstanceName = "bench",
-                Mqtt = new { Host = "127.0.0.1", Port = brokerPort, ClientId = "hub-" + quantity, ReceiveMaximum = 2000 },
-                Sinks = new[] { sink },
-                Batching = new { MaxLines = 5000, MaxDelayMilliseconds = 50, QueueCapacity = 1000 },
-                HttpPort = http,
-            },
-            Logging = new { LogLevel = new { Default = "Warning" } },
-        }), ct);
-        await using var hub = ServerProcess.Start("citybrain-hub", exe, ["--config", config], dir.Path, "(build hub/CityBrain.Hub.Service)");
-        using var httpClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}/"), Timeout = TimeSpan.FromSeconds(10) };
-        await WaitHealthyAsync(httpClient, hub, ct);
-        await using var load = await HubLoadGenerator.ConnectAsync(brokerPort, clients, nodes, readings, quantity);
-
-        // Phase 1: paced, for latency (well below saturation).
-        double pacedRate = readings >= 100 ? 1000 : 3000;
-        await load.RunAsync(TimeSpan.FromSeconds(8), pacedRate, quantity, ct);
-        await WaitDrainedAsync(httpClient, load.Published, TimeSpan.FromSeconds(60), ct);
-        var paced = await StatsAsync(httpClient, ct);
-
-        // Phase 2: open loop.
-        long published0 = load.Published;
-        long points0 = paced.GetProperty("pointsWritten").GetInt64();
-        var sw = Stopwatch.StartNew();
-        await load.RunAsync(TimeSpan.FromSeconds(seconds), 0, quantity, ct);
-        double publishSeconds = sw.Elapsed.TotalSeconds;
-        long publishedMessages = load.Published - published0;
-        var atPublishEnd = await StatsAsync(httpClient, ct);
-        long writtenDuringPublish = atPublishEnd.GetProperty("pointsWritten").GetInt64() - points0;
-        bool drained = await WaitDrainedAsync(httpClient, load.Published, TimeSpan.FromSeconds(120), ct);
-        double totalSeconds = sw.Elapsed.TotalSeconds;
-        var end = await StatsAsync(httpClient, ct);
-        long points = end.GetProperty("pointsWritten").GetInt64() - points0;
-        long hwmKb = PeakRssKb(hub.Pid);
-        if (Environment.GetEnvironmentVariable("CITYBRAIN_BENCH_GC") == "1")
-        {
-            foreach (string line in (await httpClient.GetStringAsync("metrics", ct)).Split('\n'))
-            {
-                if (line.StartsWith("dotnet_", StringComparison.Ordinal) || line.StartsWith("process_", StringComparison.Ordinal))
-                {
-                    Console.WriteLine("  " + line);
-                }
-            }
-        }
-
-
         string F(double v) => v.ToString("N0", CultureInfo.InvariantCulture);
         Console.WriteLine();
         Console.WriteLine($"== {db}, {readings} readings/message ==");
-        Console.WriteLine($"  latency phase: {F(pacedRate)} msg/s paced for 8 s: end-to-end (source ts -> every sink accepted) p50 {paced.GetProperty("latencyP50Ms").GetInt64()} ms, p99 {paced.GetProperty("latencyP99Ms").GetInt64()} ms, max {paced.GetProperty("latencyMaxMs").GetInt64()} ms");
-        Console.WriteLine($"  open loop: published {F(publishedMessages)} msg in {publishSeconds:F1} s = {F(publishedMessages / publishSeconds)} msg/s ({F(publishedMessages * readings / publishSeconds)} points/s offered)");
-        Console.WriteLine($"  hub stored during publishing: {F(writtenDuringPublish / publishSeconds)} points/s; backlog drained: {(drained ? "yes" : "NO")} after {totalSeconds - publishSeconds:F1} s more");
-        Console.WriteLine($"  sustained (stored / (publish + drain)): {F(points / totalSeconds)} points/s = {F(points / totalSeconds / readings)} msg/s");
-        Console.WriteLine($"  hub peak RSS (VmHWM, separate process): {hwmKb / 1024.0:F1} MB; write retries {end.GetProperty("writeRetries").GetInt64()}; rejected {end.GetProperty("rejectedByCode")}; peak unacknowledged {end.GetProperty("unacknowledgedPeak").GetInt64()} msg");
-    }
 
-    private static async Task WaitHealthyAsync(HttpClient http, ServerProcess hub, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
+        // Phase 1: open loop (as fast as the broker takes messages), then the backlog must drain.
+        double sustainedMessages;
+        long hwm1;
+        await using (var hub = await BenchHub.StartAsync(exe, brokerPort, sink, "hub-" + quantity + "-a", ct))
+        await using (var load = await HubLoadGenerator.ConnectAsync(brokerPort, clients, nodes, readings, quantity + "-a"))
         {
-            if (hub.HasExited)
-            {
-                throw new InvalidOperationException("citybrain-hub exited: " + hub.Tail());
-            }
-
-            try
-            {
-                using var r = await http.GetAsync("healthz", ct);
-                if (r.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100, ct);
+            var sw = Stopwatch.StartNew();
+            await load.RunAsync(TimeSpan.FromSeconds(seconds), 0, quantity, ct);
+            double publishSeconds = sw.Elapsed.TotalSeconds;
+            long publishedMessages = load.Published;
+            long writtenDuringPublish = (await hub.StatsAsync(ct)).GetProperty("pointsWritten").GetInt64();
+            bool drained = await hub.WaitDrainedAsync(load.Published, TimeSpan.FromSeconds(120), ct);
+            double totalSeconds = sw.Elapsed.TotalSeconds;
+            var end = await hub.StatsAsync(ct);
+            long points = end.GetProperty("pointsWritten").GetInt64();
+            hwm1 = hub.PeakRssKb();
+            sustainedMessages = points / totalSeconds / readings;
+            Console.WriteLine($"  open loop: published {F(publishedMessages)} msg in {publishSeconds:F1} s = {F(publishedMessages / publishSeconds)} msg/s ({F(publishedMessages * readings / publishSeconds)} points/s offered)");
+            Console.WriteLine($"  hub stored while publishing: {F(writtenDuringPublish / publishSeconds)} points/s; backlog drained: {(drained ? "yes" : "NO")} after {totalSeconds - publishSeconds:F1} s more");
+            Console.WriteLine($"  sustained (stored / (publish + drain)): {F(points / totalSeconds)} points/s = {F(sustainedMessages)} msg/s");
+            Console.WriteLine($"  drain rate (publishers stopped, the hub has the CPU): {F((points - writtenDuringPublish) / Math.Max(0.001, totalSeconds - publishSeconds))} points/s");
+            Console.WriteLine($"  peak unacknowledged {end.GetProperty("unacknowledgedPeak").GetInt64()} msg; write retries {end.GetProperty("writeRetries").GetInt64()}; rejected {end.GetProperty("rejectedByCode")}; hub CPU {hub.CpuSeconds():F1} s");
         }
 
-        throw new TimeoutException("citybrain-hub did not become healthy: " + hub.Tail());
-    }
-
-    private static async Task<bool> WaitDrainedAsync(HttpClient http, long published, TimeSpan timeout, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        // Phase 2: a fresh hub, paced at half the sustained rate, for end-to-end latency.
+        double paced = Math.Max(50, Math.Round(sustainedMessages / 2));
+        await using (var hub = await BenchHub.StartAsync(exe, brokerPort, sink, "hub-" + quantity + "-b", ct))
+        await using (var load = await HubLoadGenerator.ConnectAsync(brokerPort, clients, nodes, readings, quantity + "-b"))
         {
-            var s = await StatsAsync(http, ct);
-            if (s.GetProperty("messagesWritten").GetInt64() >= published)
-            {
-                return true;
-            }
-
-            await Task.Delay(50, ct);
+            await load.RunAsync(TimeSpan.FromSeconds(10), paced, quantity, ct);
+            await hub.WaitDrainedAsync(load.Published, TimeSpan.FromSeconds(60), ct);
+            var s = await hub.StatsAsync(ct);
+            Console.WriteLine($"  latency at {F(paced)} msg/s paced for 10 s (source ts -> every sink accepted): p50 {s.GetProperty("latencyP50Ms").GetInt64()} ms, p99 {s.GetProperty("latencyP99Ms").GetInt64()} ms, max {s.GetProperty("latencyMaxMs").GetInt64()} ms");
+            Console.WriteLine($"  hub peak RSS (VmHWM of the separate hub process): open loop {hwm1 / 1024.0:F1} MB, paced {hub.PeakRssKb() / 1024.0:F1} MB");
         }
-
-        return false;
-    }
-
-    private static async Task<JsonElement> StatsAsync(HttpClient http, CancellationToken ct)
-    {
-        using var doc = JsonDocument.Parse(await http.GetStringAsync("ingest/stats", ct));
-        return doc.RootElement.Clone();
-    }
-
-    private static long PeakRssKb(int pid)
-    {
-        foreach (string line in File.ReadLines($"/proc/{pid}/status"))
-        {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-            {
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-            }
-        }
-
-        return -1;
     }
 
     private static int Arg(string[] args, string name, int fallback)

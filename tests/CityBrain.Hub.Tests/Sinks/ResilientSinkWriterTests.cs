@@ -137,6 +137,20 @@ public sealed class ResilientSinkWriterTests
         Assert.Equal(51, sink.Requests);
     }
 
+    [Theory]
+    [InlineData(0, 50, 100)]
+    [InlineData(3, 400, 800)]
+    [InlineData(64, 1000, 2000)]
+    [InlineData(int.MaxValue - 1, 1000, 2000)]
+    public void Backoff_GrowsExponentially_CappedWithJitter_NeverCollapses(int attempt, double minMs, double maxMs)
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            var d = ResilientSinkWriter.Backoff(attempt, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2));
+            Assert.InRange(d.TotalMilliseconds, minMs, maxMs);
+        }
+    }
+
     private static async Task Poll(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(5);

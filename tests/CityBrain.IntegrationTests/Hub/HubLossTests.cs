@@ -7,7 +7,7 @@ namespace CityBrain.IntegrationTests.Hub;
 /// <summary>
 /// Lossless ingest under load with real Mosquitto and real InfluxDB-API servers: a database outage, a SIGKILLed hub,
 /// and a killed member of a shared subscription. Every published reading must be stored (reconciled by seq).
-/// The outage lasts CITYBRAIN_LOSS_OUTAGE_SECONDS (default 20 s).
+/// The outage lasts CITYBRAIN_LOSS_OUTAGE_SECONDS (default 60 s, as the issue asks).
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class HubLossTests
@@ -20,7 +20,7 @@ public sealed class HubLossTests
     public HubLossTests(ITestOutputHelper output) => _output = output;
 
     private static TimeSpan Outage => TimeSpan.FromSeconds(
-        int.TryParse(Environment.GetEnvironmentVariable("CITYBRAIN_LOSS_OUTAGE_SECONDS"), CultureInfo.InvariantCulture, out int s) ? s : 20);
+        int.TryParse(Environment.GetEnvironmentVariable("CITYBRAIN_LOSS_OUTAGE_SECONDS"), CultureInfo.InvariantCulture, out int s) ? s : 60);
 
     [Fact]
     public async Task InfluxV1_StoppedUnderLoad_ThenRestarted_EveryReadingIsStored()

@@ -1,0 +1,98 @@
+namespace CityBrain.Hub.Ingest;
+
+/// <summary>
+/// Sends PUBACKs in the order the PUBLISH packets arrived (MQTT 5 §4.6, MQTT-4.6.0-2), although batches finish out
+/// of order on parallel writers: a message is marked done when it is stored (or rejected), and the done prefix of
+/// the arrival order is acknowledged. <see cref="Reset"/> drops the entries of a lost connection (the broker
+/// redelivers them on the new one).
+/// </summary>
+public sealed class AcknowledgementSequencer : IDisposable
+{
+    private readonly Queue<Entry> _pending = new();
+    private readonly object _gate = new();
+    private readonly SemaphoreSlim _sending = new(1, 1);
+    private readonly IngestMetrics _metrics;
+
+    public AcknowledgementSequencer(IngestMetrics metrics) => _metrics = metrics;
+
+    /// <summary>Messages received and not yet acknowledged.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
+    /// <summary>Records a received message (call in arrival order); <paramref name="acknowledge"/> sends its PUBACK.</summary>
+    public Entry Register(Func<CancellationToken, Task> acknowledge)
+    {
+        var entry = new Entry(acknowledge);
+        lock (_gate)
+        {
+            _pending.Enqueue(entry);
+        }
+
+        _metrics.Held();
+        return entry;
+    }
+
+    /// <summary>Marks the message done and acknowledges every done message at the head of the arrival order.</summary>
+    public async Task CompleteAsync(Entry entry, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            entry.Done = true;
+        }
+
+        await _sending.WaitAsync(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                Entry head;
+                lock (_gate)
+                {
+                    if (_pending.Count == 0 || !_pending.Peek().Done)
+                    {
+                        return;
+                    }
+
+                    head = _pending.Dequeue();
+                }
+
+                _metrics.Released(1);
+                await head.Acknowledge(cancellationToken);
+            }
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
+    /// <summary>Forgets every pending message (their connection is gone; the broker redelivers them).</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _metrics.Released(_pending.Count);
+            _pending.Clear();
+        }
+    }
+
+    public void Dispose() => _sending.Dispose();
+
+    /// <summary>One received message waiting for its PUBACK.</summary>
+    public sealed class Entry
+    {
+        internal Entry(Func<CancellationToken, Task> acknowledge) => Acknowledge = acknowledge;
+
+        internal Func<CancellationToken, Task> Acknowledge { get; }
+
+        internal bool Done { get; set; }
+    }
+}

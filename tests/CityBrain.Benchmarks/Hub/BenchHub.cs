@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text.Json;
+using CityBrain.Testing.Servers;
+
+namespace CityBrain.Benchmarks.Hub;
+
+/// <summary>citybrain-hub as a separate process for the benchmark, with its stats endpoint and /proc figures.</summary>
+public sealed class BenchHub : IAsyncDisposable
+{
+    private readonly TempDirectory _dir;
+    private readonly ServerProcess _process;
+    private readonly HttpClient _http;
+
+    private BenchHub(TempDirectory dir, ServerProcess process, HttpClient http)
+    {
+        _dir = dir;
+        _process = process;
+        _http = http;
+    }
+
+    public static async Task<BenchHub> StartAsync(string exe, int brokerPort, object sink, string clientId, CancellationToken ct)
+    {
+        var dir = new TempDirectory("hub-bench");
+        int http = FreePort.Get();
+        string config = dir.Combine("hub.json");
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
+        {
+            Hub = new
+            {
+                InstanceName = "bench",
+                Mqtt = new { Host = "127.0.0.1", Port = brokerPort, ClientId = clientId, ReceiveMaximum = int.TryParse(Environment.GetEnvironmentVariable("CITYBRAIN_BENCH_RECEIVE_MAXIMUM"), out int rm) ? rm : 2000 },
+                Sinks = new[] { sink },
+                Batching = new { MaxLines = 5000, MaxDelayMilliseconds = 50, QueueCapacity = 500 },
+                HttpPort = http,
+            },
+            Logging = new { LogLevel = new { Default = "Warning" } },
+        }), ct);
+        var process = ServerProcess.Start("citybrain-hub", exe, ["--config", config], dir.Path, "(build hub/CityBrain.Hub.Service)");
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}/"), Timeout = TimeSpan.FromSeconds(10) };
+        var hub = new BenchHub(dir, process, client);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException("citybrain-hub did not become healthy: " + process.Tail());
+            }
+
+            try
+            {
+                using var r = await client.GetAsync("healthz", ct);
+                if (r.IsSuccessStatusCode)
+                {
+                    return hub;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100, ct);
+        }
+    }
+
+    public async Task<JsonElement> StatsAsync(CancellationToken ct)
+    {
+        using var doc = JsonDocument.Parse(await _http.GetStringAsync("ingest/stats", ct));
+        return doc.RootElement.Clone();
+    }
+
+    /// <summary>Polls until the hub has stored <paramref name="published"/> messages.</summary>
+    public async Task<bool> WaitDrainedAsync(long published, TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if ((await StatsAsync(ct)).GetProperty("messagesWritten").GetInt64() >= published)
+            {
+                return true;
+            }
+
+            await Task.Delay(50, ct);
+        }
+
+        return false;
+    }
+
+    /// <summary>VmHWM: the peak resident set of the hub process, in kB.</summary>
+    public long PeakRssKb() => ProcStatus("VmHWM:");
+
+    /// <summary>User + system CPU seconds of the hub process so far.</summary>
+    public double CpuSeconds()
+    {
+        string[] f = File.ReadAllText($"/proc/{_process.Pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return (long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
+    private long ProcStatus(string key)
+    {
+        foreach (string line in File.ReadLines($"/proc/{_process.Pid}/status"))
+        {
+            if (line.StartsWith(key, StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return -1;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _process.StopAsync(TimeSpan.FromSeconds(5));
+        await _process.DisposeAsync();
+        _http.Dispose();
+        _dir.Dispose();
+    }
+}

@@ -1,0 +1,45 @@
+using CityBrain.Hub.Ingest;
+
+namespace CityBrain.Hub.Tests.Ingest;
+
+public sealed class AcknowledgementSequencerTests
+{
+    [Fact]
+    public async Task CompleteAsync_OutOfOrder_AcknowledgesInArrivalOrder()
+    {
+        using var metrics = new IngestMetrics();
+        using var sequencer = new AcknowledgementSequencer(metrics);
+        var sent = new List<int>();
+        var entries = Enumerable.Range(0, 5).Select(i => sequencer.Register(_ => { sent.Add(i); return Task.CompletedTask; })).ToArray();
+
+        await sequencer.CompleteAsync(entries[2], CancellationToken.None);
+        await sequencer.CompleteAsync(entries[1], CancellationToken.None);
+        Assert.Empty(sent); // 0 is not done: nothing may be acknowledged before it
+        Assert.Equal(5, metrics.Unacknowledged);
+
+        await sequencer.CompleteAsync(entries[0], CancellationToken.None);
+        Assert.Equal([0, 1, 2], sent);
+        await sequencer.CompleteAsync(entries[4], CancellationToken.None);
+        await sequencer.CompleteAsync(entries[3], CancellationToken.None);
+        Assert.Equal([0, 1, 2, 3, 4], sent);
+        Assert.Equal(0, metrics.Unacknowledged);
+        Assert.Equal(5, metrics.UnacknowledgedPeak);
+    }
+
+    [Fact]
+    public async Task Reset_DropsPendingOfLostConnection_NewMessagesAreNotBlocked()
+    {
+        using var metrics = new IngestMetrics();
+        using var sequencer = new AcknowledgementSequencer(metrics);
+        var sent = new List<string>();
+        var stale = sequencer.Register(_ => { sent.Add("stale"); return Task.CompletedTask; });
+        sequencer.Reset();
+        var fresh = sequencer.Register(_ => { sent.Add("fresh"); return Task.CompletedTask; });
+
+        await sequencer.CompleteAsync(fresh, CancellationToken.None);
+        await sequencer.CompleteAsync(stale, CancellationToken.None);
+
+        Assert.Equal(["fresh"], sent);
+        Assert.Equal(0, sequencer.Pending);
+    }
+}
