@@ -36,7 +36,9 @@ public sealed class NodeConfigurationLoaderTests
     {
         string path = Path.Combine(RepoRoot(), "deploy", "edge", "node.demo.json");
         var loaded = NodeConfigurationLoader.Parse(File.ReadAllText(path), path);
-        Assert.Equal(5, loaded.Configuration.Sensors.Count);
+        Assert.Contains(loaded.Configuration.Sensors, s => s.Driver == "simulated");
+        Assert.Contains(loaded.Configuration.Sensors, s => s.Driver == "modbus" && s.Bus == "plc-1");
+        Assert.Single(loaded.Configuration.Buses);
     }
 
     [Fact]

@@ -68,8 +68,9 @@ public sealed class DataPathTests
                 rows = [.. await influx.QueryAsync(Database, "SELECT * FROM /.*/ WHERE \"node\" = 'n-e2e'")];
                 return rows.Count >= ledger.BySeq.Count;
             },
-            TimeSpan.FromSeconds(30),
-            "every reading in InfluxDB 1.x");
+            TimeSpan.FromSeconds(60),
+            "every reading in InfluxDB 1.x",
+            () => $"InfluxDB has {rows.Count} of {ledger.BySeq.Count} rows; hub: {hub.Statistics} rejected: {string.Join(", ", hub.Statistics.RejectedByCode.Select(kv => kv.Key + "=" + kv.Value))}");
         Assert.Equal(ledger.BySeq.Count, rows.Count);
         foreach (var row in rows)
         {
@@ -106,8 +107,9 @@ public sealed class DataPathTests
 
                 return samples.Count >= expectedByKey.Count;
             },
-            TimeSpan.FromSeconds(30),
-            "every reading in VictoriaMetrics");
+            TimeSpan.FromSeconds(60),
+            "every reading in VictoriaMetrics",
+            () => $"VictoriaMetrics has {samples.Count} of {expectedByKey.Count} samples; hub: {hub.Statistics}");
         Assert.Equal(expectedByKey.Count, samples.Count);
         foreach (var (key, reading) in expectedByKey)
         {
