@@ -141,14 +141,14 @@ public sealed class EdgeBenchmark : IBenchmark
             await WaitAsync(() => Latest(sub) is { } h && h.GetProperty("publish").GetProperty("readings").GetInt64() > 0, TimeSpan.FromSeconds(30), edge, "first readings published");
             await Task.Delay(TimeSpan.FromSeconds(5), ct);
             var first = Latest(sub)!.Value;
-            long t0 = first.GetProperty("timestamp").GetInt64();
+            long t0 = first.GetProperty("ts").GetInt64();
             int skip = sub.Messages.Count;
-            await WaitAsync(() => Latest(sub) is { } h && h.GetProperty("timestamp").GetInt64() >= t0 + (seconds * 1000L), TimeSpan.FromSeconds(seconds + 30), edge, "the measurement window");
+            await WaitAsync(() => Latest(sub) is { } h && h.GetProperty("ts").GetInt64() >= t0 + (seconds * 1000L), TimeSpan.FromSeconds(seconds + 30), edge, "the measurement window");
             var last = Latest(sub)!.Value;
             var window = sub.Messages.Skip(skip).Select(m => JsonDocument.Parse(m.Payload).RootElement.Clone()).ToList();
             (long hwm, long rss) = Memory(edge.Pid);
 
-            double dt = (last.GetProperty("timestamp").GetInt64() - t0) / 1000.0;
+            double dt = (last.GetProperty("ts").GetInt64() - t0) / 1000.0;
             long D(string section, string field) => last.GetProperty(section).GetProperty(field).GetInt64() - first.GetProperty(section).GetProperty(field).GetInt64();
             long Sensors(JsonElement h, string field) => h.GetProperty("sensors").EnumerateArray().Sum(s => s.GetProperty(field).GetInt64());
             long appended = D("buffer", "nextSeq");
