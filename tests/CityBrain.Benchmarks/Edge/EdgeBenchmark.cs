@@ -99,7 +99,7 @@ public sealed class EdgeBenchmark : IBenchmark
         {
             for (int unit = 1; unit <= devicesPerBus; unit++)
             {
-                sensors.Add(new { id = $"em-{b}-{unit:D2}", driver = "modbus", bus = $"plc-{b}", unit, template = ModbusTemplate, intervalMs = 10 });
+                sensors.Add(new { id = $"em-{b}-{unit:D2}", driver = "modbus", bus = $"plc-{b}", unit, template = ModbusTemplate, intervalMs = 10, timeoutMs = 2000 });
             }
         }
 
