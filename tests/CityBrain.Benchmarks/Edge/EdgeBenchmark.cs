@@ -103,7 +103,7 @@ public sealed class EdgeBenchmark : IBenchmark
             }
         }
 
-        var busList = ports.Select((p, b) => new { id = $"plc-{b}", kind = "modbus-tcp", host = "127.0.0.1", port = p, timeoutMs = 1000 }).ToArray();
+        var busList = ports.Select((p, b) => new { id = $"plc-{b}", kind = "modbus-tcp", host = "127.0.0.1", port = p, timeoutMs = 1000, turnaroundMs = 0 }).ToArray();
         var r = await RunEdgeAsync(exe, broker, "modbus", sensors, Publish(500, 100, 8), seconds, ct, busList);
         double polls = r.SampledPerSecond / pointsPerPoll;
         return
