@@ -162,7 +162,7 @@ public sealed class NodeComponents : IAsyncDisposable
         },
         StopBits = b.StopBits,
         RequestTimeout = TimeSpan.FromMilliseconds(b.TimeoutMs),
-        TurnaroundDelay = TimeSpan.FromMilliseconds(b.TurnaroundMs),
+        TurnaroundDelay = TimeSpan.FromMilliseconds(b.EffectiveTurnaroundMs),
         ConnectTimeout = TimeSpan.FromMilliseconds(b.ConnectTimeoutMs),
     };
 
