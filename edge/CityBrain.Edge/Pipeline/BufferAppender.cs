@@ -5,7 +5,9 @@ namespace CityBrain.Edge.Pipeline;
 
 /// <summary>
 /// Moves readings from the intake into the buffer in batches (one append per batch: SD-card friendly and the unit of
-/// group commit). Runs until the intake completes, then drains what is left — nothing accepted is lost at shutdown.
+/// group commit). The appender is the buffer's only writer, so each append waits out the whole group-commit window
+/// (50 ms) alone: throughput is capped at maxBatch / (window + fsync), ~75,000 readings/s with 4,096, ~600,000 with
+/// 32,768 (measured by bench/edge.sh). Runs until the intake completes, then drains what is left — nothing accepted is lost at shutdown.
 /// </summary>
 public sealed class BufferAppender
 {
@@ -14,7 +16,7 @@ public sealed class BufferAppender
     private readonly ILogger _logger;
     private readonly int _maxBatch;
 
-    public BufferAppender(ReadingIntake intake, IReadingBuffer buffer, ILogger logger, int maxBatch = 4096)
+    public BufferAppender(ReadingIntake intake, IReadingBuffer buffer, ILogger logger, int maxBatch = 32_768)
     {
         _intake = intake;
         _buffer = buffer;

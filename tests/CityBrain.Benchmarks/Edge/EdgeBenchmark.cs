@@ -11,7 +11,8 @@ namespace CityBrain.Benchmarks.Edge;
 /// Edge node throughput, disk bytes per reading, publish latency, peak RSS and Modbus TCP polls/s: a real Mosquitto and
 /// the built citybrain-edge as a separate process (so its RSS is its own), disk buffer (group fsync) in a temp dir. All
 /// figures come from the node's retained health messages (interval 1 s), read by a subscriber to the health topic only.
-/// Args: [--seconds N] (measurement window, default 15; the latency run uses max(N, 20)) [--only throughput|latency|modbus].
+/// Args: [--seconds N] (measurement window, default 15; the latency run uses max(N, 20)) [--only throughput|latency|modbus];
+/// for finding the throughput limit: [--max-batch N] (maxBatchReadings of the throughput run, default 500) [--buffer disk|memory].
 /// </summary>
 public sealed class EdgeBenchmark : IBenchmark
 {
@@ -24,6 +25,8 @@ public sealed class EdgeBenchmark : IBenchmark
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         int seconds = (int)Arg(args, "--seconds", 15);
+        int maxBatch = (int)Arg(args, "--max-batch", 500);
+        string bufferKind = args.SkipWhile(a => a != "--buffer").Skip(1).FirstOrDefault() ?? "disk";
         string only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() ?? "all";
         string exe = EdgeExecutable();
         if (!File.Exists(exe))
@@ -46,7 +49,7 @@ public sealed class EdgeBenchmark : IBenchmark
         if (only is "all" or "throughput")
         {
             // 200 traffic sensors (3 channels) polled every 20 ms, 100 samples per channel per poll: 3,000,000 readings/s offered.
-            var r = await RunEdgeAsync(exe, broker, "throughput", SimulatedSensors(200, "traffic", 20, 100), Publish(500, 100, 8), seconds, cancellationToken);
+            var r = await RunEdgeAsync(exe, broker, "throughput", SimulatedSensors(200, "traffic", 20, 100), Publish(maxBatch, 100, 8), seconds, cancellationToken, bufferKind: bufferKind);
             rows.Add(("a. readings/s through the pipeline, 200 sensors, saturating (publish.readings delta)", F(r.PublishedPerSecond), ">= 300,000"));
             rows.Add(("   readings/s appended to the disk buffer (buffer.nextSeq delta)", F(r.AppendedPerSecond), ""));
             rows.Add(("b. bytes written to disk per reading (bytesWritten / appended)", r.BytesPerReading.ToString("F1", CultureInfo.InvariantCulture), ""));
@@ -118,7 +121,7 @@ public sealed class EdgeBenchmark : IBenchmark
         double P50, double P99, double P99Median, double HwmMb, double RssMb, long BufferedAtEnd, long Overruns, long Faults);
 
     private static async Task<RunResult> RunEdgeAsync(
-        string exe, MosquittoServer broker, string name, IReadOnlyList<object> sensors, object publish, int seconds, CancellationToken ct, object[]? buses = null)
+        string exe, MosquittoServer broker, string name, IReadOnlyList<object> sensors, object publish, int seconds, CancellationToken ct, object[]? buses = null, string bufferKind = "disk")
     {
         using var dir = new TempDirectory("edge-bench");
         string nodeId = "n-bench-" + name;
@@ -128,7 +131,7 @@ public sealed class EdgeBenchmark : IBenchmark
             version = 1,
             node = new { id = nodeId, location = new { city = "metropolis", district = "bench", street = "bench-road", grid = "g-0001" } },
             mqtt = new { host = "127.0.0.1", port = broker.Port, reconnectMinSeconds = 0.2, reconnectMaxSeconds = 1, connectTimeoutSeconds = 5, publishTimeoutSeconds = 10 },
-            buffer = new { kind = "disk", path = dir.Combine("buffer"), maxMegabytes = 1024, fsync = "group" },
+            buffer = new { kind = bufferKind, path = dir.Combine("buffer"), maxMegabytes = 1024, fsync = "group" },
             publish,
             sensors,
             buses = buses ?? [],
