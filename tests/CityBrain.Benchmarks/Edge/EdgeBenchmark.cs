@@ -144,12 +144,16 @@ public sealed class EdgeBenchmark : IBenchmark
             await WaitAsync(() => Latest(sub) is { } h && h.GetProperty("publish").GetProperty("readings").GetInt64() > 0, TimeSpan.FromSeconds(30), edge, "first readings published");
             await Task.Delay(TimeSpan.FromSeconds(5), ct);
             var first = Latest(sub)!.Value;
+            double edgeCpu0 = CpuSeconds(edge.Pid);
+            var benchCpu0 = Environment.CpuUsage.TotalTime;
             long t0 = first.GetProperty("ts").GetInt64();
             int skip = sub.Messages.Count;
             await WaitAsync(() => Latest(sub) is { } h && h.GetProperty("ts").GetInt64() >= t0 + (seconds * 1000L), TimeSpan.FromSeconds(seconds + 30), edge, "the measurement window");
             var last = Latest(sub)!.Value;
             var window = sub.Messages.Skip(skip).Select(m => JsonDocument.Parse(m.Payload).RootElement.Clone()).ToList();
             (long hwm, long rss) = Memory(edge.Pid);
+            double edgeCpu = CpuSeconds(edge.Pid) - edgeCpu0;
+            double benchCpu = (Environment.CpuUsage.TotalTime - benchCpu0).TotalSeconds;
 
             double dt = (last.GetProperty("ts").GetInt64() - t0) / 1000.0;
             long D(string section, string field) => last.GetProperty(section).GetProperty(field).GetInt64() - first.GetProperty(section).GetProperty(field).GetInt64();
@@ -171,7 +175,8 @@ public sealed class EdgeBenchmark : IBenchmark
                 Sensors(last, "overruns") - Sensors(first, "overruns"),
                 Sensors(last, "faults") - Sensors(first, "faults"));
             Console.WriteLine($"  [{name}] window {dt:F1} s: published {F(result.PublishedPerSecond)}/s, appended {F(result.AppendedPerSecond)}/s, sampled {F(result.SampledPerSecond)}/s, "
-                + $"{result.BytesPerReading:F1} B/reading, latency p50 {result.P50:F1} / p99 max {result.P99:F1} ms, VmHWM {result.HwmMb:F1} MB, VmRSS {result.RssMb:F1} MB, buffered {F(result.BufferedAtEnd)}, reconnects {last.GetProperty("publish").GetProperty("reconnects").GetInt64()}");
+                + $"{result.BytesPerReading:F1} B/reading, latency p50 {result.P50:F1} / p99 max {result.P99:F1} ms, VmHWM {result.HwmMb:F1} MB, VmRSS {result.RssMb:F1} MB, buffered {F(result.BufferedAtEnd)}, reconnects {last.GetProperty("publish").GetProperty("reconnects").GetInt64()}, "
+                + $"CPU: edge {edgeCpu / dt:F2} cores, bench process (health subscriber, Modbus simulator) {benchCpu / dt:F2} cores");
             return result;
         }
         finally
@@ -227,6 +232,14 @@ public sealed class EdgeBenchmark : IBenchmark
         }
 
         return (hwm, rss);
+    }
+
+    /// <summary>utime + stime of <paramref name="pid"/> from /proc/PID/stat (clock ticks, 100 per second on Linux).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 
     private static string F(double v) => v.ToString("N0", CultureInfo.InvariantCulture);
