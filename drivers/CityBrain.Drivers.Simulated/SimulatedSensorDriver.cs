@@ -16,6 +16,9 @@ public sealed class SimulatedSensorDriver : ISensorDriver
     public SimulatedSensorDriver(SimulatedSensorOptions options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.SamplesPerPoll, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.SamplesPerPoll, SimulatedSensorOptions.MaxSamplesPerPoll);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.PollInterval, TimeSpan.Zero);
         _options = options;
         _time = time;
         _channels = SimulatedChannels.For(options.Kind);
@@ -38,10 +41,18 @@ public sealed class SimulatedSensorDriver : ISensorDriver
             return ValueTask.CompletedTask;
         }
 
-        for (int i = 0; i < _channels.Count; i++)
+        int samples = _options.SamplesPerPoll;
+        long spanMs = (long)_options.PollInterval.TotalMilliseconds;
+        for (int k = 0; k < samples; k++)
         {
-            double value = SimulatedChannels.Value(_options.Kind, _options.Seed, i, t);
-            collector.Add(new Reading(_options.SensorId, _channels[i].Quantity, value, _channels[i].Unit, stamp));
+            // Sample k of n is stamped (n-1-k)/n of the interval before now: evenly spread, the last one at now.
+            long ts = samples == 1 ? t : t - (spanMs * (samples - 1 - k) / samples);
+            var sampleStamp = ts == t ? stamp : DateTimeOffset.FromUnixTimeMilliseconds(ts);
+            for (int i = 0; i < _channels.Count; i++)
+            {
+                double value = SimulatedChannels.Value(_options.Kind, _options.Seed, i, ts);
+                collector.Add(new Reading(_options.SensorId, _channels[i].Quantity, value, _channels[i].Unit, sampleStamp));
+            }
         }
 
         return ValueTask.CompletedTask;

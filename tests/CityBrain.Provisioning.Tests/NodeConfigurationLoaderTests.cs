@@ -31,6 +31,13 @@ public sealed class NodeConfigurationLoaderTests
         Assert.Empty(loaded.Warnings);
     }
 
+    [Theory]
+    [InlineData("modbus-tcp", null, 0)]
+    [InlineData("modbus-rtu", null, 10)]
+    [InlineData("modbus-tcp", 5, 5)]
+    public void BusTurnaround_DefaultsToZeroOnTcpAndTenMillisecondsOnRtu(string kind, int? configured, int expected) =>
+        Assert.Equal(expected, new BusSection { Id = "b", Kind = kind, TurnaroundMs = configured }.EffectiveTurnaroundMs);
+
     [Fact]
     public void Parse_ShippedDemoConfiguration_IsValid()
     {

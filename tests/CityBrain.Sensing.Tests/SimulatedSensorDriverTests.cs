@@ -41,6 +41,28 @@ public sealed class SimulatedSensorDriverTests
     }
 
     [Fact]
+    public async Task PollAsync_WithSamplesPerPoll_SpreadsTheSamplesEvenlyOverTheIntervalEndingAtNow()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-28T08:00:00.000Z", System.Globalization.CultureInfo.InvariantCulture));
+        var driver = new SimulatedSensorDriver(new SimulatedSensorOptions("s-1", SimulatedSensorKind.Traffic, Seed: 5, SamplesPerPoll: 4, PollInterval: TimeSpan.FromMilliseconds(100)), time);
+        var collector = new ListCollector();
+
+        await driver.PollAsync(collector, CancellationToken.None);
+
+        long now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        Assert.Equal(4 * 3, collector.Readings.Count);
+        var stamps = collector.Readings.Where(r => r.Quantity == driver.Quantities[0].Quantity).Select(r => r.Timestamp.ToUnixTimeMilliseconds()).ToArray();
+        Assert.Equal(new[] { now - 75, now - 50, now - 25, now }, stamps);
+        Assert.All(collector.Readings, r => Assert.Equal(SimulatedChannels.Value(SimulatedSensorKind.Traffic, 5, driver.Quantities.ToList().FindIndex(q => q.Quantity == r.Quantity), r.Timestamp.ToUnixTimeMilliseconds()), r.Value));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1001)]
+    public void SamplesPerPoll_OutsideOneToAThousand_IsRejected(int samples) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SimulatedSensorDriver(new SimulatedSensorOptions("s-1", SimulatedSensorKind.Bin, SamplesPerPoll: samples), TimeProvider.System));
+
+    [Fact]
     public void Value_IsAPureFunctionOfSeedChannelAndTime()
     {
         long t = 1_795_000_000_000;

@@ -65,7 +65,7 @@ public sealed class NodeComponents : IAsyncDisposable
             {
                 drivers.Add(s.Driver switch
                 {
-                    SensorSection.Simulated => new SimulatedSensorDriver(new SimulatedSensorOptions(s.Id, ParseKind(s.Kind, i), s.Seed, s.FaultEvery), time),
+                    SensorSection.Simulated => new SimulatedSensorDriver(new SimulatedSensorOptions(s.Id, ParseKind(s.Kind, i), s.Seed, s.FaultEvery, s.SamplesPerPoll, s.Interval), time),
                     SensorSection.Modbus when modbus is not null => modbus.CreateDriver(new ModbusDeviceOptions
                     {
                         SensorId = s.Id,
@@ -162,7 +162,7 @@ public sealed class NodeComponents : IAsyncDisposable
         },
         StopBits = b.StopBits,
         RequestTimeout = TimeSpan.FromMilliseconds(b.TimeoutMs),
-        TurnaroundDelay = TimeSpan.FromMilliseconds(b.TurnaroundMs),
+        TurnaroundDelay = TimeSpan.FromMilliseconds(b.EffectiveTurnaroundMs),
         ConnectTimeout = TimeSpan.FromMilliseconds(b.ConnectTimeoutMs),
     };
 

@@ -24,7 +24,11 @@ public sealed record BusSection
 
     public int TimeoutMs { get; init; } = 1000;
 
-    public int TurnaroundMs { get; init; } = 10;
+    /// <summary>Rest after each transaction. Default: 10 ms on an RTU line (slow slaves), 0 on Modbus TCP (the MBAP
+    /// header frames requests; a pause there only caps the connection below 100 transactions/s).</summary>
+    public int? TurnaroundMs { get; init; }
+
+    public int EffectiveTurnaroundMs => TurnaroundMs ?? (Kind == ModbusTcp ? 0 : 10);
 
     public int ConnectTimeoutMs { get; init; } = 3000;
 

@@ -146,6 +146,11 @@ public static class NodeConfigurationLoader
                 errors.Add(new ConfigError(at + "/jitterMs", s.JitterMs.ToString(CultureInfo.InvariantCulture), $"jitter must be smaller than the interval ({s.IntervalMs} ms)", "use a jitter of a few percent of the interval"));
             }
 
+            if (s.SamplesPerPoll is < 1 or > 1000)
+            {
+                errors.Add(new ConfigError(at + "/samplesPerPoll", s.SamplesPerPoll.ToString(CultureInfo.InvariantCulture), "samples per poll out of range", "use 1..1000"));
+            }
+
             if (s.Driver == SensorSection.Modbus && s.Bus is not null && !busIds.ContainsKey(s.Bus))
             {
                 errors.Add(new ConfigError(at + "/bus", Quote(s.Bus), "no bus with this id", busIds.Count == 0 ? "declare the bus under \"buses\"" : $"use one of: {string.Join(", ", busIds.Keys)}"));

@@ -5,7 +5,7 @@ public sealed record PublishSection
 {
     public int MaxBatchReadings { get; init; } = 500;
 
-    public int MaxBatchDelayMs { get; init; } = 200;
+    public int MaxBatchDelayMs { get; init; } = 100;
 
     /// <summary>QoS 1 messages awaiting PUBACK at once.</summary>
     public int MaxInFlight { get; init; } = 8;

@@ -4,7 +4,7 @@ namespace CityBrain.Provisioning.NodeConfig;
 
 /// <summary>
 /// One sensor (a device with one or more channels) and how to read it. Common fields first, then the fields of each
-/// driver: <c>simulated</c> (kind, seed, faultEvery) and <c>modbus</c> (bus, unit, template, points).
+/// driver: <c>simulated</c> (kind, seed, faultEvery, samplesPerPoll) and <c>modbus</c> (bus, unit, template, points).
 /// </summary>
 public sealed record SensorSection
 {
@@ -28,6 +28,9 @@ public sealed record SensorSection
     public int Seed { get; init; } = 1;
 
     public int FaultEvery { get; init; }
+
+    /// <summary>Simulated: samples per channel per poll (1..1000), spread evenly over the interval ending at the poll.</summary>
+    public int SamplesPerPoll { get; init; } = 1;
 
     public string? Bus { get; init; }
 

@@ -17,9 +17,44 @@ public sealed class TelemetryLedger
 
     public IReadOnlyDictionary<long, Reading> BySeq => _bySeq;
 
+    private int _consumed;
+
+    /// <summary>Order of first arrival: seq -> index of the telemetry message that first carried it.</summary>
+    public Dictionary<long, int> ArrivalIndex { get; } = [];
+
     public static TelemetryLedger From(IEnumerable<ReceivedMessage> messages)
     {
         var ledger = new TelemetryLedger();
+        ledger.Add(messages);
+        return ledger;
+    }
+
+    /// <summary>Adds the messages of <paramref name="receivedSoFar"/> not seen by an earlier call (the collector's queue only grows).</summary>
+    public TelemetryLedger Update(IEnumerable<ReceivedMessage> receivedSoFar)
+    {
+        var fresh = receivedSoFar.Skip(_consumed).ToList();
+        _consumed += fresh.Count;
+        Add(fresh);
+        return this;
+    }
+
+    /// <summary>True when every seq from <paramref name="from"/> to <paramref name="to"/> (inclusive) was received.</summary>
+    public bool HasAll(long from, long to)
+    {
+        for (long s = from; s <= to; s++)
+        {
+            if (!_bySeq.ContainsKey(s))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void Add(IEnumerable<ReceivedMessage> messages)
+    {
+        var ledger = this;
         foreach (var m in messages.Where(m => m.Topic.EndsWith("/telemetry", StringComparison.Ordinal)))
         {
             if (!TelemetryCodec.TryRead(m.Payload, out var message, out var violation))
@@ -41,11 +76,10 @@ public sealed class TelemetryLedger
                 else
                 {
                     ledger._bySeq[seq] = reading;
+                    ledger.ArrivalIndex[seq] = ledger.Messages;
                 }
             }
         }
-
-        return ledger;
     }
 
     public long MinSeq => _bySeq.Count == 0 ? -1 : _bySeq.Keys.Min();
