@@ -36,7 +36,7 @@ public sealed class EdgeBenchmark : IBenchmark
         }
 
         // As deployed (deploy/systemd/citybrain-edge.service): the child process inherits these; "unset" removes one.
-        string runtimeEnv = string.Join(' ', new[] { ("DOTNET_gcServer", "0"), ("DOTNET_GCgen0size", "0x400000"), ("DOTNET_TieredPGO", "0") }.Select(e =>
+        string runtimeEnv = string.Join(' ', new[] { ("DOTNET_gcServer", "0"), ("DOTNET_GCgen0size", "0x400000"), ("DOTNET_TieredPGO", "0"), ("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1") }.Select(e =>
         {
             string value = Environment.GetEnvironmentVariable(e.Item1) ?? e.Item2;
             Environment.SetEnvironmentVariable(e.Item1, value == "unset" ? null : value);
