@@ -1,3 +1,4 @@
+using CityBrain.Testing.Serial;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;

@@ -1,3 +1,4 @@
+using CityBrain.Testing.Serial;
 namespace CityBrain.Modbus.Tests.Interop;
 
 /// <summary>Our client against a pymodbus server (an independent implementation) over TCP and over RTU on a socat pty pair.</summary>

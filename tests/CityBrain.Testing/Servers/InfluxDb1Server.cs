@@ -60,28 +60,7 @@ public sealed class InfluxDb1Server : IAsyncDisposable
               enabled = false
             """);
         _process = ServerProcess.Start("influxd", Binary, ["-config", conf], _dir.Path, "influxdb");
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            try
-            {
-                using var response = await Http.GetAsync("ping");
-                if ((int)response.StatusCode == 204)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            if (DateTime.UtcNow > deadline || _process.HasExited)
-            {
-                throw new TimeoutException($"influxd did not answer /ping on {Url}. {_process.Tail()}");
-            }
-
-            await Task.Delay(100);
-        }
+        await _process.WaitForHttpAsync(Http, "ping", TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Stops the server (SIGTERM), keeping its data for <see cref="StartProcessAsync"/>.</summary>

@@ -71,6 +71,36 @@ public sealed class ServerProcess : IAsyncDisposable
         return new ServerProcess(process, logPath, name);
     }
 
+    /// <summary>
+    /// Waits until GET <paramref name="path"/> answers with a success status, or throws naming the server with the
+    /// end of its log (also when the process exits first).
+    /// </summary>
+    public async Task WaitForHttpAsync(HttpClient http, string path, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync(path);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline || HasExited)
+            {
+                throw new TimeoutException($"{Name} did not answer {http.BaseAddress}{path} within {timeout.TotalSeconds:0} s. {Tail()}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>The last lines of the server's log, for error messages.</summary>
     public string Tail(int lines = 20)
     {

@@ -41,28 +41,7 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
             [$"-httpListenAddr=127.0.0.1:{Port}", $"-storageDataPath={_dir.Combine("data")}", "-retentionPeriod=1", "-loggerLevel=WARN", "-search.latencyOffset=0s"],
             _dir.Path,
             "victoria-metrics");
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            try
-            {
-                using var response = await Http.GetAsync("health");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            if (DateTime.UtcNow > deadline || _process.HasExited)
-            {
-                throw new TimeoutException($"victoria-metrics did not answer /health on {Url}. {_process.Tail()}");
-            }
-
-            await Task.Delay(100);
-        }
+        await _process.WaitForHttpAsync(Http, "health", TimeSpan.FromSeconds(30));
     }
 
     public async Task StopAsync()
