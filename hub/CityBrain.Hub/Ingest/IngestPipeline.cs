@@ -101,6 +101,7 @@ public sealed class IngestPipeline : IAsyncDisposable
                     continue;
                 }
 
+                _metrics.BatchFilled(_time.GetElapsedTime(started));
                 await _batches.Writer.WriteAsync(batch, cancellationToken);
             }
         }
@@ -177,7 +178,7 @@ public sealed class IngestPipeline : IAsyncDisposable
         var lines = batch.Lines;
         if (lines.Count > 0)
         {
-            var results = await Task.WhenAll(_sinks.Select(s => s.WriteAsync(lines, cancellationToken)));
+            var results = await Task.WhenAll(_sinks.Select(s => TimedWriteAsync(s, lines, cancellationToken)));
             for (int s = 0; s < _sinks.Count; s++)
             {
                 var refused = results[s];
@@ -210,6 +211,14 @@ public sealed class IngestPipeline : IAsyncDisposable
         }
 
         _metrics.BatchStored(batch.Items.Count, lines.Count);
+    }
+
+    private async Task<IReadOnlyList<RejectedLine>> TimedWriteAsync(ResilientSinkWriter sink, LineBatch lines, CancellationToken cancellationToken)
+    {
+        long started = _time.GetTimestamp();
+        var refused = await sink.WriteAsync(lines, cancellationToken);
+        _metrics.WriteDuration(sink.Name, _time.GetElapsedTime(started));
+        return refused;
     }
 
     public async ValueTask DisposeAsync()
