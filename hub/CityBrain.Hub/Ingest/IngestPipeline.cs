@@ -131,10 +131,11 @@ public sealed class IngestPipeline : IAsyncDisposable
     private void Add(PendingBatch batch, IngestItem item)
     {
         int origin = batch.Items.Count;
-        batch.Items.Add(item);
         var t = item.Topic;
+        long newest = 0;
         foreach (var (seq, r) in item.Message.Readings)
         {
+            newest = Math.Max(newest, r.TimestampMs);
             try
             {
                 batch.Lines.BeginLine(r.Quantity, origin)
@@ -154,6 +155,9 @@ public sealed class IngestPipeline : IAsyncDisposable
                 _deadLetters.Reject(ContractViolation.InvalidValue, $"readings seq {seq}: {ex.Message}", item.TopicName, [], 0);
             }
         }
+
+        // The parsed readings are not needed any more: the batch keeps only what the acknowledgement needs.
+        batch.Items.Add(new BatchedMessage(item.TopicName, item.Acknowledge, newest));
     }
 
     private async Task WriteLoopAsync(CancellationToken cancellationToken)
@@ -201,13 +205,7 @@ public sealed class IngestPipeline : IAsyncDisposable
         foreach (var item in batch.Items)
         {
             await item.Acknowledge(cancellationToken);
-            long newest = 0;
-            foreach (var (_, r) in item.Message.Readings)
-            {
-                newest = Math.Max(newest, r.TimestampMs);
-            }
-
-            _metrics.LatencyObserved(now - newest);
+            _metrics.LatencyObserved(now - item.NewestTimestampMs);
         }
 
         _metrics.BatchStored(batch.Items.Count, lines.Count);
@@ -229,9 +227,11 @@ public sealed class IngestPipeline : IAsyncDisposable
         }
     }
 
+    private readonly record struct BatchedMessage(string TopicName, Func<CancellationToken, Task> Acknowledge, long NewestTimestampMs);
+
     private sealed class PendingBatch : IDisposable
     {
-        public List<IngestItem> Items { get; } = new(256);
+        public List<BatchedMessage> Items { get; } = new(256);
 
         public LineBatch Lines { get; } = new();
 
