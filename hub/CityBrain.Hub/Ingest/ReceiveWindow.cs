@@ -12,7 +12,10 @@ namespace CityBrain.Hub.Ingest;
 /// queue ahead of the <c>ApplicationMessageReceivedAsync</c> handler (MqttClient.ReceivePacketsLoop enqueues, a
 /// separate task awaits the handler), so awaiting in the handler does not stop the socket reader, and Mosquitto
 /// 2.0.11 sends beyond the Receive Maximum once PUBACKs flow. This window stops reading the socket (see
-/// <see cref="AdapterFactory"/>) while <see cref="Held"/> reaches the limit; TCP flow control then holds the broker.
+/// <see cref="AdapterFactory"/>) while <see cref="Held"/> exceeds the limit (the Receive Maximum); TCP flow control then
+/// holds the broker. At exactly the limit the reader keeps going: a broker that honours the Receive Maximum sends
+/// nothing more then but PINGRESP, which must be read (e.g. while the database is down and nothing is acknowledged),
+/// or the keep-alive would drop the connection.
 /// </summary>
 public sealed class ReceiveWindow
 {
@@ -38,7 +41,7 @@ public sealed class ReceiveWindow
         lock (_gate)
         {
             _held = Math.Max(0, _held - messages);
-            if (_held < _limit && _opened is not null)
+            if (_held <= _limit && _opened is not null)
             {
                 wake = _opened;
                 _opened = null;
@@ -51,12 +54,12 @@ public sealed class ReceiveWindow
     /// <summary>A new connection: nothing is held on it yet.</summary>
     public void Reset() => Released(int.MaxValue);
 
-    /// <summary>Completes when fewer than the limit are held.</summary>
+    /// <summary>Completes when no more than the limit are held.</summary>
     public Task WaitOpenAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            if (_held < _limit)
+            if (_held <= _limit)
             {
                 return Task.CompletedTask;
             }
