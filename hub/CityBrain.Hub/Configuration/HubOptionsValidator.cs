@@ -145,6 +145,11 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
             {
                 errors.Add($"Hub:{field}:Org is empty: an influx-v2 sink needs the organisation name (any value for 1.8 and VictoriaMetrics)");
             }
+
+            if (s.Client is not (SinkOptions.Http or SinkOptions.InfluxDbClient))
+            {
+                errors.Add($"Hub:{field}:Client = '{s.Client}' is unknown: use \"{SinkOptions.Http}\" (line protocol posted as is) or \"{SinkOptions.InfluxDbClient}\" (InfluxDB.Client)");
+            }
         }
     }
 }

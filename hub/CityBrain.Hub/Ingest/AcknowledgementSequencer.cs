@@ -1,19 +1,35 @@
+using System.Threading.Channels;
+
 namespace CityBrain.Hub.Ingest;
 
 /// <summary>
 /// Sends PUBACKs in the order the PUBLISH packets arrived (MQTT 5 §4.6, MQTT-4.6.0-2), although batches finish out
 /// of order on parallel writers: a message is marked done when it is stored (or rejected), and the done prefix of
-/// the arrival order is acknowledged. <see cref="Reset"/> drops the entries of a lost connection (the broker
-/// redelivers them on the new one).
+/// the arrival order is acknowledged. <see cref="Complete"/> only marks and signals: the PUBACKs go out from
+/// <see cref="RunAsync"/>, so a writer never waits for a socket round trip per message. <see cref="Reset"/> drops
+/// the entries of a lost connection (the broker redelivers them on the new one).
 /// </summary>
 public sealed class AcknowledgementSequencer : IDisposable
 {
     private readonly Queue<Entry> _pending = new();
     private readonly object _gate = new();
     private readonly SemaphoreSlim _sending = new(1, 1);
-    private readonly IngestMetrics _metrics;
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
+    {
+        FullMode = BoundedChannelFullMode.DropWrite,
+        SingleReader = true,
+    });
 
-    public AcknowledgementSequencer(IngestMetrics metrics) => _metrics = metrics;
+    private readonly IngestMetrics _metrics;
+    private readonly Action<int>? _released;
+
+    /// <param name="metrics">Unacknowledged-message accounting.</param>
+    /// <param name="released">Called with the number of messages leaving the sequence (acknowledged or dropped at a head).</param>
+    public AcknowledgementSequencer(IngestMetrics metrics, Action<int>? released = null)
+    {
+        _metrics = metrics;
+        _released = released;
+    }
 
     /// <summary>Messages received and not yet acknowledged.</summary>
     public int Pending
@@ -40,6 +56,22 @@ public sealed class AcknowledgementSequencer : IDisposable
         return entry;
     }
 
+    /// <summary>Marks the message done; <see cref="RunAsync"/> acknowledges the done prefix of the arrival order.</summary>
+    public void Complete(Entry entry)
+    {
+        bool headDone;
+        lock (_gate)
+        {
+            entry.Done = true;
+            headDone = _pending.Count > 0 && _pending.Peek().Done;
+        }
+
+        if (headDone)
+        {
+            _signal.Writer.TryWrite(true);
+        }
+    }
+
     /// <summary>Marks the message done and acknowledges every done message at the head of the arrival order.</summary>
     public async Task CompleteAsync(Entry entry, CancellationToken cancellationToken)
     {
@@ -48,6 +80,27 @@ public sealed class AcknowledgementSequencer : IDisposable
             entry.Done = true;
         }
 
+        await FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Sends the PUBACKs of completed messages, in arrival order, until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await _signal.Reader.WaitToReadAsync(cancellationToken))
+            {
+                _signal.Reader.TryRead(out _);
+                await FlushAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
         await _sending.WaitAsync(cancellationToken);
         try
         {
@@ -65,6 +118,7 @@ public sealed class AcknowledgementSequencer : IDisposable
                 }
 
                 _metrics.Released(1);
+                _released?.Invoke(1);
                 await head.Acknowledge(cancellationToken);
             }
         }

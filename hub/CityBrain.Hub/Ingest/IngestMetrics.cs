@@ -20,6 +20,8 @@ public sealed class IngestMetrics : IDisposable
     private readonly Counter<long> _breakerOpened;
     private readonly Counter<long> _acknowledged;
     private readonly Histogram<double> _latency;
+    private readonly Histogram<double> _writeDuration;
+    private readonly Histogram<double> _batchFill;
     private readonly ConcurrentDictionary<string, long> _rejectedByCode = new(StringComparer.Ordinal);
     private long _receivedTotal;
     private long _pointsWrittenTotal;
@@ -40,6 +42,8 @@ public sealed class IngestMetrics : IDisposable
         _breakerOpened = _meter.CreateCounter<long>("citybrain.hub.write.breaker_opened", "{event}", "Circuit breaker openings, by sink");
         _meter.CreateObservableGauge("citybrain.hub.messages.unacknowledged", () => Unacknowledged, "{message}", "Telemetry held unacknowledged at the broker until stored");
         _latency = _meter.CreateHistogram<double>("citybrain.hub.ingest.latency", "ms", "Source timestamp of the newest reading to every sink accepted");
+        _writeDuration = _meter.CreateHistogram<double>("citybrain.hub.write.duration", "ms", "Time to store one batch in a sink, retries included, by sink");
+        _batchFill = _meter.CreateHistogram<double>("citybrain.hub.batch.fill", "ms", "Time the batcher spent filling one batch (waiting for messages included)");
     }
 
     public Meter Meter => _meter;
@@ -85,6 +89,10 @@ public sealed class IngestMetrics : IDisposable
     }
 
     public void PointsWritten(string sink, int points) => _pointsWritten.Add(points, new KeyValuePair<string, object?>("sink", sink));
+
+    public void WriteDuration(string sink, TimeSpan elapsed) => _writeDuration.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("sink", sink));
+
+    public void BatchFilled(TimeSpan elapsed) => _batchFill.Record(elapsed.TotalMilliseconds);
 
     public void PointsRefused(string sink, int points) => _pointsRefused.Add(points, new KeyValuePair<string, object?>("sink", sink));
 

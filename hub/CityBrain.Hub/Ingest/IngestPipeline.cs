@@ -101,6 +101,7 @@ public sealed class IngestPipeline : IAsyncDisposable
                     continue;
                 }
 
+                _metrics.BatchFilled(_time.GetElapsedTime(started));
                 await _batches.Writer.WriteAsync(batch, cancellationToken);
             }
         }
@@ -130,10 +131,11 @@ public sealed class IngestPipeline : IAsyncDisposable
     private void Add(PendingBatch batch, IngestItem item)
     {
         int origin = batch.Items.Count;
-        batch.Items.Add(item);
         var t = item.Topic;
+        long newest = 0;
         foreach (var (seq, r) in item.Message.Readings)
         {
+            newest = Math.Max(newest, r.TimestampMs);
             try
             {
                 batch.Lines.BeginLine(r.Quantity, origin)
@@ -153,6 +155,9 @@ public sealed class IngestPipeline : IAsyncDisposable
                 _deadLetters.Reject(ContractViolation.InvalidValue, $"readings seq {seq}: {ex.Message}", item.TopicName, [], 0);
             }
         }
+
+        // The parsed readings are not needed any more: the batch keeps only what the acknowledgement needs.
+        batch.Items.Add(new BatchedMessage(item.TopicName, item.Acknowledge, newest));
     }
 
     private async Task WriteLoopAsync(CancellationToken cancellationToken)
@@ -177,7 +182,7 @@ public sealed class IngestPipeline : IAsyncDisposable
         var lines = batch.Lines;
         if (lines.Count > 0)
         {
-            var results = await Task.WhenAll(_sinks.Select(s => s.WriteAsync(lines, cancellationToken)));
+            var results = await Task.WhenAll(_sinks.Select(s => TimedWriteAsync(s, lines, cancellationToken)));
             for (int s = 0; s < _sinks.Count; s++)
             {
                 var refused = results[s];
@@ -200,16 +205,18 @@ public sealed class IngestPipeline : IAsyncDisposable
         foreach (var item in batch.Items)
         {
             await item.Acknowledge(cancellationToken);
-            long newest = 0;
-            foreach (var (_, r) in item.Message.Readings)
-            {
-                newest = Math.Max(newest, r.TimestampMs);
-            }
-
-            _metrics.LatencyObserved(now - newest);
+            _metrics.LatencyObserved(now - item.NewestTimestampMs);
         }
 
         _metrics.BatchStored(batch.Items.Count, lines.Count);
+    }
+
+    private async Task<IReadOnlyList<RejectedLine>> TimedWriteAsync(ResilientSinkWriter sink, LineBatch lines, CancellationToken cancellationToken)
+    {
+        long started = _time.GetTimestamp();
+        var refused = await sink.WriteAsync(lines, cancellationToken);
+        _metrics.WriteDuration(sink.Name, _time.GetElapsedTime(started));
+        return refused;
     }
 
     public async ValueTask DisposeAsync()
@@ -220,9 +227,11 @@ public sealed class IngestPipeline : IAsyncDisposable
         }
     }
 
+    private readonly record struct BatchedMessage(string TopicName, Func<CancellationToken, Task> Acknowledge, long NewestTimestampMs);
+
     private sealed class PendingBatch : IDisposable
     {
-        public List<IngestItem> Items { get; } = new(256);
+        public List<BatchedMessage> Items { get; } = new(256);
 
         public LineBatch Lines { get; } = new();
 

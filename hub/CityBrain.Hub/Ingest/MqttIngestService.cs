@@ -31,6 +31,7 @@ public sealed class MqttIngestService : BackgroundService
     private readonly IMqttClient _client;
     private readonly SemaphoreSlim _disconnected = new(0, 1);
     private readonly AcknowledgementSequencer _acks;
+    private readonly ReceiveWindow _window;
     private int _generation;
 
     public MqttIngestService(
@@ -54,8 +55,9 @@ public sealed class MqttIngestService : BackgroundService
         _observerLog = new RateLimitedLogger(logger, time, TimeSpan.FromSeconds(30));
         bool scaleOut = !string.IsNullOrEmpty(_options.Mqtt.SharedSubscriptionGroup);
         _router = new MessageRouter(_options.MaxPayloadBytes, scaleOut);
-        _acks = new AcknowledgementSequencer(metrics);
-        _client = new MqttClientFactory().CreateMqttClient();
+        _window = new ReceiveWindow(_options.Mqtt.ReceiveMaximum);
+        _acks = new AcknowledgementSequencer(metrics, _window.Released);
+        _client = new MqttClientFactory().CreateMqttClient(_window.AdapterFactory());
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += e =>
         {
@@ -91,6 +93,7 @@ public sealed class MqttIngestService : BackgroundService
     {
         var pipeline = _pipeline.RunAsync(stoppingToken);
         var deadLetters = PublishDeadLettersAsync(stoppingToken);
+        var acks = _acks.RunAsync(stoppingToken);
         try
         {
             await ConnectionLoopAsync(stoppingToken);
@@ -110,7 +113,7 @@ public sealed class MqttIngestService : BackgroundService
                 _logger.LogDebug(ex, "Disconnect at shutdown failed");
             }
 
-            await Task.WhenAll(pipeline, deadLetters);
+            await Task.WhenAll(pipeline, deadLetters, acks);
         }
     }
 
@@ -217,7 +220,12 @@ public sealed class MqttIngestService : BackgroundService
         string topic = message.Topic;
         var payload = message.Payload;
         var entry = _acks.Register(ct => AcknowledgeAsync(e, generation, ct));
-        Task Ack(CancellationToken ct) => _acks.CompleteAsync(entry, ct);
+        Task Ack(CancellationToken ct)
+        {
+            // Marks the message stored; the sequencer's loop sends the PUBACKs in arrival order.
+            _acks.Complete(entry);
+            return Task.CompletedTask;
+        }
 
         RoutedMessage routed = _router.Route(topic, payload, message.SubscriptionIdentifiers);
         var now = _time.GetUtcNow();

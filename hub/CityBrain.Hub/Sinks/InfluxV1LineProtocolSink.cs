@@ -7,8 +7,9 @@ namespace CityBrain.Hub.Sinks;
 
 /// <summary>
 /// InfluxDB 1.x <c>POST /write?db=..&amp;precision=ms</c> (also VictoriaMetrics' <c>/write</c>), with optional retention
-/// policy, basic auth, gzip and a per-request timeout. A 400 "partial write" keeps the good lines and is reported
-/// as <see cref="SinkWriteStatus.Rejected"/>.
+/// policy, basic auth, gzip and a per-request timeout; or, with <see cref="ForV2"/>, the v2 write API
+/// <c>POST /api/v2/write?org=..&amp;bucket=..&amp;precision=ms</c> with token auth. The batch's pooled bytes are the request
+/// body (no copy). A 400 "partial write" keeps the good lines and is reported as <see cref="SinkWriteStatus.Rejected"/>.
 /// </summary>
 public sealed class InfluxV1LineProtocolSink : IPointSink
 {
@@ -20,6 +21,11 @@ public sealed class InfluxV1LineProtocolSink : IPointSink
     private readonly AuthenticationHeaderValue? _auth;
 
     public InfluxV1LineProtocolSink(SinkOptions options, HttpMessageHandler? handler = null)
+        : this(options, handler, v2: false)
+    {
+    }
+
+    private InfluxV1LineProtocolSink(SinkOptions options, HttpMessageHandler? handler, bool v2)
     {
         Name = options.DisplayName;
         _ownsClient = true;
@@ -29,13 +35,25 @@ public sealed class InfluxV1LineProtocolSink : IPointSink
         _http.Timeout = Timeout.InfiniteTimeSpan;
         _timeout = TimeSpan.FromSeconds(options.TimeoutSeconds);
         _gzip = options.Gzip;
+        var root = new Uri(options.Url.TrimEnd('/') + "/");
+        if (v2)
+        {
+            _writeUri = new Uri(root, $"api/v2/write?org={Uri.EscapeDataString(options.Org!)}&bucket={Uri.EscapeDataString(options.Bucket!)}&precision=ms");
+            if (!string.IsNullOrEmpty(options.Token))
+            {
+                _auth = new AuthenticationHeaderValue("Token", options.Token);
+            }
+
+            return;
+        }
+
         string query = $"db={Uri.EscapeDataString(options.Database!)}&precision=ms";
         if (!string.IsNullOrEmpty(options.RetentionPolicy))
         {
             query += "&rp=" + Uri.EscapeDataString(options.RetentionPolicy);
         }
 
-        _writeUri = new Uri(new Uri(options.Url.TrimEnd('/') + "/"), "write?" + query);
+        _writeUri = new Uri(root, "write?" + query);
         if (!string.IsNullOrEmpty(options.Username))
         {
             _auth = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Username}:{options.Password}")));
@@ -43,6 +61,9 @@ public sealed class InfluxV1LineProtocolSink : IPointSink
     }
 
     public string Name { get; }
+
+    /// <summary>The v2 write API (<c>/api/v2/write</c>, org, bucket, token) over the same zero-copy request path.</summary>
+    public static InfluxV1LineProtocolSink ForV2(SinkOptions options, HttpMessageHandler? handler = null) => new(options, handler, v2: true);
 
     public async Task<SinkWriteResult> WriteAsync(ReadOnlyMemory<byte> lines, int lineCount, CancellationToken cancellationToken)
     {

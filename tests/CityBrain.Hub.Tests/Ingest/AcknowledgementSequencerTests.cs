@@ -42,4 +42,46 @@ public sealed class AcknowledgementSequencerTests
         Assert.Equal(["fresh"], sent);
         Assert.Equal(0, sequencer.Pending);
     }
+
+    [Fact]
+    public async Task Complete_OutOfOrder_LoopSendsInArrivalOrder_AndReleasesTheWindow()
+    {
+        using var metrics = new IngestMetrics();
+        int released = 0;
+        using var sequencer = new AcknowledgementSequencer(metrics, n => Interlocked.Add(ref released, n));
+        var sent = new List<int>();
+        var all = new TaskCompletionSource();
+        var entries = Enumerable.Range(0, 4).Select(i => sequencer.Register(_ =>
+        {
+            lock (sent)
+            {
+                sent.Add(i);
+                if (sent.Count == 4)
+                {
+                    all.TrySetResult();
+                }
+            }
+
+            return Task.CompletedTask;
+        })).ToArray();
+        using var cts = new CancellationTokenSource();
+        var loop = sequencer.RunAsync(cts.Token);
+
+        sequencer.Complete(entries[3]);
+        sequencer.Complete(entries[1]);
+        sequencer.Complete(entries[2]);
+        await Task.Delay(50);
+        lock (sent)
+        {
+            Assert.Empty(sent); // 0 is not done
+        }
+
+        sequencer.Complete(entries[0]);
+        await all.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal([0, 1, 2, 3], sent);
+        Assert.Equal(4, released);
+        Assert.Equal(0, metrics.Unacknowledged);
+        await cts.CancelAsync();
+        await loop;
+    }
 }
