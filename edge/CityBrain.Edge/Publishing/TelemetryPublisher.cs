@@ -89,6 +89,9 @@ public sealed class TelemetryPublisher
                 }
                 else
                 {
+                    // A cancelled publish may still be queued inside MQTTnet with our bytes: never reuse that buffer.
+                    payload = new ArrayBufferWriter<byte>(64 * 1024);
+
                     // The connection is probably going down: give the supervisor time to notice instead of spinning.
                     backoff = TimeSpan.FromMilliseconds(Math.Clamp(backoff.TotalMilliseconds * 2, 50, 2000));
                     await Task.Delay(backoff, _time, cancellationToken).ConfigureAwait(false);
@@ -172,7 +175,7 @@ public sealed class TelemetryPublisher
             TelemetryCodec.Write(new TelemetryMessage(_node.NodeId, _time.GetUtcNow(), batch.Readings), payload);
             var message = new MqttApplicationMessageBuilder()
                 .WithTopic(_topic)
-                .WithPayload(payload.WrittenMemory.ToArray())
+                .WithPayload(WrittenSegment(payload))
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                 .WithContentType("application/json")
                 .Build();
@@ -205,6 +208,15 @@ public sealed class TelemetryPublisher
 
         return accepted > 0;
     }
+
+    /// <summary>
+    /// The encoded message without a copy: MQTTnet has written the packet by the time PublishAsync returns with a
+    /// PUBACK, so the worker reuses its buffer for the next batch (after a failure it takes a fresh one).
+    /// </summary>
+    private static ArraySegment<byte> WrittenSegment(ArrayBufferWriter<byte> payload) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(payload.WrittenMemory, out ArraySegment<byte> segment)
+            ? segment
+            : new ArraySegment<byte>(payload.WrittenMemory.ToArray());
 
     private void Record(BufferBatch batch)
     {
