@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Modbus benchmark: our TCP client vs libmodbus against our simulator; RTU cycle vs wire-time limit on a pty.
-# Usage: bench/modbus.sh [--seconds 5] [--rounds 5] [--skip-libmodbus] [--skip-rtu]
+# Modbus benchmark: our TCP client vs libmodbus against our simulator; RTU cycle vs wire-time limit on a pty;
+# a shared RTU line's poll rate with and without a unit that never answers (issue 3: within 10%).
+# Usage: bench/modbus.sh [--seconds 5] [--rounds 5] [--skip-libmodbus] [--skip-rtu] [--skip-shared] [--shared-seconds 30]
 # Socket continuations hop to the thread pool by default; on a busy 2-core box that hop is most of our per-request
 # cost. DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 bench/modbus.sh runs them inline (a host-wide choice for the
 # edge service, not something the library can set).

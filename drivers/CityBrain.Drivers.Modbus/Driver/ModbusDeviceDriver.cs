@@ -2,13 +2,12 @@ using CityBrain.Modbus;
 using CityBrain.Sensing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Polly;
 
 namespace CityBrain.Drivers.Modbus;
 
 /// <summary>
 /// A register-map-driven Modbus sensor: reads the template points the node configuration selected, in the planner's
-/// merged requests, through the device's retry + circuit breaker, and reports one <see cref="Reading"/> per point.
+/// merged requests, through the device's retry and <see cref="DeviceBreaker"/>, and reports one <see cref="Reading"/> per point.
 /// <para>Quality: a value outside the point's valid range (the sensor's physical range) is published with
 /// <see cref="Quality.Bad"/>; a non-finite value (e.g. a float NaN "not available" sentinel) becomes a
 /// <c>not_available</c> fault. A failed request becomes one fault per point it covered, with the reason code of
@@ -18,7 +17,10 @@ namespace CityBrain.Drivers.Modbus;
 public sealed partial class ModbusDeviceDriver : ISensorDriver
 {
     private readonly ModbusBus _bus;
-    private readonly ResiliencePipeline _pipeline;
+    private readonly ModbusResilienceOptions _resilience;
+    private readonly DeviceBreaker _breaker;
+    private readonly PlannedRequest[] _plan;
+    private readonly TemplatePoint[][] _planPoints;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly ushort[] _buffer;
@@ -60,7 +62,21 @@ public sealed partial class ModbusDeviceDriver : ISensorDriver
             bus.Client.SetUnitTurnaround(Unit, template.Quirks.Turnaround);
         }
 
-        _pipeline = DevicePipelineFactory.Create(resilience ?? ModbusResilienceOptions.Default, _timeProvider, state => LogBreaker(SensorId, state));
+        _plan = [.. Plan];
+        _planPoints = Array.ConvertAll(_plan, static r => r.Points.ToArray());
+        _resilience = resilience ?? ModbusResilienceOptions.Default;
+        _breaker = new DeviceBreaker(_resilience, _timeProvider);
+        _breaker.StateChanged += (opened, breakFor) =>
+        {
+            if (opened)
+            {
+                LogCircuitOpened(_logger, SensorId, breakFor.TotalSeconds);
+            }
+            else
+            {
+                LogCircuitClosed(_logger, SensorId);
+            }
+        };
     }
 
     public string SensorId { get; }
@@ -77,30 +93,96 @@ public sealed partial class ModbusDeviceDriver : ISensorDriver
     /// <summary>The merged read requests one poll sends.</summary>
     public IReadOnlyList<PlannedRequest> Plan { get; }
 
+    /// <summary>The device's circuit breaker (open = the device is not being asked, bar one probe per break).</summary>
+    public DeviceBreaker Breaker => _breaker;
+
     public async ValueTask PollAsync(IReadingCollector collector, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(collector);
-        foreach (var request in Plan)
+        for (int i = 0; i < _plan.Length; i++)
         {
+            var request = _plan[i];
+            var admission = _breaker.TryEnter(out var retryAfter);
+            if (admission == DeviceBreaker.Admission.Reject)
+            {
+                ModbusDriverMetrics.Record(_bus.Id, SensorId, TimeSpan.Zero, FaultCodes.CircuitOpen);
+                ReportFailure(collector, i, FaultCodes.CircuitOpen, true, $"circuit open: the device stopped answering; next probe in {retryAfter.TotalSeconds:0.#} s");
+                continue;
+            }
+
             var block = _buffer.AsMemory(0, request.Count);
             long started = _timeProvider.GetTimestamp();
-            try
-            {
-                await _pipeline.ExecuteAsync(
-                    static (state, ct) => state.Client.ReadAsync(state.Unit, state.Table, state.Start, state.Block, ct),
-                    (_bus.Client, Unit, request.Table, request.Start, Block: block),
-                    cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ModbusFaultMapper.Map(ex) is { } fault)
+            var error = await ReadAsync(request, block, admission == DeviceBreaker.Admission.Probe, cancellationToken).ConfigureAwait(false);
+            if (error is not null && ModbusFaultMapper.Map(error) is { } fault)
             {
                 ModbusDriverMetrics.Record(_bus.Id, SensorId, _timeProvider.GetElapsedTime(started), fault.Code);
-                ReportFailure(collector, request, fault.Code, fault.Transient, ex.Message);
+                ReportFailure(collector, i, fault.Code, fault.Transient, error.Message);
                 continue;
             }
 
             ModbusDriverMetrics.Record(_bus.Id, SensorId, _timeProvider.GetElapsedTime(started), null);
-            Decode(collector, request, block.Span);
+            Decode(collector, i, block.Span);
         }
+    }
+
+    /// <summary>
+    /// One planned request with its retries; returns the Modbus error it ended with (null = read). A timeout is retried
+    /// only when <see cref="ModbusResilienceOptions.RetryTimeouts"/> says so, and a probe is never retried: both would
+    /// hold a shared bus for another full timeout. Cancellation and non-Modbus errors propagate.
+    /// </summary>
+    private async ValueTask<ModbusException?> ReadAsync(PlannedRequest request, Memory<ushort> block, bool probe, CancellationToken cancellationToken)
+    {
+        bool settled = false;
+        try
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    await _bus.Client.ReadAsync(Unit, request.Table, request.Start, block, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ModbusException ex) when (ex.IsTransient)
+                {
+                    bool timeout = IsTimeout(ex);
+                    if (!probe && attempt < _resilience.RetryAttempts && (!timeout || _resilience.RetryTimeouts))
+                    {
+                        await Task.Delay(RetryDelay(attempt), _timeProvider, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    settled = true;
+                    _breaker.OnFailure(timeout);
+                    return ex;
+                }
+                catch (ModbusException ex)
+                {
+                    // A permanent error (illegal address, protocol violation) is not retried, and something answered.
+                    settled = true;
+                    _breaker.OnAnswered();
+                    return ex;
+                }
+
+                settled = true;
+                _breaker.OnAnswered();
+                return null;
+            }
+        }
+        finally
+        {
+            if (probe && !settled)
+            {
+                _breaker.Abandon();
+            }
+        }
+    }
+
+    private static bool IsTimeout(ModbusException error) =>
+        error is ModbusTimeoutException or ModbusDeviceException { Code: ModbusExceptionCode.GatewayTargetDeviceFailedToRespond };
+
+    private TimeSpan RetryDelay(int attempt)
+    {
+        double factor = Math.Pow(2, attempt) * (0.5 + Random.Shared.NextDouble());
+        return TimeSpan.FromTicks((long)(_resilience.RetryDelay.Ticks * factor));
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
@@ -163,10 +245,11 @@ public sealed partial class ModbusDeviceDriver : ISensorDriver
         return selected;
     }
 
-    private void Decode(IReadingCollector collector, PlannedRequest request, ReadOnlySpan<ushort> block)
+    private void Decode(IReadingCollector collector, int index, ReadOnlySpan<ushort> block)
     {
         var now = _timeProvider.GetUtcNow();
-        foreach (var point in request.Points)
+        var request = _plan[index];
+        foreach (var point in _planPoints[index])
         {
             double value = point.Decode(block.Slice(point.Address - request.Start, point.ItemCount));
             if (!double.IsFinite(value))
@@ -180,17 +263,19 @@ public sealed partial class ModbusDeviceDriver : ISensorDriver
         }
     }
 
-    private void ReportFailure(IReadingCollector collector, PlannedRequest request, string code, bool transient, string message)
+    private void ReportFailure(IReadingCollector collector, int index, string code, bool transient, string message)
     {
         var now = _timeProvider.GetUtcNow();
-        foreach (var point in request.Points)
+        var request = _plan[index];
+        foreach (var point in _planPoints[index])
         {
             collector.AddFault(new SensorFault(SensorId, code, $"{point.Name} ({request}): {message}", now, transient));
         }
     }
 
-    private void LogBreaker(string sensor, string state) => LogCircuit(_logger, sensor, state);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Modbus sensor {Sensor}: circuit opened for {Seconds} s (device not answering); one probe per break")]
+    private static partial void LogCircuitOpened(ILogger logger, string sensor, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Modbus sensor {Sensor}: {State}")]
-    private static partial void LogCircuit(ILogger logger, string sensor, string state);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Modbus sensor {Sensor}: circuit closed (device answers again)")]
+    private static partial void LogCircuitClosed(ILogger logger, string sensor);
 }

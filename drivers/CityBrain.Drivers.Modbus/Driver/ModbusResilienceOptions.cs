@@ -1,27 +1,48 @@
 namespace CityBrain.Drivers.Modbus;
 
 /// <summary>
-/// Per-device retry and circuit breaker (Polly). Only errors the stack classifies as transient are retried or
-/// counted by the breaker; permanent ones (illegal address, protocol violation) become faults at once.
+/// Per-device retry and circuit breaker (<see cref="DeviceBreaker"/>). Only errors the stack classifies as transient
+/// are retried or counted by the breaker; permanent ones (illegal address, protocol violation) become faults at once
+/// and show the device is alive. The defaults suit a shared RS-485 line, where every request to a silent device holds
+/// the line for a full timeout and so takes time from its neighbours: a timeout is not retried, two timeouts in a row
+/// open the breaker, and an open breaker lets one probe through, less and less often while the device stays silent.
 /// </summary>
 public sealed record ModbusResilienceOptions
 {
-    /// <summary>Retries of one request after a transient error (0 = none). Default 1.</summary>
+    /// <summary>Retries of one request after a transient error other than a timeout (CRC, busy, disconnected). Default 1.</summary>
     public int RetryAttempts { get; init; } = 1;
+
+    /// <summary>
+    /// Whether a timeout is retried too. Default false: a device that did not answer within the timeout rarely answers
+    /// the same request at once, and on a shared bus the retry holds the line for another full timeout.
+    /// </summary>
+    public bool RetryTimeouts { get; init; }
 
     /// <summary>Base delay before a retry (exponential with jitter). Default 50 ms.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Failure ratio within <see cref="SamplingDuration"/> that opens the breaker. Default 0.5.</summary>
-    public double FailureRatio { get; init; } = 0.5;
+    /// <summary>Consecutive timed-out requests that open the breaker (≥ 1). Default 2.</summary>
+    public int TimeoutsToOpen { get; init; } = 2;
 
-    /// <summary>Attempts needed in the window before the breaker may open (≥ 2). Default 3.</summary>
-    public int MinimumThroughput { get; init; } = 3;
-
-    public TimeSpan SamplingDuration { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Consecutive failed requests of any transient kind (after retries) that open the breaker (≥ 1). Default 3.</summary>
+    public int FailuresToOpen { get; init; } = 3;
 
     /// <summary>How long an open breaker fails fast before one probe request. Default 15 s.</summary>
     public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Each failed probe doubles the break, up to this. Default 2 min.</summary>
+    public TimeSpan MaxBreakDuration { get; init; } = TimeSpan.FromMinutes(2);
+
     public static ModbusResilienceOptions Default { get; } = new();
+
+    /// <summary>Throws when a value is outside its range, naming it.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(RetryAttempts);
+        ArgumentOutOfRangeException.ThrowIfLessThan(RetryDelay, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(TimeoutsToOpen, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(FailuresToOpen, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(BreakDuration, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBreakDuration, BreakDuration);
+    }
 }

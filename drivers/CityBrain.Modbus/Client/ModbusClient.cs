@@ -19,6 +19,7 @@ public sealed class ModbusClient : IAsyncDisposable
     private readonly long[] _unitRest = new long[256];
     private CancellationTokenSource _timeout;
     private long _busFreeAt;
+    private bool _drainBeforeNext;
     private bool _disposed;
 
     public ModbusClient(IModbusTransport transport, IModbusFramer framer, ModbusClientOptions? options = null, TimeProvider? timeProvider = null)
@@ -260,6 +261,15 @@ public sealed class ModbusClient : IAsyncDisposable
                 await _transport.OpenAsync(timeout.Token).ConfigureAwait(false);
             }
 
+            if (_drainBeforeNext)
+            {
+                // The last transaction timed out or failed its CRC: a late reply may have arrived since, and an RTU
+                // reply carries no transaction id to tell it from the answer to this request. Drop it.
+                _drainBeforeNext = false;
+                _transport.DiscardInput();
+                _framer.Reset();
+            }
+
             int aduLength = _framer.Seal(_tx, unit, pduLength);
             if (unit == ModbusLimits.BroadcastUnit && _framer.SupportsBroadcast)
             {
@@ -296,11 +306,13 @@ public sealed class ModbusClient : IAsyncDisposable
         {
             _transport.DiscardInput();
             _framer.Reset();
+            _drainBeforeNext = true;
             throw new ModbusTimeoutException($"No response to function {_tx[_framer.PduOffset]:X2} within {Options.RequestTimeout.TotalMilliseconds:0} ms.");
         }
         catch (ModbusCrcException)
         {
             _transport.DiscardInput();
+            _drainBeforeNext = true;
             throw;
         }
         catch (ModbusProtocolException)

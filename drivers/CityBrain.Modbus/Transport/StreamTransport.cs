@@ -34,7 +34,15 @@ public sealed class StreamTransport : IModbusTransport
 
     public void DiscardInput()
     {
-        // A plain stream has no input buffer to drop; the RTU framer resynchronises instead.
+        // A socket (the loopback stand-in for a serial line) can drop what has arrived; a plain stream has no input
+        // buffer to drop, and the RTU framer resynchronises instead.
+        if (_stream is System.Net.Sockets.NetworkStream socket)
+        {
+            Span<byte> scratch = stackalloc byte[256];
+            while (socket.DataAvailable && socket.Read(scratch) > 0)
+            {
+            }
+        }
     }
 
     public void Close()

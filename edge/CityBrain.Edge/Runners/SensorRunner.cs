@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CityBrain.Edge.Pipeline;
 using CityBrain.Sensing;
 using Microsoft.Extensions.Logging;
@@ -54,61 +55,95 @@ public sealed class SensorRunner
         // Spread the first polls over one interval so a node's sensors do not all fire at once.
         var first = TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * Math.Min(_interval.Ticks, TimeSpan.FromSeconds(1).Ticks)));
         var next = _time.GetUtcNow() + first;
-        while (!cancellationToken.IsCancellationRequested)
+        var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        try
         {
-            var wait = next - _time.GetUtcNow();
-            if (wait > TimeSpan.Zero)
+            while (!cancellationToken.IsCancellationRequested)
             {
-                try
+                var wait = next - _time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
                 }
-                catch (OperationCanceledException)
+
+                timeout = await PollAsync(timeout, cancellationToken).ConfigureAwait(false);
+
+                var now = _time.GetUtcNow();
+                next += _interval + Jitter();
+                if (next <= now)
                 {
-                    return;
+                    long missed = ((now - next).Ticks / _interval.Ticks) + 1;
+                    State.RecordOverrun(missed);
+                    _metrics.Overruns.Add(missed, new KeyValuePair<string, object?>("sensor", SensorId));
+                    next = now + _interval;
                 }
             }
-
-            await PollOnceAsync(cancellationToken).ConfigureAwait(false);
-
-            var now = _time.GetUtcNow();
-            next += _interval + Jitter();
-            if (next <= now)
-            {
-                long missed = ((now - next).Ticks / _interval.Ticks) + 1;
-                State.RecordOverrun(missed);
-                _metrics.Overruns.Add(missed, new KeyValuePair<string, object?>("sensor", SensorId));
-                next = now + _interval;
-            }
+        }
+        finally
+        {
+            timeout.Dispose();
         }
     }
 
     /// <summary>One poll: driver → processors → intake. Public for tests that drive a runner tick by tick.</summary>
     public async Task PollOnceAsync(CancellationToken cancellationToken)
     {
+        using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        await PollAsync(timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One poll under <paramref name="timeout"/> (an unarmed source the caller reuses across its polls, which never
+    /// overlap); the caller's token cancels it through a registration instead of a linked source per poll. Returns
+    /// the source to use next time (the same one, reset, unless it fired).
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<CancellationTokenSource> PollAsync(CancellationTokenSource timeout, CancellationToken cancellationToken)
+    {
         _poll.Clear();
         _forward.Clear();
         var started = _time.GetUtcNow();
-        using (var timeout = new CancellationTokenSource(_timeout, _time))
-        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
+        bool stopped = false;
+        timeout.CancelAfter(_timeout);
+        var stop = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout);
+        try
         {
-            try
-            {
-                await _driver.PollAsync(_poll, linked.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                _poll.AddFault(new SensorFault(SensorId, FaultCodes.Timeout, $"poll did not finish within {_timeout.TotalMilliseconds:0} ms", started));
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                _logger.LogWarning(ex, "Sensor {Sensor}: driver failed", SensorId);
-                _poll.AddFault(new SensorFault(SensorId, FaultCodes.DriverError, ex.GetType().Name + ": " + ex.Message, started, Transient: true));
-            }
+            await _driver.PollAsync(_poll, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            stopped = true;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            _poll.AddFault(new SensorFault(SensorId, FaultCodes.Timeout, $"poll did not finish within {_timeout.TotalMilliseconds:0} ms", started));
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Sensor {Sensor}: driver failed", SensorId);
+            _poll.AddFault(new SensorFault(SensorId, FaultCodes.DriverError, ex.GetType().Name + ": " + ex.Message, started, Transient: true));
+        }
+        finally
+        {
+            stop.Dispose();
+        }
+
+        if (!timeout.TryReset())
+        {
+            timeout.Dispose();
+            timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        }
+
+        if (stopped)
+        {
+            return timeout;
         }
 
         var now = _time.GetUtcNow();
@@ -148,6 +183,8 @@ public sealed class SensorRunner
             await _intake.WriteAsync(_forward.Output, cancellationToken).ConfigureAwait(false);
             _metrics.Buffered.Add(_forward.Output.Count, tag);
         }
+
+        return timeout;
     }
 
     private TimeSpan Jitter() =>

@@ -10,7 +10,8 @@ namespace CityBrain.Benchmarks.Modbus;
 /// <summary>
 /// Modbus figures: our TCP client's transactions/s against our simulator beside libmodbus's against the same server,
 /// our multi-connection rate, and the RTU poll-cycle time over a socat pty pair beside the wire-time limit computed
-/// from the baud rate. Usage: <c>modbus [--seconds 5] [--rounds 5] [--skip-libmodbus] [--skip-rtu]</c>.
+/// from the baud rate, and a shared RTU line's poll rate with and without a dead unit (<see cref="SharedBusBenchmark"/>).
+/// Usage: <c>modbus [--seconds 5] [--rounds 5] [--skip-libmodbus] [--skip-rtu] [--skip-shared] [--shared-seconds 30]</c>.
 /// </summary>
 public sealed class ModbusBenchmark : IBenchmark
 {
@@ -84,6 +85,11 @@ public sealed class ModbusBenchmark : IBenchmark
         {
             await RtuAsync(template, TimeSpan.FromSeconds(seconds), cancellationToken);
             await RtuFramingOnlyAsync(template, TimeSpan.FromSeconds(seconds), cancellationToken);
+        }
+
+        if (!args.Contains("--skip-shared"))
+        {
+            await SharedBusBenchmark.RunAsync(templates, TimeSpan.FromSeconds(Option(args, "--shared-seconds", 30)), cancellationToken);
         }
 
         return 0;

@@ -12,13 +12,12 @@ public sealed class ServerRobustnessTests
         await using var pair = await LoopbackPair.CreateAsync();
         var bank = new ModbusDataBank();
         bank.SetRegisters(ModbusTable.HoldingRegister, 0, [4242]);
-        await using var server = new ModbusRtuServer(new StreamTransport(pair.B, "rtu:server"), new ModbusServerOptions { ResolveUnit = u => u == 1 ? bank : null });
-        await server.StartAsync(CancellationToken.None);
+        await using var server = await pair.ServeRtuAsync(u => u == 1 ? bank : null);
         var random = new Random(99);
         var noise = new byte[5000];
         random.NextBytes(noise);
         await pair.A.WriteAsync(noise);
-        await using var client = new ModbusClient(new StreamTransport(pair.A, "rtu:client"), new RtuFramer(), new ModbusClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(400) });
+        await using var client = pair.RtuClient(TimeSpan.FromMilliseconds(400));
         var values = new ushort[1];
         bool answered = false;
         for (int attempt = 0; attempt < 5 && !answered; attempt++)
@@ -37,8 +36,7 @@ public sealed class ServerRobustnessTests
         await using var pair = await LoopbackPair.CreateAsync();
         var bank = new ModbusDataBank();
         bank.SetRegisters(ModbusTable.HoldingRegister, 0, [99]);
-        await using var server = new ModbusRtuServer(new StreamTransport(pair.B, "rtu:server"), new ModbusServerOptions { ResolveUnit = u => u == 1 ? bank : null });
-        await server.StartAsync(CancellationToken.None);
+        await using var server = await pair.ServeRtuAsync(u => u == 1 ? bank : null);
         for (int i = 0; i < 3; i++)
         {
             // A truncated FC 10 request, then line silence: the server must drop it (and not die on the second one).
@@ -47,7 +45,7 @@ public sealed class ServerRobustnessTests
         }
 
         Assert.False(server.Completion.IsFaulted, server.Completion.Exception?.ToString());
-        await using var client = new ModbusClient(new StreamTransport(pair.A, "rtu:client"), new RtuFramer(), new ModbusClientOptions { RequestTimeout = TimeSpan.FromSeconds(1) });
+        await using var client = pair.RtuClient(TimeSpan.FromSeconds(1));
         var values = new ushort[1];
         await client.ReadHoldingRegistersAsync(1, 0, values);
         Assert.Equal(99, values[0]);

@@ -28,6 +28,18 @@ internal sealed class LoopbackPair : IAsyncDisposable
         return new LoopbackPair(new NetworkStream(client, ownsSocket: true), new NetworkStream(server, ownsSocket: true));
     }
 
+    /// <summary>Starts an RTU server on side B (dispose it before the pair).</summary>
+    public async Task<ModbusRtuServer> ServeRtuAsync(Func<byte, IModbusDataStore?> resolveUnit, IModbusFaultInjector? faults = null)
+    {
+        var server = new ModbusRtuServer(new StreamTransport(B, "rtu:server"), new ModbusServerOptions { ResolveUnit = resolveUnit, Faults = faults });
+        await server.StartAsync(CancellationToken.None);
+        return server;
+    }
+
+    /// <summary>An RTU client on side A.</summary>
+    public ModbusClient RtuClient(TimeSpan timeout, TimeSpan interFrameSilence = default) =>
+        new(new StreamTransport(A, "rtu:client", interFrameSilence), new RtuFramer(), new ModbusClientOptions { RequestTimeout = timeout });
+
     public async ValueTask DisposeAsync()
     {
         await A.DisposeAsync();
