@@ -12,7 +12,8 @@ namespace CityBrain.Benchmarks.Edge;
 /// the built citybrain-edge as a separate process (so its RSS is its own), disk buffer (group fsync) in a temp dir. All
 /// figures come from the node's retained health messages (interval 1 s), read by a subscriber to the health topic only.
 /// Args: [--seconds N] (measurement window, default 15; the latency run uses max(N, 20)) [--only throughput|latency|modbus];
-/// for finding the throughput limit: [--max-batch N] (maxBatchReadings of the throughput run, default 500) [--buffer disk|memory].
+/// for finding the throughput limit: [--max-batch N] (maxBatchReadings of the throughput run, default 500) [--buffer disk|memory];
+/// [--edge PATH] the citybrain-edge to run (bench/edge.sh passes the NativeAOT publish; default: the JIT build next to this one).
 /// </summary>
 public sealed class EdgeBenchmark : IBenchmark
 {
@@ -28,10 +29,10 @@ public sealed class EdgeBenchmark : IBenchmark
         int maxBatch = (int)Arg(args, "--max-batch", 500);
         string bufferKind = args.SkipWhile(a => a != "--buffer").Skip(1).FirstOrDefault() ?? "disk";
         string only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() ?? "all";
-        string exe = EdgeExecutable();
+        string exe = args.SkipWhile(a => a != "--edge").Skip(1).FirstOrDefault() ?? EdgeExecutable();
         if (!File.Exists(exe))
         {
-            Console.Error.WriteLine($"citybrain-edge not built at {exe}: run bench/edge.sh (it builds Release)");
+            Console.Error.WriteLine($"citybrain-edge not built at {exe}: run bench/edge.sh (it publishes the NativeAOT binary)");
             return 2;
         }
 
@@ -42,7 +43,8 @@ public sealed class EdgeBenchmark : IBenchmark
             Environment.SetEnvironmentVariable(e.Item1, value == "unset" ? null : value);
             return $"{e.Item1}={value}";
         }));
-        Console.WriteLine($"edge benchmark: {Environment.ProcessorCount} cores (shared), citybrain-edge Release as a separate process, {runtimeEnv}, disk buffer fsync=group, health every 1 s");
+        string build = File.Exists(Path.ChangeExtension(exe, ".dll")) ? "JIT" : "NativeAOT";
+        Console.WriteLine($"edge benchmark: {Environment.ProcessorCount} cores (shared), citybrain-edge Release ({build}, {exe}) as a separate process, {runtimeEnv}, disk buffer fsync=group, health every 1 s");
         await using var broker = await MosquittoServer.StartAsync("max_inflight_messages 0\nmax_queued_messages 0\n");
         var rows = new List<(string Figure, string Value, string Target)>();
 
