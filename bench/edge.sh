@@ -2,8 +2,8 @@
 # Edge node benchmark: simulated / Modbus TCP sensors -> citybrain-edge (separate Release process, disk buffer) -> Mosquitto.
 # Installs nothing: checks mosquitto, builds Release, publishes citybrain-edge NativeAOT as deployed
 # (deploy/install-edge.sh), runs `citybrain-bench edge --edge <that binary>` (args passed through,
-# e.g. --seconds 15 --only throughput|latency|modbus). DOTNET_GCgen0size defaults to 0x400000 as in
-# deploy/systemd/citybrain-edge.service; set DOTNET_GCgen0size=unset to measure without it.
+# e.g. --seconds 15 --only throughput|latency|modbus). The DOTNET_ settings default to those of
+# deploy/systemd/citybrain-edge.service (e.g. DOTNET_GCHeapHardLimit=4000000); set one to "unset" to measure without it.
 # EDGE_BUILD=jit runs the JIT build (dotnet build output) instead of the NativeAOT one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
