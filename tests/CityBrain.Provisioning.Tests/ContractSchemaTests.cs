@@ -55,6 +55,10 @@ public sealed class ContractSchemaTests
         var will = new StatusMessage { Node = "n-01", State = StatusMessage.Offline, Reason = "connection_lost", Timestamp = 1, Boot = "abc" };
         Assert.Empty(Check(EmbeddedSchemas.Status, ContractJson.Serialize(birth)));
         Assert.Empty(Check(EmbeddedSchemas.Status, ContractJson.Serialize(will)));
+
+        // The edge serializes without reflection (NativeAOT): the same bytes.
+        Assert.Equal(ContractJson.Serialize(birth), ContractJson.Serialize(birth, ContractJsonContext.Default.StatusMessage));
+        Assert.Equal(ContractJson.Serialize(will), ContractJson.Serialize(will, ContractJsonContext.Default.StatusMessage));
     }
 
     [Fact]
@@ -70,6 +74,7 @@ public sealed class ContractSchemaTests
             Sensors = [new SensorHealth { Id = "bin-07", Status = SensorHealth.Fault, LastError = new FaultInfo("timeout", "no answer", 1) }],
         };
         Assert.Empty(Check(EmbeddedSchemas.Health, ContractJson.Serialize(health)));
+        Assert.Equal(ContractJson.Serialize(health), ContractJson.Serialize(health, ContractJsonContext.Default.HealthMessage));
     }
 
     [Fact]

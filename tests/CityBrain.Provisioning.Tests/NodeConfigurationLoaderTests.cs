@@ -29,6 +29,16 @@ public sealed class NodeConfigurationLoaderTests
         Assert.Equal("group", c.Buffer.Fsync);
         Assert.Equal(500, c.Publish.MaxBatchReadings);
         Assert.Empty(loaded.Warnings);
+
+        // Every absent section and field keeps its declared default (the source-generated reader must not zero them).
+        Assert.Equal(new BufferSection(), c.Buffer);
+        Assert.Equal(new PublishSection(), c.Publish);
+        Assert.Equal(new TlsSection(), c.Mqtt.Tls);
+        Assert.Equal(new MqttSection { Host = "127.0.0.1" }, c.Mqtt);
+        Assert.Empty(c.Buses);
+        var sensor = Assert.Single(c.Sensors);
+        Assert.Equal((1, 1), (sensor.Seed, sensor.SamplesPerPoll));
+        Assert.Empty(sensor.Processors);
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace CityBrain.Sensing.Contract;
 
@@ -14,4 +15,7 @@ public static class ContractJson
     };
 
     public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
+
+    /// <summary>Without reflection (NativeAOT): <paramref name="typeInfo"/> from <see cref="ContractJsonContext"/>, same output.</summary>
+    public static byte[] Serialize<T>(T value, JsonTypeInfo<T> typeInfo) => JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
 }

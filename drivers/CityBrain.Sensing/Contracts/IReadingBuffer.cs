@@ -10,6 +10,8 @@ public interface IReadingBuffer : IAsyncDisposable
     /// <summary>
     /// Appends readings and assigns their sequence numbers. Returns when the readings are as durable as the
     /// buffer's commit policy promises. When the buffer is full, the oldest readings are dropped and counted.
+    /// The buffer copies <paramref name="readings"/> before the call returns: the caller may reuse the list at once,
+    /// without waiting for the returned task.
     /// </summary>
     ValueTask AppendAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken);
 

@@ -86,7 +86,7 @@ public sealed class NodeComponents : IAsyncDisposable
 
             try
             {
-                processors.Add(s.Processors.Count == 0 ? null : ProcessorFactory.Create(System.Text.Json.JsonSerializer.SerializeToElement(s.Processors), $"/sensors/{i}/processors"));
+                processors.Add(s.Processors.Count == 0 ? null : ProcessorFactory.Create(s.Processors, $"/sensors/{i}/processors"));
             }
             catch (ProcessorConfigException ex)
             {

@@ -118,7 +118,7 @@ public sealed class HealthReporter
         {
             var message = new MqttApplicationMessageBuilder()
                 .WithTopic(Topics.For(_node, Topics.Health))
-                .WithPayload(ContractJson.Serialize(health))
+                .WithPayload(ContractJson.Serialize(health, ContractJsonContext.Default.HealthMessage))
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                 .WithRetainFlag(true)
                 .WithContentType("application/json")

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CityBrain.Edge.Drivers;
 using CityBrain.Provisioning.NodeConfig;
 using CityBrain.Provisioning.Validation;
@@ -32,6 +33,13 @@ public sealed class EdgeWorker : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The GC settings in force (environment or runtimeconfig; NativeAOT reads hex values only without "0x"):
+        // the node's memory depends on them (deploy/systemd/citybrain-edge.service).
+        _logger.LogInformation(
+            "Runtime {Framework}, GC {Settings}",
+            RuntimeInformation.FrameworkDescription,
+            string.Join(", ", GC.GetConfigurationVariables().Where(kv => kv.Value is not (0 or 0L or 0UL or false or "")).Select(kv => $"{kv.Key}={kv.Value}")));
+
         LoadedNodeConfiguration loaded;
         try
         {

@@ -4,28 +4,39 @@ using Microsoft.Extensions.Logging;
 namespace CityBrain.Edge.Pipeline;
 
 /// <summary>
-/// Moves readings from the intake into the buffer in batches (one append per batch: SD-card friendly and the unit of
-/// group commit). Large batches (up to 32,768 readings) and several appends in flight, so the group-commit window
-/// (fsync every ~50 ms) never caps the node's throughput at one small batch per window (4,096 readings one at a
-/// time capped it at ~75,000 readings/s, measured by bench/edge.sh). Runs until the intake completes, then drains what is left: nothing read is
-/// lost at shutdown.
+/// Moves readings from the intake into the buffer in batches (SD-card friendly: the buffer commits many appends as one
+/// group). Several appends are kept in flight, bounded by readings, so the group-commit window (fsync every ~50 ms)
+/// never caps the node's throughput at one small batch per window (4,096 readings one at a time capped it at ~75,000
+/// readings/s, measured by bench/edge.sh). The buffer copies each batch before <see cref="IReadingBuffer.AppendAsync"/>
+/// returns, so one batch list is reused at once and batches stay below the large object heap threshold: the memory
+/// this costs is the buffer's copy of the readings in flight (<c>maxInFlightReadings</c> × 56 bytes), not ours.
+/// Runs until the intake completes, then drains what is left: nothing read is lost at shutdown.
 /// </summary>
 public sealed class BufferAppender
 {
+    /// <summary>1,024 readings × 56 bytes: below the 85,000-byte large object threshold.</summary>
+    public const int DefaultMaxBatch = 1024;
+
+    /// <summary>About one group commit's worth (the disk buffer writes early at 256 KiB of estimated records).</summary>
+    public const int DefaultMaxInFlightReadings = 32 * 1024;
+
     private readonly ReadingIntake _intake;
     private readonly IReadingBuffer _buffer;
     private readonly ILogger _logger;
     private readonly int _maxBatch;
-    private readonly int _maxInFlight;
+    private readonly int _maxInFlightReadings;
     private long _appended;
 
-    public BufferAppender(ReadingIntake intake, IReadingBuffer buffer, ILogger logger, int maxBatch = 32_768, int maxInFlight = 4)
+    public BufferAppender(
+        ReadingIntake intake, IReadingBuffer buffer, ILogger logger, int maxBatch = DefaultMaxBatch, int maxInFlightReadings = DefaultMaxInFlightReadings)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxInFlightReadings, maxBatch);
         _intake = intake;
         _buffer = buffer;
         _logger = logger;
         _maxBatch = maxBatch;
-        _maxInFlight = maxInFlight;
+        _maxInFlightReadings = maxInFlightReadings;
     }
 
     public long Appended => Interlocked.Read(ref _appended);
@@ -33,13 +44,13 @@ public sealed class BufferAppender
     public async Task RunAsync()
     {
         var reader = _intake.Reader;
-        var inFlight = new Queue<(Task Append, List<Reading> Batch)>(_maxInFlight);
-        var spare = new Stack<List<Reading>>();
+        var inFlight = new Queue<(Task Append, int Count)>();
+        int inFlightReadings = 0;
+        var batch = new List<Reading>(_maxBatch);
         try
         {
             while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                var batch = spare.Count > 0 ? spare.Pop() : new List<Reading>(_maxBatch);
                 while (batch.Count < _maxBatch && reader.TryRead(out var reading))
                 {
                     batch.Add(reading);
@@ -47,21 +58,23 @@ public sealed class BufferAppender
 
                 if (batch.Count == 0)
                 {
-                    spare.Push(batch);
                     continue;
                 }
 
                 // Shutdown does not cancel an append: what was read goes into the buffer before the process stops.
-                inFlight.Enqueue((_buffer.AppendAsync(batch, CancellationToken.None).AsTask(), batch));
-                while (inFlight.Count >= _maxInFlight || (inFlight.Count > 0 && inFlight.Peek().Append.IsCompleted))
+                // The buffer has copied the batch when the call returns; its task completes when the copy is durable.
+                inFlight.Enqueue((_buffer.AppendAsync(batch, CancellationToken.None).AsTask(), batch.Count));
+                inFlightReadings += batch.Count;
+                batch.Clear();
+                while (inFlightReadings + _maxBatch > _maxInFlightReadings || (inFlight.Count > 0 && inFlight.Peek().Append.IsCompleted))
                 {
-                    await CompleteOldestAsync(inFlight, spare).ConfigureAwait(false);
+                    inFlightReadings -= await CompleteOldestAsync(inFlight).ConfigureAwait(false);
                 }
             }
 
             while (inFlight.Count > 0)
             {
-                await CompleteOldestAsync(inFlight, spare).ConfigureAwait(false);
+                await CompleteOldestAsync(inFlight).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -71,12 +84,11 @@ public sealed class BufferAppender
         }
     }
 
-    private async Task CompleteOldestAsync(Queue<(Task Append, List<Reading> Batch)> inFlight, Stack<List<Reading>> spare)
+    private async Task<int> CompleteOldestAsync(Queue<(Task Append, int Count)> inFlight)
     {
-        var (append, batch) = inFlight.Dequeue();
+        var (append, count) = inFlight.Dequeue();
         await append.ConfigureAwait(false);
-        Interlocked.Add(ref _appended, batch.Count);
-        batch.Clear();
-        spare.Push(batch);
+        Interlocked.Add(ref _appended, count);
+        return count;
     }
 }

@@ -41,12 +41,16 @@ public static class ProcessorFactory
             throw new ProcessorConfigException(path, $"is {StageSpec.Show(stages)}; it must be a list of stages like [{{\"type\":\"range\",\"min\":0}}]");
         }
 
-        var built = new List<IReadingProcessor>();
-        int i = 0;
-        foreach (JsonElement stage in stages.EnumerateArray())
+        return Create([.. stages.EnumerateArray()], path);
+    }
+
+    /// <summary>The stages as a configuration file holds them (one JSON object each).</summary>
+    public static ProcessorChain Create(IReadOnlyList<JsonElement> stages, string path = "processors")
+    {
+        var built = new List<IReadingProcessor>(stages.Count);
+        for (int i = 0; i < stages.Count; i++)
         {
-            built.Add(CreateStage(stage, $"{path}[{i}]"));
-            i++;
+            built.Add(CreateStage(stages[i], $"{path}[{i}]"));
         }
 
         return new ProcessorChain(built);

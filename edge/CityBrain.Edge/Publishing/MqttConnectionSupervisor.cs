@@ -136,7 +136,7 @@ public sealed class MqttConnectionSupervisor : IAsyncDisposable
     public MqttApplicationMessage StatusMessageFor(StatusMessage status) =>
         new MqttApplicationMessageBuilder()
             .WithTopic(Topics.For(_settings.Node, Topics.Status))
-            .WithPayload(ContractJson.Serialize(status))
+            .WithPayload(ContractJson.Serialize(status, ContractJsonContext.Default.StatusMessage))
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithRetainFlag(true)
             .WithContentType("application/json")
@@ -200,7 +200,7 @@ public sealed class MqttConnectionSupervisor : IAsyncDisposable
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(m.KeepAliveSeconds))
             .WithTimeout(TimeSpan.FromSeconds(m.ConnectTimeoutSeconds))
             .WithWillTopic(Topics.For(_settings.Node, Topics.Status))
-            .WithWillPayload(ContractJson.Serialize(will))
+            .WithWillPayload(ContractJson.Serialize(will, ContractJsonContext.Default.StatusMessage))
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithWillRetain(true)
             .WithWillContentType("application/json");

@@ -6,17 +6,17 @@ public sealed record BufferSection
     public const string Disk = "disk";
     public const string Memory = "memory";
 
-    public string Kind { get; init; } = Disk;
+    public string Kind { get; set; } = Disk;
 
-    public string Path { get; init; } = "/var/lib/citybrain/buffer";
+    public string Path { get; set; } = "/var/lib/citybrain/buffer";
 
-    public int MaxMegabytes { get; init; } = 256;
+    public int MaxMegabytes { get; set; } = 256;
 
-    public double MaxAgeHours { get; init; } = 168;
+    public double MaxAgeHours { get; set; } = 168;
 
     /// <summary><c>always</c>, <c>group</c> (default: group commit), <c>interval</c> or <c>none</c>.</summary>
-    public string Fsync { get; init; } = "group";
+    public string Fsync { get; set; } = "group";
 
     /// <summary>Readings younger than this go out ahead of the backlog after an outage.</summary>
-    public double LiveWindowSeconds { get; init; } = 10;
+    public double LiveWindowSeconds { get; set; } = 10;
 }

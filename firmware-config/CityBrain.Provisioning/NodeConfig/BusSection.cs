@@ -16,13 +16,13 @@ public sealed record BusSection
     /// <summary>modbus-tcp: TCP port (default 502); modbus-rtu: serial device path such as <c>/dev/ttyUSB0</c>.</summary>
     public System.Text.Json.JsonElement? Port { get; init; }
 
-    public int Baud { get; init; } = 9600;
+    public int Baud { get; set; } = 9600;
 
-    public string Parity { get; init; } = "even";
+    public string Parity { get; set; } = "even";
 
-    public int StopBits { get; init; } = 1;
+    public int StopBits { get; set; } = 1;
 
-    public int TimeoutMs { get; init; } = 1000;
+    public int TimeoutMs { get; set; } = 1000;
 
     /// <summary>Rest after each transaction. Default: 10 ms on an RTU line (slow slaves), 0 on Modbus TCP (the MBAP
     /// header frames requests; a pause there only caps the connection below 100 transactions/s).</summary>
@@ -30,7 +30,7 @@ public sealed record BusSection
 
     public int EffectiveTurnaroundMs => TurnaroundMs ?? (Kind == ModbusTcp ? 0 : 10);
 
-    public int ConnectTimeoutMs { get; init; } = 3000;
+    public int ConnectTimeoutMs { get; set; } = 3000;
 
     public int TcpPort => Port is { ValueKind: System.Text.Json.JsonValueKind.Number } p ? p.GetInt32() : 502;
 

@@ -16,17 +16,17 @@ public sealed record MqttSection
     /// <summary>File holding the password (so the configuration itself carries no secret).</summary>
     public string? PasswordFile { get; init; }
 
-    public TlsSection Tls { get; init; } = new();
+    public TlsSection Tls { get; set; } = new();
 
-    public int KeepAliveSeconds { get; init; } = 15;
+    public int KeepAliveSeconds { get; set; } = 15;
 
-    public int ConnectTimeoutSeconds { get; init; } = 10;
+    public int ConnectTimeoutSeconds { get; set; } = 10;
 
-    public int PublishTimeoutSeconds { get; init; } = 10;
+    public int PublishTimeoutSeconds { get; set; } = 10;
 
-    public double ReconnectMinSeconds { get; init; } = 0.5;
+    public double ReconnectMinSeconds { get; set; } = 0.5;
 
-    public double ReconnectMaxSeconds { get; init; } = 30;
+    public double ReconnectMaxSeconds { get; set; } = 30;
 
     public int EffectivePort => Port ?? (Tls.Enabled ? 8883 : 1883);
 }

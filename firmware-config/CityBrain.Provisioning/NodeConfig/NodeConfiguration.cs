@@ -11,7 +11,7 @@ public sealed record NodeConfiguration
     [JsonPropertyName("$schema")]
     public string? Schema { get; init; }
 
-    public int Version { get; init; } = 1;
+    public int Version { get; set; } = 1;
 
     /// <summary>Increases with every change pushed to the node (signed push and rollback compare it).</summary>
     public long Revision { get; init; }
@@ -20,11 +20,11 @@ public sealed record NodeConfiguration
 
     public required MqttSection Mqtt { get; init; }
 
-    public BufferSection Buffer { get; init; } = new();
+    public BufferSection Buffer { get; set; } = new();
 
-    public PublishSection Publish { get; init; } = new();
+    public PublishSection Publish { get; set; } = new();
 
-    public IReadOnlyList<BusSection> Buses { get; init; } = [];
+    public IReadOnlyList<BusSection> Buses { get; set; } = [];
 
     public required IReadOnlyList<SensorSection> Sensors { get; init; }
 }

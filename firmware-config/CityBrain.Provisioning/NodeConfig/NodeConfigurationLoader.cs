@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using CityBrain.Provisioning.Schemas;
 using CityBrain.Provisioning.Validation;
 
@@ -14,13 +13,8 @@ namespace CityBrain.Provisioning.NodeConfig;
 /// </summary>
 public static class NodeConfigurationLoader
 {
-    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        NumberHandling = JsonNumberHandling.Strict,
-    };
+    /// <summary>The loader's settings (source-generated, <see cref="NodeConfigJsonContext"/>).</summary>
+    public static JsonSerializerOptions JsonOptions => NodeConfigJsonContext.Default.Options;
 
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
@@ -72,7 +66,7 @@ public static class NodeConfigurationLoader
             NodeConfiguration config;
             try
             {
-                config = document.RootElement.Deserialize<NodeConfiguration>(JsonOptions)
+                config = document.RootElement.Deserialize(NodeConfigJsonContext.Default.NodeConfiguration)
                     ?? throw new JsonException("the document is null");
             }
             catch (JsonException ex)

@@ -25,12 +25,12 @@ public sealed record SensorSection
 
     public string? Kind { get; init; }
 
-    public int Seed { get; init; } = 1;
+    public int Seed { get; set; } = 1;
 
     public int FaultEvery { get; init; }
 
     /// <summary>Simulated: samples per channel per poll (1..1000), spread evenly over the interval ending at the poll.</summary>
-    public int SamplesPerPoll { get; init; } = 1;
+    public int SamplesPerPoll { get; set; } = 1;
 
     public string? Bus { get; init; }
 
@@ -41,7 +41,7 @@ public sealed record SensorSection
     public IReadOnlyList<string>? Points { get; init; }
 
     /// <summary>Processing stages in order; each element's <c>type</c> picks the stage, the rest are its options.</summary>
-    public IReadOnlyList<JsonElement> Processors { get; init; } = [];
+    public IReadOnlyList<JsonElement> Processors { get; set; } = [];
 
     public TimeSpan Interval => TimeSpan.FromMilliseconds(IntervalMs);
 

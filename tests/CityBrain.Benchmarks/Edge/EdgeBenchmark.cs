@@ -12,7 +12,8 @@ namespace CityBrain.Benchmarks.Edge;
 /// the built citybrain-edge as a separate process (so its RSS is its own), disk buffer (group fsync) in a temp dir. All
 /// figures come from the node's retained health messages (interval 1 s), read by a subscriber to the health topic only.
 /// Args: [--seconds N] (measurement window, default 15; the latency run uses max(N, 20)) [--only throughput|latency|modbus];
-/// for finding the throughput limit: [--max-batch N] (maxBatchReadings of the throughput run, default 500) [--buffer disk|memory].
+/// for finding the throughput limit: [--max-batch N] (maxBatchReadings of the throughput run, default 500) [--buffer disk|memory];
+/// [--edge PATH] the citybrain-edge to run (bench/edge.sh passes the NativeAOT publish; default: the JIT build next to this one).
 /// </summary>
 public sealed class EdgeBenchmark : IBenchmark
 {
@@ -28,21 +29,22 @@ public sealed class EdgeBenchmark : IBenchmark
         int maxBatch = (int)Arg(args, "--max-batch", 500);
         string bufferKind = args.SkipWhile(a => a != "--buffer").Skip(1).FirstOrDefault() ?? "disk";
         string only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() ?? "all";
-        string exe = EdgeExecutable();
+        string exe = args.SkipWhile(a => a != "--edge").Skip(1).FirstOrDefault() ?? EdgeExecutable();
         if (!File.Exists(exe))
         {
-            Console.Error.WriteLine($"citybrain-edge not built at {exe}: run bench/edge.sh (it builds Release)");
+            Console.Error.WriteLine($"citybrain-edge not built at {exe}: run bench/edge.sh (it publishes the NativeAOT binary)");
             return 2;
         }
 
         // As deployed (deploy/systemd/citybrain-edge.service): the child process inherits these; "unset" removes one.
-        string runtimeEnv = string.Join(' ', new[] { ("DOTNET_gcServer", "0"), ("DOTNET_GCgen0size", "0x400000"), ("DOTNET_TieredPGO", "0"), ("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1") }.Select(e =>
+        string runtimeEnv = string.Join(' ', new[] { ("DOTNET_gcServer", "0"), ("DOTNET_GCHeapHardLimit", "4000000"), ("DOTNET_GCgen0size", "400000"), ("DOTNET_TieredPGO", "0"), ("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1") }.Select(e =>
         {
             string value = Environment.GetEnvironmentVariable(e.Item1) ?? e.Item2;
             Environment.SetEnvironmentVariable(e.Item1, value == "unset" ? null : value);
             return $"{e.Item1}={value}";
         }));
-        Console.WriteLine($"edge benchmark: {Environment.ProcessorCount} cores (shared), citybrain-edge Release as a separate process, {runtimeEnv}, disk buffer fsync=group, health every 1 s");
+        string build = File.Exists(Path.ChangeExtension(exe, ".dll")) ? "JIT" : "NativeAOT";
+        Console.WriteLine($"edge benchmark: {Environment.ProcessorCount} cores (shared), citybrain-edge Release ({build}, {exe}) as a separate process, {runtimeEnv}, disk buffer fsync=group, health every 1 s");
         await using var broker = await MosquittoServer.StartAsync("max_inflight_messages 0\nmax_queued_messages 0\n");
         var rows = new List<(string Figure, string Value, string Target)>();
 
@@ -54,6 +56,7 @@ public sealed class EdgeBenchmark : IBenchmark
             rows.Add(("   readings/s appended to the disk buffer (buffer.nextSeq delta)", F(r.AppendedPerSecond), ""));
             rows.Add(("b. bytes written to disk per reading (bytesWritten / appended)", r.BytesPerReading.ToString("F1", CultureInfo.InvariantCulture), ""));
             rows.Add(("d. peak RSS, saturating run (VmHWM; VmRSS at end)", $"{r.HwmMb:F1} MB ({r.RssMb:F1} MB)", "<= 60 MB"));
+            rows.Add(("   VmRSS at end: anonymous (GC heap, stacks, native) + file-backed (the binary, libraries)", r.RssParts, ""));
             rows.Add(("   buffer backlog at end of window / overruns", $"{F(r.BufferedAtEnd)} readings / {F(r.Overruns)}", ""));
         }
 
@@ -118,7 +121,7 @@ public sealed class EdgeBenchmark : IBenchmark
 
     private sealed record RunResult(
         double PublishedPerSecond, double AppendedPerSecond, double SampledPerSecond, double BytesPerReading,
-        double P50, double P99, double P99Median, double HwmMb, double RssMb, long BufferedAtEnd, long Overruns, long Faults);
+        double P50, double P99, double P99Median, double HwmMb, double RssMb, string RssParts, long BufferedAtEnd, long Overruns, long Faults);
 
     private static async Task<RunResult> RunEdgeAsync(
         string exe, MosquittoServer broker, string name, IReadOnlyList<object> sensors, object publish, int seconds, CancellationToken ct, object[]? buses = null, string bufferKind = "disk")
@@ -151,7 +154,7 @@ public sealed class EdgeBenchmark : IBenchmark
             await WaitAsync(() => Latest(sub) is { } h && h.GetProperty("ts").GetInt64() >= t0 + (seconds * 1000L), TimeSpan.FromSeconds(seconds + 30), edge, "the measurement window");
             var last = Latest(sub)!.Value;
             var window = sub.Messages.Skip(skip).Select(m => JsonDocument.Parse(m.Payload).RootElement.Clone()).ToList();
-            (long hwm, long rss) = Memory(edge.Pid);
+            var memory = Memory(edge.Pid);
             double edgeCpu = CpuSeconds(edge.Pid) - edgeCpu0;
             double benchCpu = (Environment.CpuUsage.TotalTime - benchCpu0).TotalSeconds;
 
@@ -169,13 +172,14 @@ public sealed class EdgeBenchmark : IBenchmark
                 p50s.Count == 0 ? 0 : p50s[p50s.Count / 2],
                 p99s.Count == 0 ? 0 : p99s[^1],
                 p99s.Count == 0 ? 0 : p99s[p99s.Count / 2],
-                hwm / 1024.0,
-                rss / 1024.0,
+                memory["VmHWM"] / 1024.0,
+                memory["VmRSS"] / 1024.0,
+                $"{memory["RssAnon"] / 1024.0:F1} + {memory["RssFile"] / 1024.0:F1} MB (shmem {memory["RssShmem"] / 1024.0:F1}), {memory["Threads"]} threads",
                 last.GetProperty("buffer").GetProperty("readings").GetInt64(),
                 Sensors(last, "overruns") - Sensors(first, "overruns"),
                 Sensors(last, "faults") - Sensors(first, "faults"));
             Console.WriteLine($"  [{name}] window {dt:F1} s: published {F(result.PublishedPerSecond)}/s, appended {F(result.AppendedPerSecond)}/s, sampled {F(result.SampledPerSecond)}/s, "
-                + $"{result.BytesPerReading:F1} B/reading, latency p50 {result.P50:F1} / p99 max {result.P99:F1} ms, VmHWM {result.HwmMb:F1} MB, VmRSS {result.RssMb:F1} MB, buffered {F(result.BufferedAtEnd)}, reconnects {last.GetProperty("publish").GetProperty("reconnects").GetInt64()}, "
+                + $"{result.BytesPerReading:F1} B/reading, latency p50 {result.P50:F1} / p99 max {result.P99:F1} ms, VmHWM {result.HwmMb:F1} MB, VmRSS {result.RssMb:F1} MB (anon + file {result.RssParts}), buffered {F(result.BufferedAtEnd)}, reconnects {last.GetProperty("publish").GetProperty("reconnects").GetInt64()}, "
                 + $"CPU: edge {edgeCpu / dt:F2} cores, bench process (health subscriber, Modbus simulator) {benchCpu / dt:F2} cores");
             return result;
         }
@@ -216,22 +220,21 @@ public sealed class EdgeBenchmark : IBenchmark
     private static object Publish(int maxBatchReadings, int maxBatchDelayMs, int maxInFlight) =>
         new { healthIntervalSeconds = 1, maxBatchReadings, maxBatchDelayMs, maxInFlight };
 
-    private static (long HwmKb, long RssKb) Memory(int pid)
+    /// <summary>VmHWM, VmRSS, RssAnon, RssFile, RssShmem (kB) and Threads of <paramref name="pid"/> from /proc/PID/status.</summary>
+    private static Dictionary<string, long> Memory(int pid)
     {
-        long hwm = -1, rss = -1;
+        string[] fields = ["VmHWM", "VmRSS", "RssAnon", "RssFile", "RssShmem", "Threads"];
+        var values = fields.ToDictionary(f => f, _ => -1L);
         foreach (string line in File.ReadLines($"/proc/{pid}/status"))
         {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            string name = line.Split(':')[0];
+            if (values.ContainsKey(name))
             {
-                hwm = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-            }
-            else if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                rss = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+                values[name] = long.Parse(line.Split(' ', '\t').Where(p => p.Length > 0).ElementAt(1), CultureInfo.InvariantCulture);
             }
         }
 
-        return (hwm, rss);
+        return values;
     }
 
     /// <summary>utime + stime of <paramref name="pid"/> from /proc/PID/stat (clock ticks, 100 per second on Linux).</summary>

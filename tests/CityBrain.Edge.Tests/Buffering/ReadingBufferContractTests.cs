@@ -61,6 +61,24 @@ public abstract class ReadingBufferContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Append_CopiesBeforeReturning_TheCallerMayReuseItsListAtOnce()
+    {
+        IReadingBuffer buffer = await OpenAsync();
+        var list = new List<Reading>(TestReadings.Range(0, 3));
+        ValueTask first = buffer.AppendAsync(list, Ct);
+        list.Clear();
+        list.AddRange(TestReadings.Range(3, 2));
+        ValueTask second = buffer.AppendAsync(list, Ct);
+        list.Clear();
+        await first;
+        await second;
+
+        BufferBatch batch = await buffer.BeginBatchAsync(BufferLane.Live, 100, Ct);
+
+        Assert.Equal(TestReadings.Range(0, 5), batch.Readings.Select(r => r.Reading));
+    }
+
+    [Fact]
     public async Task Append_Empty_AssignsNothing()
     {
         IReadingBuffer buffer = await OpenAsync();
