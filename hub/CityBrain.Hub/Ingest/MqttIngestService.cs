@@ -55,7 +55,11 @@ public sealed class MqttIngestService : BackgroundService
         _observerLog = new RateLimitedLogger(logger, time, TimeSpan.FromSeconds(30));
         bool scaleOut = !string.IsNullOrEmpty(_options.Mqtt.SharedSubscriptionGroup);
         _router = new MessageRouter(_options.MaxPayloadBytes, scaleOut);
-        _window = new ReceiveWindow(_options.Mqtt.ReceiveMaximum);
+        _window = new ReceiveWindow(
+            _options.Mqtt.ReceiveMaximum,
+            _options.Mqtt.ReceiveWindowBytes,
+            TimeSpan.FromSeconds(Math.Max(1, _options.Mqtt.KeepAliveSeconds / 3.0)),
+            time);
         _acks = new AcknowledgementSequencer(metrics, _window.Released);
         _client = new MqttClientFactory().CreateMqttClient(_window.AdapterFactory());
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
@@ -219,7 +223,7 @@ public sealed class MqttIngestService : BackgroundService
         var message = e.ApplicationMessage;
         string topic = message.Topic;
         var payload = message.Payload;
-        var entry = _acks.Register(ct => AcknowledgeAsync(e, generation, ct));
+        var entry = _acks.Register(ct => AcknowledgeAsync(e, generation, ct), payload.Length);
         Task Ack(CancellationToken ct)
         {
             // Marks the message stored; the sequencer's loop sends the PUBACKs in arrival order.
