@@ -73,6 +73,7 @@ public sealed class HubBenchmark : IBenchmark
         await using (var hub = await BenchHub.StartAsync(exe, brokerPort, sink, "hub-" + quantity + "-a", ct))
         await using (var load = await HubLoadGenerator.ConnectAsync(brokerPort, clients, nodes, readings, quantity + "-a"))
         {
+            var cpuBefore = ProcessCpu.Snapshot();
             var sw = Stopwatch.StartNew();
             await load.RunAsync(TimeSpan.FromSeconds(seconds), 0, quantity, ct);
             double publishSeconds = sw.Elapsed.TotalSeconds;
@@ -81,6 +82,7 @@ public sealed class HubBenchmark : IBenchmark
             bool drained = await hub.WaitDrainedAsync(load.Published, TimeSpan.FromSeconds(120), ct);
             double totalSeconds = sw.Elapsed.TotalSeconds;
             var end = await hub.StatsAsync(ct);
+            var cpuAfter = ProcessCpu.Snapshot();
             long points = end.GetProperty("pointsWritten").GetInt64();
             hwm1 = hub.PeakRssKb();
             sustainedMessages = points / totalSeconds / readings;
@@ -88,7 +90,8 @@ public sealed class HubBenchmark : IBenchmark
             Console.WriteLine($"  hub stored while publishing: {F(writtenDuringPublish / publishSeconds)} points/s; backlog drained: {(drained ? "yes" : "NO")} after {totalSeconds - publishSeconds:F1} s more");
             Console.WriteLine($"  sustained (stored / (publish + drain)): {F(points / totalSeconds)} points/s = {F(sustainedMessages)} msg/s");
             Console.WriteLine($"  drain rate (publishers stopped, the hub has the CPU): {F((points - writtenDuringPublish) / Math.Max(0.001, totalSeconds - publishSeconds))} points/s");
-            Console.WriteLine($"  peak unacknowledged {end.GetProperty("unacknowledgedPeak").GetInt64()} msg; write retries {end.GetProperty("writeRetries").GetInt64()}; rejected {end.GetProperty("rejectedByCode")}; hub CPU {hub.CpuSeconds():F1} s");
+            Console.WriteLine($"  peak unacknowledged {end.GetProperty("unacknowledgedPeak").GetInt64()} msg; write retries {end.GetProperty("writeRetries").GetInt64()}; rejected {end.GetProperty("rejectedByCode")}; hub CPU {hub.CpuSeconds():F1} s ({hub.CpuSeconds() * 1e6 / Math.Max(1, points):F2} us/point, start-up included)");
+            Console.WriteLine($"  CPU during publish + drain ({totalSeconds:F1} s x {Environment.ProcessorCount} cores = {totalSeconds * Environment.ProcessorCount:F1} s): {ProcessCpu.Describe(cpuBefore, cpuAfter)}; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         }
 
         // Phase 2: a fresh hub, paced at half the sustained rate, for end-to-end latency.
