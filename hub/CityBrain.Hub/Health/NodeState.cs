@@ -269,7 +269,7 @@ internal sealed class NodeState
             anyFault |= status == SensorStatus.Fault;
             anyStale |= status == SensorStatus.Stale;
             var quantities = new List<QuantityView>(s.Quantities.Count);
-            foreach (var q in s.Quantities.Values)
+            foreach (var q in s.Quantities)
             {
                 quantities.Add(sparklines ? q.ToView(nowMs) : new QuantityView(q.Quantity, q.Unit, q.Value, Sensing.QualityNames.ToWire(q.Quality), q.Timestamp, []));
             }
@@ -381,7 +381,7 @@ internal sealed class NodeState
 
     private QuantityState? GetQuantity(SensorState sensor, string quantity)
     {
-        if (sensor.Quantities.TryGetValue(quantity, out var state))
+        if (sensor.Find(quantity) is { } state)
         {
             return state;
         }
@@ -393,7 +393,7 @@ internal sealed class NodeState
         }
 
         state = new QuantityState(quantity, new SparklineRing(_options.SparklineBucket, _options.SparklinePoints));
-        sensor.Quantities.Add(quantity, state);
+        sensor.Quantities.Add(state);
         return state;
     }
 
