@@ -31,6 +31,12 @@ public sealed class HubBenchmark : IBenchmark
             return 2;
         }
 
+        // The hub runs with the GC settings of deploy/systemd/citybrain-hub.service (the child inherits the environment).
+        if (Environment.GetEnvironmentVariable("DOTNET_GCgen0size") is null)
+        {
+            Environment.SetEnvironmentVariable("DOTNET_GCgen0size", "0x400000");
+        }
+
         Console.WriteLine($"hub benchmark: {Environment.ProcessorCount} cores, {seconds} s open-loop phases, {clients} publisher clients x 64 in flight, {nodes} nodes");
         await using var broker = await MosquittoServer.StartAsync("max_inflight_messages 2000\nmax_queued_messages 100000000\n");
         await using var vm = await VictoriaMetricsServer.StartAsync();
