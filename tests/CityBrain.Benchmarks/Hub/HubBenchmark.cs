@@ -10,7 +10,7 @@ namespace CityBrain.Benchmarks.Hub;
 /// citybrain-hub as a separate process (so its peak RSS is its own), and simulated nodes publishing QoS 1.
 /// Per scenario: a paced phase for end-to-end latency, then an open-loop phase (as fast as the broker takes
 /// messages) whose backlog must drain; the sustained rate = points stored / (publish time + drain time).
-/// Args: [--seconds N] [--clients N] [--nodes N] [--only vm|influx1].
+/// Args: [--seconds N] [--clients N] [--nodes N] [--only vm|influx1] [--readings 20|100].
 /// </summary>
 public sealed class HubBenchmark : IBenchmark
 {
@@ -24,6 +24,7 @@ public sealed class HubBenchmark : IBenchmark
         int clients = Arg(args, "--clients", 6);
         int nodes = Arg(args, "--nodes", 500);
         string only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() ?? "all";
+        int onlyReadings = Arg(args, "--readings", 0);
         string exe = HubExecutable();
         if (!File.Exists(exe))
         {
@@ -60,6 +61,11 @@ public sealed class HubBenchmark : IBenchmark
         foreach (var (db, sink, readings) in scenarios)
         {
             index++;
+            if (onlyReadings > 0 && readings != onlyReadings)
+            {
+                continue;
+            }
+
             await RunScenarioAsync(exe, broker.Port, db, sink, readings, seconds, clients, nodes, $"q{index}_bench", cancellationToken);
         }
 
@@ -92,7 +98,7 @@ public sealed class HubBenchmark : IBenchmark
             long points = end.GetProperty("pointsWritten").GetInt64();
             hwm1 = hub.PeakRssKb();
             sustainedMessages = points / totalSeconds / readings;
-            Console.WriteLine($"  open loop: published {F(publishedMessages)} msg in {publishSeconds:F1} s = {F(publishedMessages / publishSeconds)} msg/s ({F(publishedMessages * readings / publishSeconds)} points/s offered)");
+            Console.WriteLine($"  open loop: published {F(publishedMessages)} msg in {publishSeconds:F1} s = {F(publishedMessages / publishSeconds)} msg/s ({F(publishedMessages * readings / publishSeconds)} points/s offered){(load.Failed > 0 ? $"; {F(load.Failed)} publishes failed" : "")}");
             Console.WriteLine($"  hub stored while publishing: {F(writtenDuringPublish / publishSeconds)} points/s; backlog drained: {(drained ? "yes" : "NO")} after {totalSeconds - publishSeconds:F1} s more");
             Console.WriteLine($"  sustained (stored / (publish + drain)): {F(points / totalSeconds)} points/s = {F(sustainedMessages)} msg/s");
             Console.WriteLine($"  drain rate (publishers stopped, the hub has the CPU): {F((points - writtenDuringPublish) / Math.Max(0.001, totalSeconds - publishSeconds))} points/s");

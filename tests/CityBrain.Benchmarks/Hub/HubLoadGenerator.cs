@@ -21,6 +21,7 @@ public sealed class HubLoadGenerator : IAsyncDisposable
     private readonly long[] _seq;
     private readonly PayloadTemplate?[] _templates;
     private long _published;
+    private long _failed;
 
     private HubLoadGenerator(IMqttClient[] clients, int nodes, int readings)
     {
@@ -34,6 +35,9 @@ public sealed class HubLoadGenerator : IAsyncDisposable
 
     /// <summary>Messages the broker acknowledged.</summary>
     public long Published => Interlocked.Read(ref _published);
+
+    /// <summary>Publishes the broker refused or that failed on a lost connection (not counted in <see cref="Published"/>).</summary>
+    public long Failed => Interlocked.Read(ref _failed);
 
     public static async Task<HubLoadGenerator> ConnectAsync(int port, int clients, int nodes, int readings, string id)
     {
@@ -116,6 +120,16 @@ public sealed class HubLoadGenerator : IAsyncDisposable
             {
                 Interlocked.Increment(ref _published);
             }
+            else
+            {
+                Interlocked.Increment(ref _failed);
+            }
+        }
+        catch (MQTTnet.Exceptions.MqttCommunicationException)
+        {
+            // E.g. the broker missed a keep-alive under load: counted and reported, not a crash of the benchmark.
+            Interlocked.Increment(ref _failed);
+            await Task.Delay(10);
         }
         finally
         {
