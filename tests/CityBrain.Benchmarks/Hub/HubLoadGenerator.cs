@@ -36,6 +36,13 @@ public sealed class HubLoadGenerator : IAsyncDisposable
     /// <summary>Messages the broker acknowledged.</summary>
     public long Published => Interlocked.Read(ref _published);
 
+    /// <summary>Starts counting <see cref="Published"/> and <see cref="Failed"/> afresh (sequence numbers go on).</summary>
+    public void ResetCounts()
+    {
+        Interlocked.Exchange(ref _published, 0);
+        Interlocked.Exchange(ref _failed, 0);
+    }
+
     /// <summary>Publishes the broker refused or that failed on a lost connection (not counted in <see cref="Published"/>).</summary>
     public long Failed => Interlocked.Read(ref _failed);
 
