@@ -53,10 +53,15 @@ public sealed partial class HealthRegistry : INodeObserver
             }
 
             int gaps;
+            (long Skipped, long Duplicates) before, after;
             lock (node.Gate)
             {
+                before = node.SequenceTotals;
                 gaps = node.ApplyTelemetry(topic, message, receivedAt);
+                after = node.SequenceTotals;
             }
+
+            _metrics.SequenceObserved(topic.Node, after.Skipped - before.Skipped, after.Duplicates - before.Duplicates);
 
             if (gaps > 0)
             {
@@ -166,6 +171,22 @@ public sealed partial class HealthRegistry : INodeObserver
         {
             return state.ToView(_time.GetUtcNow(), _policy, sparklines);
         }
+    }
+
+    /// <summary>Per-node sequence statistics (gaps, duplicates, late fills), sorted by node id.</summary>
+    public IReadOnlyList<NodeSequenceSnapshot> SequenceSnapshots()
+    {
+        var list = new List<NodeSequenceSnapshot>(_nodes.Count);
+        foreach (var node in _nodes.Values)
+        {
+            lock (node.Gate)
+            {
+                list.Add(node.SequenceSnapshot());
+            }
+        }
+
+        list.Sort(static (a, b) => string.CompareOrdinal(a.Node, b.Node));
+        return list;
     }
 
     /// <summary>Street of a node (for alerts), if known.</summary>

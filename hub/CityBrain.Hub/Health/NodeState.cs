@@ -154,6 +154,13 @@ internal sealed class NodeState
         }
     }
 
+    /// <summary>This node's sequence statistics for /ingest/stats.</summary>
+    public Ingest.NodeSequenceSnapshot SequenceSnapshot() =>
+        new(Node, _sequence.Highest, _sequence.Received, _sequence.Missing, _sequence.Duplicates + _sequence.Late, _sequence.Filled);
+
+    /// <summary>Sequence numbers skipped and duplicates seen so far (for the counters: callers take differences).</summary>
+    public (long Skipped, long Duplicates) SequenceTotals => (_sequence.Skipped, _sequence.Duplicates + _sequence.Late);
+
     /// <returns>Number of new sequence gaps this batch opened.</returns>
     public int ApplyTelemetry(NodeTopic topic, TelemetryMessage message, DateTimeOffset at)
     {

@@ -22,7 +22,6 @@ public sealed class MqttIngestService : BackgroundService
     private readonly IngestPipeline _pipeline;
     private readonly DeadLetterQueue _deadLetters;
     private readonly IngestMetrics _metrics;
-    private readonly SequenceTracker _sequences;
     private readonly IReadOnlyList<INodeObserver> _observers;
     private readonly TimeProvider _time;
     private readonly ILogger<MqttIngestService> _logger;
@@ -39,7 +38,6 @@ public sealed class MqttIngestService : BackgroundService
         IngestPipeline pipeline,
         DeadLetterQueue deadLetters,
         IngestMetrics metrics,
-        SequenceTracker sequences,
         IEnumerable<INodeObserver> observers,
         TimeProvider time,
         ILogger<MqttIngestService> logger)
@@ -48,7 +46,6 @@ public sealed class MqttIngestService : BackgroundService
         _pipeline = pipeline;
         _deadLetters = deadLetters;
         _metrics = metrics;
-        _sequences = sequences;
         _observers = observers.ToArray();
         _time = time;
         _logger = logger;
@@ -253,8 +250,6 @@ public sealed class MqttIngestService : BackgroundService
             case RouteKind.Telemetry:
                 _metrics.Received(Topics.Telemetry);
                 var telemetry = routed.Telemetry!;
-                _sequences.Observe(telemetry.Node, telemetry.Readings);
-
                 Notify(o => o.OnTelemetry(routed.Topic, telemetry, now));
                 try
                 {
