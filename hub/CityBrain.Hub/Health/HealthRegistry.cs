@@ -160,6 +160,24 @@ public sealed partial class HealthRegistry : INodeObserver
         return result;
     }
 
+    /// <summary>
+    /// Every node's view, made one at a time as the caller enumerates (unsorted): for the snapshot file, so that a
+    /// registry of tens of thousands of sensors with an hour of sparklines is never held as views all at once.
+    /// </summary>
+    public IEnumerable<NodeView> EnumerateNodes()
+    {
+        foreach (var node in _nodes.Values)
+        {
+            NodeView view;
+            lock (node.Gate)
+            {
+                view = node.ToView(_time.GetUtcNow(), _policy, sparklines: true);
+            }
+
+            yield return view;
+        }
+    }
+
     public NodeView? GetNode(string node, bool sparklines = true)
     {
         if (!_nodes.TryGetValue(node, out var state))
