@@ -112,6 +112,7 @@ public sealed class HubBenchmark : IBenchmark
             Console.WriteLine($"  drain rate (publishers stopped, the hub has the CPU): {F((points - writtenDuringPublish) / Math.Max(0.001, totalSeconds - publishSeconds))} points/s");
             Console.WriteLine($"  peak unacknowledged {end.GetProperty("unacknowledgedPeak").GetInt64()} msg; write retries {end.GetProperty("writeRetries").GetInt64()}; rejected {end.GetProperty("rejectedByCode")}; hub CPU {hub.CpuSeconds() - warmCpu:F1} s ({(hub.CpuSeconds() - warmCpu) * 1e6 / Math.Max(1, points):F2} us/point, after a {WarmUpSeconds} s warm-up)");
             Console.WriteLine($"  CPU during publish + drain ({totalSeconds:F1} s x {Environment.ProcessorCount} cores = {totalSeconds * Environment.ProcessorCount:F1} s): {ProcessCpu.Describe(cpuBefore, cpuAfter)}; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+            Console.WriteLine($"  CPU per stored point: {ProcessCpu.PerPoint(cpuBefore, cpuAfter, points)}");
         }
 
         // Phase 2: a fresh hub, paced at half the sustained rate, for end-to-end latency.

@@ -48,6 +48,23 @@ public static class ProcessCpu
             .OrderByDescending(p => p.Seconds)
             .Select(p => $"{p.Name} {p.Seconds.ToString("F1", CultureInfo.InvariantCulture)} s"));
 
+    /// <summary>
+    /// CPU microseconds per stored point of each process and their sum, and the points/s that sum allows on this
+    /// machine's cores if nothing else ran: the ceiling of the whole chain (generator, broker, hub, database).
+    /// </summary>
+    public static string PerPoint(Dictionary<string, double> before, Dictionary<string, double> after, long points)
+    {
+        var costs = after
+            .Select(kv => (Name: kv.Key, Us: (kv.Value - before.GetValueOrDefault(kv.Key)) * 1e6 / Math.Max(1, points)))
+            .Where(p => p.Us >= 0.05)
+            .OrderByDescending(p => p.Us)
+            .ToList();
+        double total = costs.Sum(p => p.Us);
+        string each = string.Join(" + ", costs.Select(p => $"{p.Name} {p.Us.ToString("F2", CultureInfo.InvariantCulture)}"));
+        double ceiling = Environment.ProcessorCount * 1e6 / Math.Max(0.001, total);
+        return $"{each} = {total.ToString("F2", CultureInfo.InvariantCulture)} us of CPU per point; {Environment.ProcessorCount} cores to ourselves would allow at most {ceiling.ToString("N0", CultureInfo.InvariantCulture)} points/s";
+    }
+
     private static double Seconds(int pid, out int parent)
     {
         string[] f = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
