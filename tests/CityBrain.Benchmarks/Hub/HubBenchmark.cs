@@ -128,7 +128,7 @@ public sealed class HubBenchmark : IBenchmark
         }
     }
 
-    private const int WarmUpSeconds = 3;
+    private const int WarmUpSeconds = 5;
 
     private static int Arg(string[] args, string name, int fallback)
     {
