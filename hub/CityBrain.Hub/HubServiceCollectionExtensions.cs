@@ -22,7 +22,6 @@ public static class HubServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton(sp => new IngestMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
-        services.TryAddSingleton(sp => new SequenceTracker(sp.GetRequiredService<IngestMetrics>()));
         services.TryAddSingleton(sp => new DeadLetterQueue(
             sp.GetRequiredService<IngestMetrics>(),
             sp.GetRequiredService<ILogger<DeadLetterQueue>>(),
@@ -59,5 +58,5 @@ public static class HubServiceCollectionExtensions
     public static IngestStatistics GetIngestStatistics(this IServiceProvider services) => IngestStatistics.Create(
         services.GetRequiredService<IngestMetrics>(),
         services.GetRequiredService<IngestPipeline>(),
-        services.GetRequiredService<SequenceTracker>());
+        services.GetService<Health.HealthRegistry>()?.SequenceSnapshots() ?? []);
 }

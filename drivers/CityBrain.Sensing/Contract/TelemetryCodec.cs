@@ -19,6 +19,9 @@ public static class TelemetryCodec
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 8 };
 
+    /// <summary>Sensor ids, quantities and units repeat in every message: read once, then shared (no string per reading).</summary>
+    private static readonly Utf8StringCache Strings = new(16_384);
+
     public static void Write(TelemetryMessage message, IBufferWriter<byte> output)
     {
         using var writer = new Utf8JsonWriter(output, WriterOptions);
@@ -223,10 +226,9 @@ public static class TelemetryCodec
     private static ContractViolation? ReadReading(ref Utf8JsonReader reader, int index, out SequencedReading item)
     {
         item = default;
-        string path = $"$.readings[{index}]";
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            return Wrong(path, "an object");
+            return Wrong(ReadingPath(index, ""), "an object");
         }
 
         long? seq = null;
@@ -242,7 +244,7 @@ public static class TelemetryCodec
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long s) || s < 0)
                 {
-                    return Wrong(path + ".seq", "a non-negative integer");
+                    return Wrong(ReadingPath(index, ".seq"), "a non-negative integer");
                 }
 
                 seq = s;
@@ -252,13 +254,13 @@ public static class TelemetryCodec
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String)
                 {
-                    return Wrong(path + ".sensor", "a string");
+                    return Wrong(ReadingPath(index, ".sensor"), "a string");
                 }
 
-                sensor = reader.GetString()!;
+                sensor = Strings.Get(ref reader);
                 if (!Location.IsValidId(sensor))
                 {
-                    return Invalid(path + ".sensor", $"'{Escape(sensor)}' is not a valid sensor id (lower-case letters, digits, '-' and '_', at most 64)");
+                    return Invalid(ReadingPath(index, ".sensor"), $"'{Escape(sensor)}' is not a valid sensor id (lower-case letters, digits, '-' and '_', at most 64)");
                 }
             }
             else if (reader.ValueTextEquals("quantity"u8))
@@ -266,13 +268,13 @@ public static class TelemetryCodec
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String)
                 {
-                    return Wrong(path + ".quantity", "a string");
+                    return Wrong(ReadingPath(index, ".quantity"), "a string");
                 }
 
-                quantity = reader.GetString()!;
+                quantity = Strings.Get(ref reader);
                 if (!IsValidQuantity(quantity))
                 {
-                    return Invalid(path + ".quantity", $"'{Escape(quantity)}' is not a valid quantity (snake_case: a-z, 0-9, '_', starting with a letter, at most 64)");
+                    return Invalid(ReadingPath(index, ".quantity"), $"'{Escape(quantity)}' is not a valid quantity (snake_case: a-z, 0-9, '_', starting with a letter, at most 64)");
                 }
             }
             else if (reader.ValueTextEquals("value"u8))
@@ -280,12 +282,12 @@ public static class TelemetryCodec
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.Number)
                 {
-                    return Wrong(path + ".value", "a number");
+                    return Wrong(ReadingPath(index, ".value"), "a number");
                 }
 
                 if (!reader.TryGetDouble(out double v) || !double.IsFinite(v))
                 {
-                    return Invalid(path + ".value", "must be a finite number");
+                    return Invalid(ReadingPath(index, ".value"), "must be a finite number");
                 }
 
                 value = v;
@@ -295,13 +297,13 @@ public static class TelemetryCodec
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String)
                 {
-                    return Wrong(path + ".unit", "a string");
+                    return Wrong(ReadingPath(index, ".unit"), "a string");
                 }
 
-                unit = reader.GetString()!;
+                unit = Strings.Get(ref reader);
                 if (!IsValidUnit(unit))
                 {
-                    return Invalid(path + ".unit", $"'{Escape(unit)}' is not a valid unit (at most 16 printable characters)");
+                    return Invalid(ReadingPath(index, ".unit"), $"'{Escape(unit)}' is not a valid unit (at most 16 printable characters)");
                 }
             }
             else if (reader.ValueTextEquals("ts"u8))
@@ -309,12 +311,12 @@ public static class TelemetryCodec
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long t))
                 {
-                    return Wrong(path + ".ts", "an integer (Unix milliseconds)");
+                    return Wrong(ReadingPath(index, ".ts"), "an integer (Unix milliseconds)");
                 }
 
                 if (t is < MinTimestampMs or > MaxTimestampMs)
                 {
-                    return Invalid(path + ".ts", $"{t} is outside 2000-01-01..2100-01-01 in Unix milliseconds (seconds sent instead of milliseconds, or an unsynchronised clock?)");
+                    return Invalid(ReadingPath(index, ".ts"), $"{t} is outside 2000-01-01..2100-01-01 in Unix milliseconds (seconds sent instead of milliseconds, or an unsynchronised clock?)");
                 }
 
                 ts = t;
@@ -324,13 +326,12 @@ public static class TelemetryCodec
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String)
                 {
-                    return Wrong(path + ".quality", "a string");
+                    return Wrong(ReadingPath(index, ".quality"), "a string");
                 }
 
-                string q = reader.GetString()!;
-                if (!QualityNames.TryParse(q, out var parsed))
+                if (!TryReadQuality(ref reader, out var parsed))
                 {
-                    return Invalid(path + ".quality", $"'{Escape(q)}' is not one of good, uncertain, bad");
+                    return Invalid(ReadingPath(index, ".quality"), $"'{Escape(reader.GetString()!)}' is not one of good, uncertain, bad");
                 }
 
                 quality = parsed;
@@ -342,18 +343,37 @@ public static class TelemetryCodec
             }
         }
 
-        if (seq is null) { return Missing(path + ".seq"); }
-        if (sensor is null) { return Missing(path + ".sensor"); }
-        if (quantity is null) { return Missing(path + ".quantity"); }
-        if (value is null) { return Missing(path + ".value"); }
-        if (unit is null) { return Missing(path + ".unit"); }
-        if (ts is null) { return Missing(path + ".ts"); }
-        if (quality is null) { return Missing(path + ".quality"); }
+        if (seq is null) { return Missing(ReadingPath(index, ".seq")); }
+        if (sensor is null) { return Missing(ReadingPath(index, ".sensor")); }
+        if (quantity is null) { return Missing(ReadingPath(index, ".quantity")); }
+        if (value is null) { return Missing(ReadingPath(index, ".value")); }
+        if (unit is null) { return Missing(ReadingPath(index, ".unit")); }
+        if (ts is null) { return Missing(ReadingPath(index, ".ts")); }
+        if (quality is null) { return Missing(ReadingPath(index, ".quality")); }
 
+        Strings.Remember(sensor);
+        Strings.Remember(quantity);
+        Strings.Remember(unit);
         item = new SequencedReading(
             seq.Value,
             new Reading(sensor, quantity, value.Value, unit, DateTimeOffset.FromUnixTimeMilliseconds(ts.Value), quality.Value));
         return null;
+    }
+
+    /// <summary>The JSON path of a reading's member, built only for an error message.</summary>
+    private static string ReadingPath(int index, string member) => $"$.readings[{index}]{member}";
+
+    private static bool TryReadQuality(ref Utf8JsonReader reader, out Quality quality)
+    {
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            // The common case without a string: the three wire names compared as bytes.
+            if (reader.ValueTextEquals("good"u8)) { quality = Quality.Good; return true; }
+            if (reader.ValueTextEquals("uncertain"u8)) { quality = Quality.Uncertain; return true; }
+            if (reader.ValueTextEquals("bad"u8)) { quality = Quality.Bad; return true; }
+        }
+
+        return QualityNames.TryParse(reader.GetString(), out quality);
     }
 
     /// <summary>A quantity name: snake_case, starting with a letter, at most 64 characters.</summary>

@@ -31,6 +31,12 @@ public sealed class MqttConnectionOptions
     /// <summary>MQTT 5 Receive Maximum: how many unacknowledged messages the broker may send at once.</summary>
     public ushort ReceiveMaximum { get; set; } = 2000;
 
+    /// <summary>
+    /// Payload bytes of received, unacknowledged messages above which the hub stops reading from the broker (for
+    /// seconds at a time) until writes catch up: bounds the hub's memory when messages are large.
+    /// </summary>
+    public long ReceiveWindowBytes { get; set; } = 8 * 1024 * 1024;
+
     public int KeepAliveSeconds { get; set; } = 15;
 
     public int ConnectTimeoutSeconds { get; set; } = 10;

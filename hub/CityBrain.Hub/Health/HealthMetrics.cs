@@ -4,7 +4,7 @@ namespace CityBrain.Hub.Health;
 
 /// <summary>
 /// The meter <c>CityBrain.Hub.Health</c>: nodes by status (gauges), alerts raised and cleared, alert publishing
-/// failures, and what the registry had to refuse.
+/// failures, what the registry had to refuse, and telemetry sequence gaps and duplicates.
 /// </summary>
 public sealed class HealthMetrics : IDisposable
 {
@@ -16,6 +16,8 @@ public sealed class HealthMetrics : IDisposable
     private readonly Counter<long> _alertPublishFailures;
     private readonly Counter<long> _alertsDropped;
     private readonly Counter<long> _nodesRejected;
+    private readonly Counter<long> _sequenceGaps;
+    private readonly Counter<long> _sequenceDuplicates;
     private Func<IReadOnlyDictionary<string, int>>? _nodeCounts;
 
     public HealthMetrics(IMeterFactory? meterFactory = null)
@@ -26,6 +28,8 @@ public sealed class HealthMetrics : IDisposable
         _alertPublishFailures = _meter.CreateCounter<long>("citybrain.hub.alerts.publish_failures", description: "Alert messages that could not be published (after retries).");
         _alertsDropped = _meter.CreateCounter<long>("citybrain.hub.alerts.dropped", description: "Alert messages dropped because the publish queue was full.");
         _nodesRejected = _meter.CreateCounter<long>("citybrain.hub.health.nodes_rejected", description: "Messages of new nodes ignored because the registry is at its node cap.");
+        _sequenceGaps = _meter.CreateCounter<long>("citybrain.hub.sequence.gaps", "{reading}", "Sequence numbers skipped by nodes (readings missing)");
+        _sequenceDuplicates = _meter.CreateCounter<long>("citybrain.hub.sequence.duplicates", "{reading}", "Readings whose sequence number was already seen");
         _meter.CreateObservableGauge("citybrain.hub.nodes", ObserveNodes, description: "Nodes by status (online, stale, fault, offline, unknown).");
     }
 
@@ -45,6 +49,20 @@ public sealed class HealthMetrics : IDisposable
     public void AlertDropped() => _alertsDropped.Add(1);
 
     public void NodeRejected() => _nodesRejected.Add(1);
+
+    /// <summary>Counts a message's skipped sequence numbers and duplicates (nothing when both are zero).</summary>
+    public void SequenceObserved(string node, long skipped, long duplicates)
+    {
+        if (skipped > 0)
+        {
+            _sequenceGaps.Add(skipped, new KeyValuePair<string, object?>("node", node));
+        }
+
+        if (duplicates > 0)
+        {
+            _sequenceDuplicates.Add(duplicates, new KeyValuePair<string, object?>("node", node));
+        }
+    }
 
     public void Dispose() => _meter.Dispose();
 

@@ -64,7 +64,7 @@ public sealed partial class HealthPersistenceService(
         cts.CancelAfter(IoTimeout);
         try
         {
-            var file = new HealthSnapshotFile { SavedAt = time.GetUtcNow(), Nodes = registry.GetNodes(), Alerts = alerts?.GetActive() ?? [] };
+            var file = new HealthSnapshotFile { SavedAt = time.GetUtcNow(), Nodes = registry.EnumerateNodes(), Alerts = alerts?.GetActive() ?? [] };
             await _store.SaveAsync(file, cts.Token);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OperationCanceledException)

@@ -53,10 +53,15 @@ public sealed partial class HealthRegistry : INodeObserver
             }
 
             int gaps;
+            (long Skipped, long Duplicates) before, after;
             lock (node.Gate)
             {
+                before = node.SequenceTotals;
                 gaps = node.ApplyTelemetry(topic, message, receivedAt);
+                after = node.SequenceTotals;
             }
+
+            _metrics.SequenceObserved(topic.Node, after.Skipped - before.Skipped, after.Duplicates - before.Duplicates);
 
             if (gaps > 0)
             {
@@ -155,6 +160,24 @@ public sealed partial class HealthRegistry : INodeObserver
         return result;
     }
 
+    /// <summary>
+    /// Every node's view, made one at a time as the caller enumerates (unsorted): for the snapshot file, so that a
+    /// registry of tens of thousands of sensors with an hour of sparklines is never held as views all at once.
+    /// </summary>
+    public IEnumerable<NodeView> EnumerateNodes()
+    {
+        foreach (var node in _nodes.Values)
+        {
+            NodeView view;
+            lock (node.Gate)
+            {
+                view = node.ToView(_time.GetUtcNow(), _policy, sparklines: true);
+            }
+
+            yield return view;
+        }
+    }
+
     public NodeView? GetNode(string node, bool sparklines = true)
     {
         if (!_nodes.TryGetValue(node, out var state))
@@ -166,6 +189,22 @@ public sealed partial class HealthRegistry : INodeObserver
         {
             return state.ToView(_time.GetUtcNow(), _policy, sparklines);
         }
+    }
+
+    /// <summary>Per-node sequence statistics (gaps, duplicates, late fills), sorted by node id.</summary>
+    public IReadOnlyList<NodeSequenceSnapshot> SequenceSnapshots()
+    {
+        var list = new List<NodeSequenceSnapshot>(_nodes.Count);
+        foreach (var node in _nodes.Values)
+        {
+            lock (node.Gate)
+            {
+                list.Add(node.SequenceSnapshot());
+            }
+        }
+
+        list.Sort(static (a, b) => string.CompareOrdinal(a.Node, b.Node));
+        return list;
     }
 
     /// <summary>Street of a node (for alerts), if known.</summary>

@@ -9,7 +9,8 @@ public sealed record HealthSnapshotFile
 
     public DateTimeOffset SavedAt { get; init; }
 
-    public IReadOnlyList<NodeView> Nodes { get; init; } = [];
+    /// <summary>Written as it is enumerated (one node's view at a time: a large registry is never copied whole); read as a list.</summary>
+    public IEnumerable<NodeView> Nodes { get; init; } = [];
 
     /// <summary>Alerts active when saved (restored so that they clear, and their retained MQTT messages are deleted, once their cause is gone).</summary>
     public IReadOnlyList<Alerts.Alert> Alerts { get; init; } = [];

@@ -154,6 +154,13 @@ internal sealed class NodeState
         }
     }
 
+    /// <summary>This node's sequence statistics for /ingest/stats.</summary>
+    public Ingest.NodeSequenceSnapshot SequenceSnapshot() =>
+        new(Node, _sequence.Highest, _sequence.Received, _sequence.Missing, _sequence.Duplicates + _sequence.Late, _sequence.Filled);
+
+    /// <summary>Sequence numbers skipped and duplicates seen so far (for the counters: callers take differences).</summary>
+    public (long Skipped, long Duplicates) SequenceTotals => (_sequence.Skipped, _sequence.Duplicates + _sequence.Late);
+
     /// <returns>Number of new sequence gaps this batch opened.</returns>
     public int ApplyTelemetry(NodeTopic topic, TelemetryMessage message, DateTimeOffset at)
     {
@@ -269,7 +276,7 @@ internal sealed class NodeState
             anyFault |= status == SensorStatus.Fault;
             anyStale |= status == SensorStatus.Stale;
             var quantities = new List<QuantityView>(s.Quantities.Count);
-            foreach (var q in s.Quantities.Values)
+            foreach (var q in s.Quantities)
             {
                 quantities.Add(sparklines ? q.ToView(nowMs) : new QuantityView(q.Quantity, q.Unit, q.Value, Sensing.QualityNames.ToWire(q.Quality), q.Timestamp, []));
             }
@@ -381,7 +388,7 @@ internal sealed class NodeState
 
     private QuantityState? GetQuantity(SensorState sensor, string quantity)
     {
-        if (sensor.Quantities.TryGetValue(quantity, out var state))
+        if (sensor.Find(quantity) is { } state)
         {
             return state;
         }
@@ -393,7 +400,7 @@ internal sealed class NodeState
         }
 
         state = new QuantityState(quantity, new SparklineRing(_options.SparklineBucket, _options.SparklinePoints));
-        sensor.Quantities.Add(quantity, state);
+        sensor.Quantities.Add(state);
         return state;
     }
 

@@ -25,7 +25,21 @@ internal sealed class SensorState(string id)
 
     public long Overruns { get; set; }
 
-    public Dictionary<string, QuantityState> Quantities { get; } = new(StringComparer.Ordinal);
+    /// <summary>Usually one or a few per sensor: a list searched linearly is smaller and faster than a dictionary.</summary>
+    public List<QuantityState> Quantities { get; } = new(1);
+
+    public QuantityState? Find(string quantity)
+    {
+        foreach (var q in Quantities)
+        {
+            if (string.Equals(q.Quantity, quantity, StringComparison.Ordinal))
+            {
+                return q;
+            }
+        }
+
+        return null;
+    }
 
     public void Seen(DateTimeOffset at)
     {

@@ -3,7 +3,8 @@ namespace CityBrain.Hub.Health;
 /// <summary>
 /// Tracks a node's telemetry sequence numbers in O(1): the highest seen, and a bitmap of the last
 /// <see cref="Window"/> numbers so that a late reading filling a gap (live-first replay) is told apart from a
-/// duplicate. Not thread-safe: guarded by its node's lock.
+/// duplicate. The hub's only sequence tracking (the health view, /ingest/stats and the gap/duplicate counters all read
+/// it). Not thread-safe: guarded by its node's lock.
 /// </summary>
 internal sealed class SequenceTracker
 {
@@ -22,6 +23,15 @@ internal sealed class SequenceTracker
 
     /// <summary>Readings older than the bitmap window (cannot tell a fill from a duplicate).</summary>
     public long Late { get; private set; }
+
+    /// <summary>Readings observed by this hub process (not persisted).</summary>
+    public long Received { get; private set; }
+
+    /// <summary>Sequence numbers ever skipped by a jump (not persisted; the gap counter's source).</summary>
+    public long Skipped { get; private set; }
+
+    /// <summary>Late readings that filled a gap (not persisted).</summary>
+    public long Filled { get; private set; }
 
     public void Restore(NodeSequenceView view)
     {
@@ -43,6 +53,7 @@ internal sealed class SequenceTracker
     /// <returns>True when this number opened a new gap.</returns>
     public bool Observe(long seq)
     {
+        Received++;
         if (Highest < 0)
         {
             Highest = seq;
@@ -68,6 +79,7 @@ internal sealed class SequenceTracker
             if (jump > 0)
             {
                 Missing += jump;
+                Skipped += jump;
                 Gaps++;
                 return true;
             }
@@ -88,6 +100,7 @@ internal sealed class SequenceTracker
         else
         {
             Mark(seq);
+            Filled++;
             if (Missing > 0)
             {
                 Missing--;

@@ -1,57 +1,68 @@
 namespace CityBrain.Hub.Health;
 
 /// <summary>
-/// A fixed ring of per-bucket means (e.g. 60 one-minute buckets = the last hour). O(1) per value, bounded memory.
-/// Not thread-safe: guarded by its node's lock.
+/// A fixed ring of per-bucket means (e.g. 60 one-minute buckets = the last hour). O(1) per value, bounded memory:
+/// one 8-byte slot per bucket (running mean as a float, which a sparkline shows well enough, and a count) and the
+/// newest bucket number; slots skipped when time moves on are cleared, so a slot is valid iff its bucket lies within
+/// the ring's span below the newest. Not thread-safe: guarded by its node's lock.
 /// </summary>
 internal sealed class SparklineRing
 {
     private readonly long _bucketMs;
-    private readonly long[] _bucket;
-    private readonly double[] _sum;
-    private readonly int[] _count;
+    private readonly Slot[] _slots;
+    private long _newest = long.MinValue;
 
     public SparklineRing(TimeSpan bucket, int points)
     {
         _bucketMs = Math.Max(1, (long)bucket.TotalMilliseconds);
-        _bucket = new long[points];
-        Array.Fill(_bucket, long.MinValue);
-        _sum = new double[points];
-        _count = new int[points];
+        _slots = new Slot[points];
     }
 
     public void Add(long timestampMs, double value)
     {
         long b = timestampMs / _bucketMs;
-        int slot = (int)(((b % _bucket.Length) + _bucket.Length) % _bucket.Length);
-        long current = _bucket[slot];
-        if (current == b)
+        if (b > _newest)
         {
-            _sum[slot] += value;
-            _count[slot]++;
+            if (_newest == long.MinValue || b - _newest >= _slots.Length)
+            {
+                Array.Clear(_slots);
+            }
+            else
+            {
+                for (long skipped = _newest + 1; skipped <= b; skipped++)
+                {
+                    _slots[SlotOf(skipped)] = default;
+                }
+            }
+
+            _newest = b;
         }
-        else if (b > current)
+        else if (_newest - b >= _slots.Length)
         {
-            _bucket[slot] = b;
-            _sum[slot] = value;
-            _count[slot] = 1;
+            return; // older than the ring's window, ignored
         }
 
-        // b < current: older than the ring's window for that slot, ignored.
+        ref var slot = ref _slots[SlotOf(b)];
+        slot.Count++;
+        slot.Mean += (float)((value - slot.Mean) / slot.Count);
     }
 
     /// <summary>The points of the last <c>points</c> buckets up to <paramref name="nowMs"/>, oldest first.</summary>
     public IReadOnlyList<SparkPoint> Points(long nowMs)
     {
-        long newest = nowMs / _bucketMs;
-        long oldest = newest - _bucket.Length + 1;
-        var result = new List<SparkPoint>(_bucket.Length);
-        for (long b = oldest; b <= newest; b++)
+        var result = new List<SparkPoint>(_slots.Length);
+        if (_newest == long.MinValue)
         {
-            int slot = (int)(((b % _bucket.Length) + _bucket.Length) % _bucket.Length);
-            if (_bucket[slot] == b && _count[slot] > 0)
+            return result;
+        }
+
+        long now = nowMs / _bucketMs;
+        for (long b = Math.Max(now, _newest) - _slots.Length + 1; b <= Math.Min(now, _newest); b++)
+        {
+            var slot = _slots[SlotOf(b)];
+            if (slot.Count > 0)
             {
-                result.Add(new SparkPoint(b * _bucketMs, _sum[slot] / _count[slot]));
+                result.Add(new SparkPoint(b * _bucketMs, slot.Mean));
             }
         }
 
@@ -65,5 +76,13 @@ internal sealed class SparklineRing
         {
             Add(p.T, p.V);
         }
+    }
+
+    private int SlotOf(long bucket) => (int)(((bucket % _slots.Length) + _slots.Length) % _slots.Length);
+
+    private struct Slot
+    {
+        public float Mean;
+        public int Count;
     }
 }

@@ -21,11 +21,11 @@ public sealed class AcknowledgementSequencer : IDisposable
     });
 
     private readonly IngestMetrics _metrics;
-    private readonly Action<int>? _released;
+    private readonly Action<int, long>? _released;
 
     /// <param name="metrics">Unacknowledged-message accounting.</param>
-    /// <param name="released">Called with the number of messages leaving the sequence (acknowledged or dropped at a head).</param>
-    public AcknowledgementSequencer(IngestMetrics metrics, Action<int>? released = null)
+    /// <param name="released">Called with the number of messages (and their payload bytes) leaving the sequence at its head.</param>
+    public AcknowledgementSequencer(IngestMetrics metrics, Action<int, long>? released = null)
     {
         _metrics = metrics;
         _released = released;
@@ -44,9 +44,9 @@ public sealed class AcknowledgementSequencer : IDisposable
     }
 
     /// <summary>Records a received message (call in arrival order); <paramref name="acknowledge"/> sends its PUBACK.</summary>
-    public Entry Register(Func<CancellationToken, Task> acknowledge)
+    public Entry Register(Func<CancellationToken, Task> acknowledge, long payloadBytes = 0)
     {
-        var entry = new Entry(acknowledge);
+        var entry = new Entry(acknowledge, payloadBytes);
         lock (_gate)
         {
             _pending.Enqueue(entry);
@@ -118,7 +118,7 @@ public sealed class AcknowledgementSequencer : IDisposable
                 }
 
                 _metrics.Released(1);
-                _released?.Invoke(1);
+                _released?.Invoke(1, head.PayloadBytes);
                 await head.Acknowledge(cancellationToken);
             }
         }
@@ -143,9 +143,15 @@ public sealed class AcknowledgementSequencer : IDisposable
     /// <summary>One received message waiting for its PUBACK.</summary>
     public sealed class Entry
     {
-        internal Entry(Func<CancellationToken, Task> acknowledge) => Acknowledge = acknowledge;
+        internal Entry(Func<CancellationToken, Task> acknowledge, long payloadBytes)
+        {
+            Acknowledge = acknowledge;
+            PayloadBytes = payloadBytes;
+        }
 
         internal Func<CancellationToken, Task> Acknowledge { get; }
+
+        internal long PayloadBytes { get; }
 
         internal bool Done { get; set; }
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 
 namespace CityBrain.Hub.Ingest;
 
@@ -12,17 +13,16 @@ public sealed class IngestMetrics : IDisposable
     public const string MeterName = "CityBrain.Hub";
 
     private readonly Meter _meter;
-    private readonly Counter<long> _received;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _pointsWritten;
     private readonly Counter<long> _pointsRefused;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _breakerOpened;
     private readonly Counter<long> _acknowledged;
-    private readonly Histogram<double> _latency;
     private readonly Histogram<double> _writeDuration;
     private readonly Histogram<double> _batchFill;
     private readonly ConcurrentDictionary<string, long> _rejectedByCode = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _receivedByKind = new(StringComparer.Ordinal);
     private long _receivedTotal;
     private long _pointsWrittenTotal;
     private long _messagesWrittenTotal;
@@ -33,7 +33,9 @@ public sealed class IngestMetrics : IDisposable
     public IngestMetrics(IMeterFactory? meterFactory = null)
     {
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-        _received = _meter.CreateCounter<long>("citybrain.hub.messages.received", "{message}", "MQTT messages received, by kind");
+        // Per-message figures are observed at scrape time from in-process totals: a meter measurement per message
+        // costs every listener (the /metrics exporter) work on the ingest path.
+        _meter.CreateObservableCounter("citybrain.hub.messages.received", ObserveReceived, "{message}", "MQTT messages received, by kind");
         _rejected = _meter.CreateCounter<long>("citybrain.hub.messages.rejected", "{message}", "Messages or points dead-lettered, by code");
         _acknowledged = _meter.CreateCounter<long>("citybrain.hub.messages.acknowledged", "{message}", "Telemetry messages acknowledged after every sink stored them");
         _pointsWritten = _meter.CreateCounter<long>("citybrain.hub.points.written", "{point}", "Points stored, by sink");
@@ -41,7 +43,7 @@ public sealed class IngestMetrics : IDisposable
         _retries = _meter.CreateCounter<long>("citybrain.hub.write.retries", "{retry}", "Write retries, by sink");
         _breakerOpened = _meter.CreateCounter<long>("citybrain.hub.write.breaker_opened", "{event}", "Circuit breaker openings, by sink");
         _meter.CreateObservableGauge("citybrain.hub.messages.unacknowledged", () => Unacknowledged, "{message}", "Telemetry held unacknowledged at the broker until stored");
-        _latency = _meter.CreateHistogram<double>("citybrain.hub.ingest.latency", "ms", "Source timestamp of the newest reading to every sink accepted");
+        _meter.CreateObservableGauge("citybrain.hub.ingest.latency", ObserveLatency, "ms", "Source timestamp of the newest reading of a message to every sink accepted: p50, p99 and max since start (stat)");
         _writeDuration = _meter.CreateHistogram<double>("citybrain.hub.write.duration", "ms", "Time to store one batch in a sink, retries included, by sink");
         _batchFill = _meter.CreateHistogram<double>("citybrain.hub.batch.fill", "ms", "Time the batcher spent filling one batch (waiting for messages included)");
     }
@@ -79,7 +81,7 @@ public sealed class IngestMetrics : IDisposable
     public void Received(string kind)
     {
         Interlocked.Increment(ref _receivedTotal);
-        _received.Add(1, new KeyValuePair<string, object?>("kind", kind));
+        Interlocked.Increment(ref _receivedByKind.GetOrAdd(kind, static _ => new StrongBox<long>()).Value);
     }
 
     public void Rejected(string code)
@@ -104,11 +106,8 @@ public sealed class IngestMetrics : IDisposable
         _acknowledged.Add(messages);
     }
 
-    public void LatencyObserved(long milliseconds)
-    {
-        Latency.Record(milliseconds);
-        _latency.Record(milliseconds);
-    }
+    /// <summary>One message's end-to-end latency (the one histogram: /ingest/stats and the meter's gauge read it).</summary>
+    public void LatencyObserved(long milliseconds) => Latency.Record(milliseconds);
 
     public void Retry(string sink)
     {
@@ -119,4 +118,24 @@ public sealed class IngestMetrics : IDisposable
     public void BreakerOpened(string sink) => _breakerOpened.Add(1, new KeyValuePair<string, object?>("sink", sink));
 
     public void Dispose() => _meter.Dispose();
+
+    private IEnumerable<Measurement<long>> ObserveReceived()
+    {
+        foreach (var (kind, count) in _receivedByKind)
+        {
+            yield return new Measurement<long>(Interlocked.Read(ref count.Value), new KeyValuePair<string, object?>("kind", kind));
+        }
+    }
+
+    private IEnumerable<Measurement<double>> ObserveLatency()
+    {
+        if (Latency.Count == 0)
+        {
+            yield break;
+        }
+
+        yield return new Measurement<double>(Latency.Percentile(0.50), new KeyValuePair<string, object?>("stat", "p50"));
+        yield return new Measurement<double>(Latency.Percentile(0.99), new KeyValuePair<string, object?>("stat", "p99"));
+        yield return new Measurement<double>(Latency.MaxMilliseconds, new KeyValuePair<string, object?>("stat", "max"));
+    }
 }

@@ -22,6 +22,7 @@ public sealed class IngestPipeline : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly int _writers;
+    private readonly EscapedNames _escaped = new();
 
     public IngestPipeline(
         IReadOnlyList<ResilientSinkWriter> sinks,
@@ -131,22 +132,20 @@ public sealed class IngestPipeline : IAsyncDisposable
     private void Add(PendingBatch batch, IngestItem item)
     {
         int origin = batch.Items.Count;
-        var t = item.Topic;
         long newest = 0;
         foreach (var (seq, r) in item.Message.Readings)
         {
-            newest = Math.Max(newest, r.TimestampMs);
+            long ts = r.TimestampMs;
+            newest = Math.Max(newest, ts);
             try
             {
-                batch.Lines.BeginLine(r.Quantity, origin)
-                    .Tag("district", t.District)
-                    .Tag("grid", t.Grid)
-                    .Tag("node", t.Node)
-                    .Tag("sensor", r.Sensor)
-                    .Field("quality", (long)r.Quality)
-                    .Field("seq", seq)
-                    .Field("value", r.Value)
-                    .EndLine(r.TimestampMs);
+                batch.Lines.BeginLine(_escaped.Measurement(r.Quantity), origin)
+                    .Raw(_escaped.Location(item.TopicName, item.Topic))
+                    .Raw(_escaped.Sensor(r.Sensor))
+                    .Field("quality"u8, (long)r.Quality)
+                    .Field("seq"u8, seq)
+                    .Field("value"u8, r.Value)
+                    .EndLine(ts);
             }
             catch (LineProtocolException ex)
             {

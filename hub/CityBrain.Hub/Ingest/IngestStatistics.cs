@@ -15,7 +15,8 @@ public sealed record IngestStatistics(
     long LatencyMaxMs,
     IReadOnlyList<NodeSequenceSnapshot> Sequences)
 {
-    public static IngestStatistics Create(IngestMetrics metrics, IngestPipeline pipeline, SequenceTracker sequences) => new(
+    /// <param name="sequences">Per-node sequence statistics (the health registry's), empty when there is none.</param>
+    public static IngestStatistics Create(IngestMetrics metrics, IngestPipeline pipeline, IReadOnlyList<NodeSequenceSnapshot> sequences) => new(
         metrics.ReceivedTotal,
         metrics.MessagesWrittenTotal,
         metrics.PointsWrittenTotal,
@@ -27,5 +28,5 @@ public sealed record IngestStatistics(
         metrics.Latency.Percentile(0.50),
         metrics.Latency.Percentile(0.99),
         metrics.Latency.MaxMilliseconds,
-        sequences.Snapshot());
+        sequences);
 }

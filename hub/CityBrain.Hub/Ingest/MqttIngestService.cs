@@ -22,7 +22,6 @@ public sealed class MqttIngestService : BackgroundService
     private readonly IngestPipeline _pipeline;
     private readonly DeadLetterQueue _deadLetters;
     private readonly IngestMetrics _metrics;
-    private readonly SequenceTracker _sequences;
     private readonly IReadOnlyList<INodeObserver> _observers;
     private readonly TimeProvider _time;
     private readonly ILogger<MqttIngestService> _logger;
@@ -39,7 +38,6 @@ public sealed class MqttIngestService : BackgroundService
         IngestPipeline pipeline,
         DeadLetterQueue deadLetters,
         IngestMetrics metrics,
-        SequenceTracker sequences,
         IEnumerable<INodeObserver> observers,
         TimeProvider time,
         ILogger<MqttIngestService> logger)
@@ -48,14 +46,17 @@ public sealed class MqttIngestService : BackgroundService
         _pipeline = pipeline;
         _deadLetters = deadLetters;
         _metrics = metrics;
-        _sequences = sequences;
         _observers = observers.ToArray();
         _time = time;
         _logger = logger;
         _observerLog = new RateLimitedLogger(logger, time, TimeSpan.FromSeconds(30));
         bool scaleOut = !string.IsNullOrEmpty(_options.Mqtt.SharedSubscriptionGroup);
         _router = new MessageRouter(_options.MaxPayloadBytes, scaleOut);
-        _window = new ReceiveWindow(_options.Mqtt.ReceiveMaximum);
+        _window = new ReceiveWindow(
+            _options.Mqtt.ReceiveMaximum,
+            _options.Mqtt.ReceiveWindowBytes,
+            TimeSpan.FromSeconds(Math.Max(1, _options.Mqtt.KeepAliveSeconds / 3.0)),
+            time);
         _acks = new AcknowledgementSequencer(metrics, _window.Released);
         _client = new MqttClientFactory().CreateMqttClient(_window.AdapterFactory());
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
@@ -219,7 +220,7 @@ public sealed class MqttIngestService : BackgroundService
         var message = e.ApplicationMessage;
         string topic = message.Topic;
         var payload = message.Payload;
-        var entry = _acks.Register(ct => AcknowledgeAsync(e, generation, ct));
+        var entry = _acks.Register(ct => AcknowledgeAsync(e, generation, ct), payload.Length);
         Task Ack(CancellationToken ct)
         {
             // Marks the message stored; the sequencer's loop sends the PUBACKs in arrival order.
@@ -249,8 +250,6 @@ public sealed class MqttIngestService : BackgroundService
             case RouteKind.Telemetry:
                 _metrics.Received(Topics.Telemetry);
                 var telemetry = routed.Telemetry!;
-                _sequences.Observe(telemetry.Node, telemetry.Readings);
-
                 Notify(o => o.OnTelemetry(routed.Topic, telemetry, now));
                 try
                 {

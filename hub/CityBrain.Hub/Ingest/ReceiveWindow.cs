@@ -15,33 +15,59 @@ namespace CityBrain.Hub.Ingest;
 /// <see cref="AdapterFactory"/>) while <see cref="Held"/> exceeds the limit (the Receive Maximum); TCP flow control then
 /// holds the broker. At exactly the limit the reader keeps going: a broker that honours the Receive Maximum sends
 /// nothing more then but PINGRESP, which must be read (e.g. while the database is down and nothing is acknowledged),
-/// or the keep-alive would drop the connection.
+/// or the keep-alive would drop the connection. Large messages are bounded by their payload bytes as well
+/// (<c>Hub:Mqtt:ReceiveWindowBytes</c>), which the broker does not know of: above that the reader pauses for a few
+/// seconds at a time only.
 /// </summary>
 public sealed class ReceiveWindow
 {
     private readonly object _gate = new();
     private readonly int _limit;
+    private readonly long _byteLimit;
+    private readonly TimeSpan _byteWait;
+    private readonly TimeProvider _time;
     private int _held;
+    private long _heldBytes;
     private TaskCompletionSource? _opened;
 
-    public ReceiveWindow(int limit) => _limit = Math.Max(1, limit);
+    /// <param name="limit">Messages (the Receive Maximum).</param>
+    /// <param name="byteLimit">Payload bytes held before the reader pauses (memory bound for large messages).</param>
+    /// <param name="byteWait">
+    /// Longest pause for the byte limit alone: then one more packet is read, so a PINGRESP still arrives while the
+    /// database is down and nothing is released (the broker, bound by the Receive Maximum, sends no more messages).
+    /// </param>
+    public ReceiveWindow(int limit, long byteLimit = long.MaxValue, TimeSpan? byteWait = null, TimeProvider? time = null)
+    {
+        _limit = Math.Max(1, limit);
+        _byteLimit = Math.Max(1, byteLimit);
+        _byteWait = byteWait ?? TimeSpan.FromSeconds(5);
+        _time = time ?? TimeProvider.System;
+    }
 
     /// <summary>PUBLISH packets read from the current connection and not yet released.</summary>
     public int Held => Volatile.Read(ref _held);
 
+    /// <summary>Payload bytes of those packets.</summary>
+    public long HeldBytes => Interlocked.Read(ref _heldBytes);
+
     public int Limit => _limit;
 
-    /// <summary>A PUBLISH packet was read.</summary>
-    public void Received() => Interlocked.Increment(ref _held);
+    /// <summary>A PUBLISH packet with <paramref name="bytes"/> of payload was read.</summary>
+    public void Received(long bytes = 0)
+    {
+        Interlocked.Increment(ref _held);
+        Interlocked.Add(ref _heldBytes, bytes);
+    }
 
-    /// <summary>Messages were acknowledged (or dropped): the reader may continue below the limit.</summary>
-    public void Released(int messages)
+    /// <summary>Messages were acknowledged (or dropped): the reader may continue below the limits.</summary>
+    public void Released(int messages, long bytes = 0)
     {
         TaskCompletionSource? wake = null;
         lock (_gate)
         {
             _held = Math.Max(0, _held - messages);
-            if (_held <= _limit && _opened is not null)
+            _heldBytes = messages == int.MaxValue ? 0 : Math.Max(0, _heldBytes - bytes);
+            if (IsOpen() && _opened is not null)
             {
                 wake = _opened;
                 _opened = null;
@@ -54,20 +80,39 @@ public sealed class ReceiveWindow
     /// <summary>A new connection: nothing is held on it yet.</summary>
     public void Reset() => Released(int.MaxValue);
 
-    /// <summary>Completes when no more than the limit are held.</summary>
+    /// <summary>Completes when no more than the limit are held (and, for at most the byte wait, their bytes are under the byte limit).</summary>
     public Task WaitOpenAsync(CancellationToken cancellationToken)
     {
+        bool bytesOnly;
+        Task opened;
         lock (_gate)
         {
-            if (_held <= _limit)
+            if (IsOpen())
             {
                 return Task.CompletedTask;
             }
 
+            bytesOnly = _held <= _limit;
             _opened ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return _opened.Task.WaitAsync(cancellationToken);
+            opened = _opened.Task;
+        }
+
+        return bytesOnly ? WaitBoundedAsync(opened, cancellationToken) : opened.WaitAsync(cancellationToken);
+    }
+
+    private async Task WaitBoundedAsync(Task opened, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await opened.WaitAsync(_byteWait, _time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Read one packet anyway (see the constructor).
         }
     }
+
+    private bool IsOpen() => _held <= _limit && _heldBytes <= _byteLimit;
 
     /// <summary>MQTTnet's TCP adapter factory with a reader that waits for the window before reading the next packet.</summary>
     public IMqttClientAdapterFactory AdapterFactory() => new WindowedAdapterFactory(this);
@@ -107,9 +152,9 @@ public sealed class ReceiveWindow
         {
             await window.WaitOpenAsync(cancellationToken);
             var packet = await inner.ReceivePacketAsync(cancellationToken);
-            if (packet is MqttPublishPacket)
+            if (packet is MqttPublishPacket publish)
             {
-                window.Received();
+                window.Received(publish.Payload.Length);
             }
 
             return packet;

@@ -56,28 +56,47 @@ public sealed class LineBatch : IDisposable
     /// <summary>Starts a line: the measurement name (commas and spaces escaped).</summary>
     public LineBatch BeginLine(string measurement, int origin)
     {
-        if (_inLine)
-        {
-            throw new InvalidOperationException("the previous line was not ended");
-        }
-
         if (string.IsNullOrEmpty(measurement))
         {
             throw new LineProtocolException("measurement name is empty");
         }
 
-        _lineStart = _length;
-        _inLine = true;
-        _firstField = true;
-        if (_count == _lineStarts.Length)
-        {
-            Array.Resize(ref _lineStarts, _count * 2);
-            Array.Resize(ref _origins, _count * 2);
-        }
-
-        _origins[_count] = origin;
+        StartLine(origin);
         WriteEscaped(measurement, MeasurementSpecials, "measurement");
         return this;
+    }
+
+    /// <summary>Starts a line with a measurement already escaped by <see cref="EscapeMeasurement"/>.</summary>
+    public LineBatch BeginLine(ReadOnlySpan<byte> escapedMeasurement, int origin)
+    {
+        StartLine(origin);
+        Raw(escapedMeasurement);
+        return this;
+    }
+
+    /// <summary>Appends bytes already escaped (e.g. a tag set from <see cref="EscapeTag"/> made once for many lines).</summary>
+    public LineBatch Raw(ReadOnlySpan<byte> escaped)
+    {
+        Ensure(escaped.Length);
+        escaped.CopyTo(_buffer.AsSpan(_length));
+        _length += escaped.Length;
+        return this;
+    }
+
+    /// <summary>The escaped UTF-8 bytes of a measurement name, to be reused with <see cref="BeginLine(ReadOnlySpan{byte}, int)"/>.</summary>
+    public static byte[] EscapeMeasurement(string measurement)
+    {
+        using var scratch = new LineBatch(256);
+        scratch.BeginLine(measurement, 0);
+        return scratch._buffer.AsSpan(0, scratch._length).ToArray();
+    }
+
+    /// <summary>The escaped UTF-8 bytes of <c>,key=value</c> (empty for an empty value), to be reused with <see cref="Raw"/>.</summary>
+    public static byte[] EscapeTag(string key, string value)
+    {
+        using var scratch = new LineBatch(256);
+        scratch.Tag(key, value);
+        return scratch._buffer.AsSpan(0, scratch._length).ToArray();
     }
 
     /// <summary>Appends a tag (key and value escaped); callers append tags sorted by key. Empty values are omitted.</summary>
@@ -98,31 +117,35 @@ public sealed class LineBatch : IDisposable
     /// <summary>A float field, formatted to round-trip.</summary>
     public LineBatch Field(string key, double value)
     {
-        if (!double.IsFinite(value))
-        {
-            throw new LineProtocolException($"field '{key}' is {value}; line protocol has no NaN or infinity");
-        }
-
+        CheckFinite(key, value);
         BeginField(key);
-        Ensure(32);
-        if (!value.TryFormat(_buffer.AsSpan(_length), out int written, "R", CultureInfo.InvariantCulture))
-        {
-            throw new InvalidOperationException("float did not fit");
-        }
-
-        _length += written;
-        return this;
+        return WriteDouble(value);
     }
 
     /// <summary>An integer field (suffix <c>i</c>).</summary>
     public LineBatch Field(string key, long value)
     {
         BeginField(key);
-        Ensure(24);
-        value.TryFormat(_buffer.AsSpan(_length), out int written, default, CultureInfo.InvariantCulture);
-        _length += written;
-        WriteByte((byte)'i');
-        return this;
+        return WriteLong(value);
+    }
+
+    /// <summary>A float field whose key needs no escaping (a literal such as <c>"value"u8</c>).</summary>
+    public LineBatch Field(ReadOnlySpan<byte> key, double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            CheckFinite(Encoding.UTF8.GetString(key), value);
+        }
+
+        BeginField(key);
+        return WriteDouble(value);
+    }
+
+    /// <summary>An integer field whose key needs no escaping.</summary>
+    public LineBatch Field(ReadOnlySpan<byte> key, long value)
+    {
+        BeginField(key);
+        return WriteLong(value);
     }
 
     /// <summary>Ends the line with its timestamp (in the precision the request declares).</summary>
@@ -167,6 +190,64 @@ public sealed class LineBatch : IDisposable
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private static void CheckFinite(string key, double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw new LineProtocolException($"field '{key}' is {value}; line protocol has no NaN or infinity");
+        }
+    }
+
+    private LineBatch WriteDouble(double value)
+    {
+        Ensure(32);
+        if (!value.TryFormat(_buffer.AsSpan(_length), out int written, "R", CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException("float did not fit");
+        }
+
+        _length += written;
+        return this;
+    }
+
+    private LineBatch WriteLong(long value)
+    {
+        Ensure(24);
+        value.TryFormat(_buffer.AsSpan(_length), out int written, default, CultureInfo.InvariantCulture);
+        _length += written;
+        WriteByte((byte)'i');
+        return this;
+    }
+
+    private void StartLine(int origin)
+    {
+        if (_inLine)
+        {
+            throw new InvalidOperationException("the previous line was not ended");
+        }
+
+        _lineStart = _length;
+        _inLine = true;
+        _firstField = true;
+        if (_count == _lineStarts.Length)
+        {
+            Array.Resize(ref _lineStarts, _count * 2);
+            Array.Resize(ref _origins, _count * 2);
+        }
+
+        _origins[_count] = origin;
+    }
+
+    private void BeginField(ReadOnlySpan<byte> key)
+    {
+        Ensure(key.Length + 2);
+        _buffer[_length++] = _firstField ? (byte)' ' : (byte)',';
+        _firstField = false;
+        key.CopyTo(_buffer.AsSpan(_length));
+        _length += key.Length;
+        _buffer[_length++] = (byte)'=';
     }
 
     private void BeginField(string key)

@@ -7,6 +7,12 @@ namespace CityBrain.Benchmarks.Hub;
 /// <summary>citybrain-hub as a separate process for the benchmark, with its stats endpoint and /proc figures.</summary>
 public sealed class BenchHub : IAsyncDisposable
 {
+    /// <summary>
+    /// A persistent session, but short: each scenario's hub has its own client id, and a day-long session of a stopped
+    /// hub would make the broker queue every later scenario's messages for it (broker CPU and memory, not the hub's).
+    /// </summary>
+    private const int SessionExpirySeconds = 2;
+
     private readonly TempDirectory _dir;
     private readonly ServerProcess _process;
     private readonly HttpClient _http;
@@ -28,10 +34,13 @@ public sealed class BenchHub : IAsyncDisposable
             Hub = new
             {
                 InstanceName = "bench",
-                Mqtt = new { Host = "127.0.0.1", Port = brokerPort, ClientId = clientId, ReceiveMaximum = int.TryParse(Environment.GetEnvironmentVariable("CITYBRAIN_BENCH_RECEIVE_MAXIMUM"), out int rm) ? rm : 2000 },
+                Mqtt = new { Host = "127.0.0.1", Port = brokerPort, ClientId = clientId, SessionExpirySeconds = SessionExpirySeconds, ReceiveMaximum = int.TryParse(Environment.GetEnvironmentVariable("CITYBRAIN_BENCH_RECEIVE_MAXIMUM"), out int rm) ? rm : 2000 },
                 Sinks = new[] { sink },
                 Batching = new { MaxLines = 5000, MaxDelayMilliseconds = 50, QueueCapacity = 500 },
                 HttpPort = http,
+
+                // Its own snapshot (the default path is machine-wide: every earlier run's nodes would be restored).
+                Health = new { SnapshotPath = dir.Combine("health-registry.json") },
             },
             Logging = new { LogLevel = new { Default = "Warning" } },
         }), ct);

@@ -10,7 +10,7 @@ namespace CityBrain.Benchmarks.Hub;
 /// citybrain-hub as a separate process (so its peak RSS is its own), and simulated nodes publishing QoS 1.
 /// Per scenario: a paced phase for end-to-end latency, then an open-loop phase (as fast as the broker takes
 /// messages) whose backlog must drain; the sustained rate = points stored / (publish time + drain time).
-/// Args: [--seconds N] [--clients N] [--nodes N] [--only vm|influx1].
+/// Args: [--seconds N] [--clients N] [--nodes N] [--only vm|influx1] [--readings 20|100].
 /// </summary>
 public sealed class HubBenchmark : IBenchmark
 {
@@ -24,11 +24,18 @@ public sealed class HubBenchmark : IBenchmark
         int clients = Arg(args, "--clients", 6);
         int nodes = Arg(args, "--nodes", 500);
         string only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() ?? "all";
+        int onlyReadings = Arg(args, "--readings", 0);
         string exe = HubExecutable();
         if (!File.Exists(exe))
         {
             Console.Error.WriteLine($"citybrain-hub not built at {exe}: run bench/hub.sh (it builds Release)");
             return 2;
+        }
+
+        // The hub runs with the GC settings of deploy/systemd/citybrain-hub.service (the child inherits the environment).
+        if (Environment.GetEnvironmentVariable("DOTNET_GCgen0size") is null)
+        {
+            Environment.SetEnvironmentVariable("DOTNET_GCgen0size", "0x400000");
         }
 
         Console.WriteLine($"hub benchmark: {Environment.ProcessorCount} cores, {seconds} s open-loop phases, {clients} publisher clients x 64 in flight, {nodes} nodes");
@@ -54,6 +61,11 @@ public sealed class HubBenchmark : IBenchmark
         foreach (var (db, sink, readings) in scenarios)
         {
             index++;
+            if (onlyReadings > 0 && readings != onlyReadings)
+            {
+                continue;
+            }
+
             await RunScenarioAsync(exe, broker.Port, db, sink, readings, seconds, clients, nodes, $"q{index}_bench", cancellationToken);
         }
 
@@ -73,22 +85,34 @@ public sealed class HubBenchmark : IBenchmark
         await using (var hub = await BenchHub.StartAsync(exe, brokerPort, sink, "hub-" + quantity + "-a", ct))
         await using (var load = await HubLoadGenerator.ConnectAsync(brokerPort, clients, nodes, readings, quantity + "-a"))
         {
+            // Warm-up (JIT, connection pools, the registry's nodes), stored and drained before the measurement starts.
+            await load.RunAsync(TimeSpan.FromSeconds(WarmUpSeconds), 0, quantity, ct);
+            await hub.WaitDrainedAsync(load.Published, TimeSpan.FromSeconds(120), ct);
+            load.ResetCounts();
+            var warm = await hub.StatsAsync(ct);
+            long warmPoints = warm.GetProperty("pointsWritten").GetInt64();
+            long warmMessages = warm.GetProperty("messagesWritten").GetInt64();
+            double warmCpu = hub.CpuSeconds();
+            var cpuBefore = ProcessCpu.Snapshot();
             var sw = Stopwatch.StartNew();
             await load.RunAsync(TimeSpan.FromSeconds(seconds), 0, quantity, ct);
             double publishSeconds = sw.Elapsed.TotalSeconds;
             long publishedMessages = load.Published;
-            long writtenDuringPublish = (await hub.StatsAsync(ct)).GetProperty("pointsWritten").GetInt64();
-            bool drained = await hub.WaitDrainedAsync(load.Published, TimeSpan.FromSeconds(120), ct);
+            long writtenDuringPublish = (await hub.StatsAsync(ct)).GetProperty("pointsWritten").GetInt64() - warmPoints;
+            bool drained = await hub.WaitDrainedAsync(warmMessages + load.Published, TimeSpan.FromSeconds(120), ct);
             double totalSeconds = sw.Elapsed.TotalSeconds;
             var end = await hub.StatsAsync(ct);
-            long points = end.GetProperty("pointsWritten").GetInt64();
+            var cpuAfter = ProcessCpu.Snapshot();
+            long points = end.GetProperty("pointsWritten").GetInt64() - warmPoints;
             hwm1 = hub.PeakRssKb();
             sustainedMessages = points / totalSeconds / readings;
-            Console.WriteLine($"  open loop: published {F(publishedMessages)} msg in {publishSeconds:F1} s = {F(publishedMessages / publishSeconds)} msg/s ({F(publishedMessages * readings / publishSeconds)} points/s offered)");
+            Console.WriteLine($"  open loop: published {F(publishedMessages)} msg in {publishSeconds:F1} s = {F(publishedMessages / publishSeconds)} msg/s ({F(publishedMessages * readings / publishSeconds)} points/s offered){(load.Failed > 0 ? $"; {F(load.Failed)} publishes failed" : "")}");
             Console.WriteLine($"  hub stored while publishing: {F(writtenDuringPublish / publishSeconds)} points/s; backlog drained: {(drained ? "yes" : "NO")} after {totalSeconds - publishSeconds:F1} s more");
             Console.WriteLine($"  sustained (stored / (publish + drain)): {F(points / totalSeconds)} points/s = {F(sustainedMessages)} msg/s");
             Console.WriteLine($"  drain rate (publishers stopped, the hub has the CPU): {F((points - writtenDuringPublish) / Math.Max(0.001, totalSeconds - publishSeconds))} points/s");
-            Console.WriteLine($"  peak unacknowledged {end.GetProperty("unacknowledgedPeak").GetInt64()} msg; write retries {end.GetProperty("writeRetries").GetInt64()}; rejected {end.GetProperty("rejectedByCode")}; hub CPU {hub.CpuSeconds():F1} s");
+            Console.WriteLine($"  peak unacknowledged {end.GetProperty("unacknowledgedPeak").GetInt64()} msg; write retries {end.GetProperty("writeRetries").GetInt64()}; rejected {end.GetProperty("rejectedByCode")}; hub CPU {hub.CpuSeconds() - warmCpu:F1} s ({(hub.CpuSeconds() - warmCpu) * 1e6 / Math.Max(1, points):F2} us/point, after a {WarmUpSeconds} s warm-up)");
+            Console.WriteLine($"  CPU during publish + drain ({totalSeconds:F1} s x {Environment.ProcessorCount} cores = {totalSeconds * Environment.ProcessorCount:F1} s): {ProcessCpu.Describe(cpuBefore, cpuAfter)}; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+            Console.WriteLine($"  CPU per stored point: {ProcessCpu.PerPoint(cpuBefore, cpuAfter, points)}");
         }
 
         // Phase 2: a fresh hub, paced at half the sustained rate, for end-to-end latency.
@@ -103,6 +127,8 @@ public sealed class HubBenchmark : IBenchmark
             Console.WriteLine($"  hub peak RSS (VmHWM of the separate hub process): open loop {hwm1 / 1024.0:F1} MB, paced {hub.PeakRssKb() / 1024.0:F1} MB");
         }
     }
+
+    private const int WarmUpSeconds = 5;
 
     private static int Arg(string[] args, string name, int fallback)
     {

@@ -167,6 +167,49 @@ public sealed class HealthRegistryTests : IDisposable
     }
 
     [Fact]
+    public void SequenceSnapshots_ForIngestStats_CountReceivedFillsDuplicatesAndTooOld_AndFeedTheCounters()
+    {
+        var topic = _node.Topic("telemetry");
+        TelemetryMessage Batch(params long[] seqs) => new("node-1", Now,
+            seqs.Select(s => new SequencedReading(s, new Reading("bin-07", "fill_level", 1, "%", Now))).ToList());
+        long gaps = 0, duplicates = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter == _metrics.Meter && instrument.Name.StartsWith("citybrain.hub.sequence.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        {
+            if (instrument.Name.EndsWith("gaps", StringComparison.Ordinal))
+            {
+                gaps += value;
+            }
+            else
+            {
+                duplicates += value;
+            }
+        });
+        listener.Start();
+
+        _registry.OnTelemetry(topic, Batch(1, 5), Now); // 2, 3, 4 missing
+        _registry.OnTelemetry(topic, Batch(3, 5, 6), Now); // 3 fills a gap, 5 is a redelivery
+        const long Far = 100_000; // far beyond the tracker's window of recent numbers
+        _registry.OnTelemetry(topic, Batch(Far), Now);
+        _registry.OnTelemetry(topic, Batch(7), Now); // beyond the window: cannot tell, counted as a duplicate
+        _registry.OnTelemetry(new NodeMessages("centre", "c4", "node-0").Topic("telemetry"), new TelemetryMessage("node-0", Now, [new SequencedReading(0, new Reading("s", "q", 1, "%", Now))]), Now);
+
+        var snapshots = _registry.SequenceSnapshots();
+        Assert.Equal(["node-0", "node-1"], snapshots.Select(x => x.Node).ToArray());
+        var s = snapshots[1];
+        Assert.Equal((Far, 7L, 1L, 2L), (s.HighestSeq, s.Received, s.LateArrivals, s.Duplicates));
+        Assert.Equal(3 + (Far - 7), gaps);
+        Assert.Equal(2, duplicates);
+    }
+
+    [Fact]
     public void NodeCap_IgnoresNodesBeyondMaxNodes()
     {
         var registry = new HealthRegistry(Options.Create(new HealthRegistryOptions { MaxNodes = 2, NodeCountWarning = 1 }), _time, _metrics);

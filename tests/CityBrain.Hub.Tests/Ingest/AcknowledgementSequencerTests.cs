@@ -48,7 +48,7 @@ public sealed class AcknowledgementSequencerTests
     {
         using var metrics = new IngestMetrics();
         int released = 0;
-        using var sequencer = new AcknowledgementSequencer(metrics, n => Interlocked.Add(ref released, n));
+        using var sequencer = new AcknowledgementSequencer(metrics, (n, _) => Interlocked.Add(ref released, n));
         var sent = new List<int>();
         var all = new TaskCompletionSource();
         var entries = Enumerable.Range(0, 4).Select(i => sequencer.Register(_ =>
