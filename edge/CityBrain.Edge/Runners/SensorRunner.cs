@@ -147,30 +147,32 @@ public sealed class SensorRunner
         }
 
         var now = _time.GetUtcNow();
-        foreach (var reading in _poll.Readings)
+
+        // Without processors the poll's readings (already checked finite and truncated by PollCollector) go to the
+        // intake as they are: no second list per runner holding a copy of every poll.
+        List<Reading> output = _poll.Readings;
+        if (_processors is not null)
         {
-            if (_processors is null)
-            {
-                _forward.Add(reading);
-            }
-            else
+            foreach (var reading in _poll.Readings)
             {
                 _processors.Process(reading, _forward);
             }
+
+            _processors.Tick(now, _forward);
+            foreach (var fault in _forward.Faults)
+            {
+                _poll.Faults.Add(fault);
+            }
+
+            output = _forward.Output;
         }
 
-        _processors?.Tick(now, _forward);
-        foreach (var fault in _forward.Faults)
-        {
-            _poll.Faults.Add(fault);
-        }
-
-        State.RecordPoll(_poll.Readings.Count, _forward.Output.Count, _poll.Faults, now);
+        State.RecordPoll(_poll.Readings.Count, output.Count, _poll.Faults, now);
         var tag = new KeyValuePair<string, object?>("sensor", SensorId);
         _metrics.Sampled.Add(_poll.Readings.Count, tag);
-        if (_poll.Readings.Count > _forward.Output.Count)
+        if (_poll.Readings.Count > output.Count)
         {
-            _metrics.FilteredOut.Add(_poll.Readings.Count - _forward.Output.Count, tag);
+            _metrics.FilteredOut.Add(_poll.Readings.Count - output.Count, tag);
         }
 
         foreach (var fault in _poll.Faults)
@@ -178,10 +180,10 @@ public sealed class SensorRunner
             _metrics.Faults.Add(1, tag, new KeyValuePair<string, object?>("code", fault.Code));
         }
 
-        if (_forward.Output.Count > 0)
+        if (output.Count > 0)
         {
-            await _intake.WriteAsync(_forward.Output, cancellationToken).ConfigureAwait(false);
-            _metrics.Buffered.Add(_forward.Output.Count, tag);
+            await _intake.WriteAsync(output, cancellationToken).ConfigureAwait(false);
+            _metrics.Buffered.Add(output.Count, tag);
         }
 
         return timeout;
