@@ -1,13 +1,16 @@
+using System.Runtime.CompilerServices;
 using CityBrain.Modbus;
 using CityBrain.Sensing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.CircuitBreaker;
 
 namespace CityBrain.Drivers.Modbus;
 
 /// <summary>
 /// A register-map-driven Modbus sensor: reads the template points the node configuration selected, in the planner's
-/// merged requests, through the device's retry and <see cref="DeviceBreaker"/>, and reports one <see cref="Reading"/> per point.
+/// merged requests, through the device's Polly pipeline (<see cref="DevicePipelineFactory"/>), and reports one <see cref="Reading"/> per point.
 /// <para>Quality: a value outside the point's valid range (the sensor's physical range) is published with
 /// <see cref="Quality.Bad"/>; a non-finite value (e.g. a float NaN "not available" sentinel) becomes a
 /// <c>not_available</c> fault. A failed request becomes one fault per point it covered, with the reason code of
@@ -17,8 +20,8 @@ namespace CityBrain.Drivers.Modbus;
 public sealed partial class ModbusDeviceDriver : ISensorDriver
 {
     private readonly ModbusBus _bus;
-    private readonly ModbusResilienceOptions _resilience;
-    private readonly DeviceBreaker _breaker;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly CircuitBreakerStateProvider _breaker = new();
     private readonly PlannedRequest[] _plan;
     private readonly TemplatePoint[][] _planPoints;
     private readonly TimeProvider _timeProvider;
@@ -64,9 +67,7 @@ public sealed partial class ModbusDeviceDriver : ISensorDriver
 
         _plan = [.. Plan];
         _planPoints = Array.ConvertAll(_plan, static r => r.Points.ToArray());
-        _resilience = resilience ?? ModbusResilienceOptions.Default;
-        _breaker = new DeviceBreaker(_resilience, _timeProvider);
-        _breaker.StateChanged += (opened, breakFor) =>
+        _pipeline = DevicePipelineFactory.Create(resilience ?? ModbusResilienceOptions.Default, options.PollInterval, bus.Client.Options.RequestTimeout, _timeProvider, _breaker, (opened, breakFor) =>
         {
             if (opened)
             {
@@ -76,7 +77,7 @@ public sealed partial class ModbusDeviceDriver : ISensorDriver
             {
                 LogCircuitClosed(_logger, SensorId);
             }
-        };
+        });
     }
 
     public string SensorId { get; }
@@ -93,8 +94,8 @@ public sealed partial class ModbusDeviceDriver : ISensorDriver
     /// <summary>The merged read requests one poll sends.</summary>
     public IReadOnlyList<PlannedRequest> Plan { get; }
 
-    /// <summary>The device's circuit breaker (open = the device is not being asked, bar one probe per break).</summary>
-    public DeviceBreaker Breaker => _breaker;
+    /// <summary>The device's circuit breaker state (open = the device is not being asked, bar one probe per break).</summary>
+    public CircuitState BreakerState => _breaker.CircuitState;
 
     public async ValueTask PollAsync(IReadingCollector collector, CancellationToken cancellationToken)
     {
@@ -102,19 +103,38 @@ public sealed partial class ModbusDeviceDriver : ISensorDriver
         for (int i = 0; i < _plan.Length; i++)
         {
             var request = _plan[i];
-            var admission = _breaker.TryEnter(out var retryAfter);
-            if (admission == DeviceBreaker.Admission.Reject)
+            var block = _buffer.AsMemory(0, request.Count);
+            long started = _timeProvider.GetTimestamp();
+            var context = ResilienceContextPool.Shared.Get(cancellationToken);
+            Outcome<bool> outcome;
+            try
+            {
+                outcome = await _pipeline.ExecuteOutcomeAsync(
+                    static (context, state) => ReadOnceAsync(state.Client, state.Unit, state.Request, state.Block, context.CancellationToken),
+                    context,
+                    (_bus.Client, Unit, Request: request, Block: block)).ConfigureAwait(false);
+            }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(context);
+            }
+
+            if (outcome.Exception is BrokenCircuitException open)
             {
                 ModbusDriverMetrics.Record(_bus.Id, SensorId, TimeSpan.Zero, FaultCodes.CircuitOpen);
-                ReportFailure(collector, i, FaultCodes.CircuitOpen, true, $"circuit open: the device stopped answering; next probe in {retryAfter.TotalSeconds:0.#} s");
+                ReportFailure(collector, i, FaultCodes.CircuitOpen, true, $"circuit open: the device stopped answering; next probe in {open.RetryAfter.GetValueOrDefault().TotalSeconds:0.#} s");
                 continue;
             }
 
-            var block = _buffer.AsMemory(0, request.Count);
-            long started = _timeProvider.GetTimestamp();
-            var error = await ReadAsync(request, block, admission == DeviceBreaker.Admission.Probe, cancellationToken).ConfigureAwait(false);
-            if (error is not null && ModbusFaultMapper.Map(error) is { } fault)
+            if (outcome.Exception is { } error)
             {
+                // Modbus errors become faults; cancellation and anything else propagate.
+                if (ModbusFaultMapper.Map(error) is not { } fault)
+                {
+                    outcome.ThrowIfException();
+                    return;
+                }
+
                 ModbusDriverMetrics.Record(_bus.Id, SensorId, _timeProvider.GetElapsedTime(started), fault.Code);
                 ReportFailure(collector, i, fault.Code, fault.Transient, error.Message);
                 continue;
@@ -125,64 +145,19 @@ public sealed partial class ModbusDeviceDriver : ISensorDriver
         }
     }
 
-    /// <summary>
-    /// One planned request with its retries; returns the Modbus error it ended with (null = read). A timeout is retried
-    /// only when <see cref="ModbusResilienceOptions.RetryTimeouts"/> says so, and a probe is never retried: both would
-    /// hold a shared bus for another full timeout. Cancellation and non-Modbus errors propagate.
-    /// </summary>
-    private async ValueTask<ModbusException?> ReadAsync(PlannedRequest request, Memory<ushort> block, bool probe, CancellationToken cancellationToken)
+    /// <summary>One attempt of one planned request; a Modbus error is returned as the outcome rather than rethrown.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<Outcome<bool>> ReadOnceAsync(ModbusClient client, byte unit, PlannedRequest request, Memory<ushort> block, CancellationToken cancellationToken)
     {
-        bool settled = false;
         try
         {
-            for (int attempt = 0; ; attempt++)
-            {
-                try
-                {
-                    await _bus.Client.ReadAsync(Unit, request.Table, request.Start, block, cancellationToken).ConfigureAwait(false);
-                }
-                catch (ModbusException ex) when (ex.IsTransient)
-                {
-                    bool timeout = IsTimeout(ex);
-                    if (!probe && attempt < _resilience.RetryAttempts && (!timeout || _resilience.RetryTimeouts))
-                    {
-                        await Task.Delay(RetryDelay(attempt), _timeProvider, cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-
-                    settled = true;
-                    _breaker.OnFailure(timeout);
-                    return ex;
-                }
-                catch (ModbusException ex)
-                {
-                    // A permanent error (illegal address, protocol violation) is not retried, and something answered.
-                    settled = true;
-                    _breaker.OnAnswered();
-                    return ex;
-                }
-
-                settled = true;
-                _breaker.OnAnswered();
-                return null;
-            }
+            await client.ReadAsync(unit, request.Table, request.Start, block, cancellationToken).ConfigureAwait(false);
+            return Outcome.FromResult(true);
         }
-        finally
+        catch (ModbusException ex)
         {
-            if (probe && !settled)
-            {
-                _breaker.Abandon();
-            }
+            return Outcome.FromException<bool>(ex);
         }
-    }
-
-    private static bool IsTimeout(ModbusException error) =>
-        error is ModbusTimeoutException or ModbusDeviceException { Code: ModbusExceptionCode.GatewayTargetDeviceFailedToRespond };
-
-    private TimeSpan RetryDelay(int attempt)
-    {
-        double factor = Math.Pow(2, attempt) * (0.5 + Random.Shared.NextDouble());
-        return TimeSpan.FromTicks((long)(_resilience.RetryDelay.Ticks * factor));
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -1,11 +1,12 @@
 namespace CityBrain.Drivers.Modbus;
 
 /// <summary>
-/// Per-device retry and circuit breaker (<see cref="DeviceBreaker"/>). Only errors the stack classifies as transient
-/// are retried or counted by the breaker; permanent ones (illegal address, protocol violation) become faults at once
-/// and show the device is alive. The defaults suit a shared RS-485 line, where every request to a silent device holds
-/// the line for a full timeout and so takes time from its neighbours: a timeout is not retried, two timeouts in a row
-/// open the breaker, and an open breaker lets one probe through, less and less often while the device stays silent.
+/// Per-device retry and circuit breaker (a Polly pipeline, <see cref="DevicePipelineFactory"/>). Only errors the
+/// stack classifies as transient are retried or counted by the breaker; permanent ones (illegal address, protocol
+/// violation) become faults at once and show the device is alive. The defaults suit a shared RS-485 line, where
+/// every request to a silent device holds the line for a full timeout and so takes time from its neighbours: a
+/// timeout is not retried, two failed requests in a row open the breaker, and an open breaker lets one probe
+/// through, less and less often while the device stays silent.
 /// </summary>
 public sealed record ModbusResilienceOptions
 {
@@ -21,16 +22,16 @@ public sealed record ModbusResilienceOptions
     /// <summary>Base delay before a retry (exponential with jitter). Default 50 ms.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Consecutive timed-out requests that open the breaker (≥ 1). Default 2.</summary>
+    /// <summary>
+    /// Failed requests in a row (a timeout, or another transient error after its retries) that open the breaker
+    /// (≥ 2, Polly's minimum throughput). Default 2. Timeouts and other transient failures share this count.
+    /// </summary>
     public int TimeoutsToOpen { get; init; } = 2;
 
-    /// <summary>Consecutive failed requests of any transient kind (after retries) that open the breaker (≥ 1). Default 3.</summary>
-    public int FailuresToOpen { get; init; } = 3;
-
-    /// <summary>How long an open breaker fails fast before one probe request. Default 15 s.</summary>
+    /// <summary>How long an open breaker fails fast before one probe request (≥ 0.5 s). Default 15 s.</summary>
     public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Each failed probe doubles the break, up to this. Default 2 min.</summary>
+    /// <summary>Each failed probe doubles the break, up to this (≤ 1 day). Default 2 min.</summary>
     public TimeSpan MaxBreakDuration { get; init; } = TimeSpan.FromMinutes(2);
 
     public static ModbusResilienceOptions Default { get; } = new();
@@ -39,10 +40,12 @@ public sealed record ModbusResilienceOptions
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(RetryAttempts);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(RetryAttempts, 100);
         ArgumentOutOfRangeException.ThrowIfLessThan(RetryDelay, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThan(TimeoutsToOpen, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(FailuresToOpen, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(BreakDuration, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(RetryDelay, TimeSpan.FromMinutes(1));
+        ArgumentOutOfRangeException.ThrowIfLessThan(TimeoutsToOpen, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(BreakDuration, TimeSpan.FromMilliseconds(500));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBreakDuration, BreakDuration);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxBreakDuration, TimeSpan.FromDays(1));
     }
 }

@@ -13,7 +13,7 @@ public sealed class ModbusClient : IAsyncDisposable
     private readonly IModbusTransport _transport;
     private readonly IModbusFramer _framer;
     private readonly TimeProvider _timeProvider;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly BusGate _gate = new();
     private readonly byte[] _tx = new byte[ModbusLimits.MaxTcpAduLength];
     private readonly long _restTicks;
     private readonly long[] _unitRest = new long[256];
@@ -182,7 +182,6 @@ public sealed class ModbusClient : IAsyncDisposable
         _disposed = true;
         await _transport.DisposeAsync().ConfigureAwait(false);
         _timeout.Dispose();
-        _gate.Dispose();
     }
 
     private ValueTask ReadBitsAsync(byte unit, ModbusFunction function, ushort start, Memory<bool> destination, CancellationToken cancellationToken)
@@ -215,7 +214,7 @@ public sealed class ModbusClient : IAsyncDisposable
     private async ValueTask RunAsync<TState>(byte unit, TState state, PduBuilder<TState> build, ResponseParser<TState>? parse, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             int pduLength = build(_tx.AsSpan(_framer.PduOffset), state);

@@ -55,7 +55,7 @@ internal static class SharedBusBenchmark
         var drivers = new List<ModbusDeviceDriver>();
         for (int unit = 1; unit <= Healthy; unit++)
         {
-            drivers.Add(new ModbusDeviceDriver(new ModbusDeviceOptions { SensorId = $"aq-{unit}", BusId = bus.Id, UnitId = (byte)unit, Template = TemplateName }, template, bus));
+            drivers.Add(new ModbusDeviceDriver(new ModbusDeviceOptions { SensorId = $"aq-{unit}", BusId = bus.Id, UnitId = (byte)unit, Template = TemplateName, PollInterval = PacedInterval }, template, bus));
         }
 
         // Warm-up (JIT, pty) before the window, healthy units only.
@@ -70,7 +70,7 @@ internal static class SharedBusBenchmark
 
         if (withDead)
         {
-            drivers.Add(new ModbusDeviceDriver(new ModbusDeviceOptions { SensorId = "aq-dead", BusId = bus.Id, UnitId = DeadUnit, Template = TemplateName }, template, bus));
+            drivers.Add(new ModbusDeviceDriver(new ModbusDeviceOptions { SensorId = "aq-dead", BusId = bus.Id, UnitId = DeadUnit, Template = TemplateName, PollInterval = PacedInterval }, template, bus));
         }
 
         var counts = new int[drivers.Count];

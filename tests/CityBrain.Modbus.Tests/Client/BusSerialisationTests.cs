@@ -69,6 +69,27 @@ public sealed class BusSerialisationTests
         await second.WaitAsync(TimeSpan.FromSeconds(5));
     }
 
+    [Fact]
+    public async Task WaitingCallers_GetTheBusInArrivalOrder_ACancelledOneIsSkipped()
+    {
+        await using var bus = new ScriptedBus(rtu: true);
+        using var giveUp = new CancellationTokenSource();
+        var first = bus.Client.ReadHoldingRegistersAsync(1, 0, new ushort[1]).AsTask();
+        var second = bus.Client.ReadHoldingRegistersAsync(2, 0, new ushort[1], giveUp.Token).AsTask();
+        var third = bus.Client.ReadHoldingRegistersAsync(3, 0, new ushort[1]).AsTask();
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second);
+        Assert.Equal(8, bus.Stream.Written.Length);
+
+        bus.Stream.Script(Response);
+        await first.WaitAsync(TimeSpan.FromSeconds(5));
+        await WaitForWrittenAsync(bus, 16);
+        Assert.Equal(3, bus.Stream.Written[8]);
+        bus.Stream.Script(Hex.Rtu("03 03 02 0007"));
+        await third.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(16, bus.Stream.Written.Length);
+    }
+
     private static async Task WaitForWrittenAsync(ScriptedBus bus, int bytes)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);

@@ -8,7 +8,7 @@ namespace CityBrain.Modbus.Tests.Driver;
 
 public sealed class ModbusDeviceDriverTests
 {
-    private static readonly ModbusResilienceOptions NoRetry = new() { RetryAttempts = 0, TimeoutsToOpen = 100, FailuresToOpen = 100 };
+    private static readonly ModbusResilienceOptions NoRetry = new() { RetryAttempts = 0, TimeoutsToOpen = 100 };
 
     public static TheoryData<string> TemplateNames() => RepoPaths.TemplateNames();
 
@@ -159,11 +159,16 @@ public sealed class ModbusDeviceDriverTests
         var faults = new SwitchableFaults { Action = new ModbusFaultAction(ModbusFaultKind.Drop) };
         var template = await SimulatedBus.TemplateAsync("bin-level-ub40");
         await using var sim = await SimulatedBus.StartTcpAsync("bin-level-ub40", 12, faults, TimeSpan.FromMilliseconds(100));
-        var resilience = new ModbusResilienceOptions { RetryAttempts = 0, TimeoutsToOpen = 1, BreakDuration = TimeSpan.FromSeconds(30) };
+        var resilience = new ModbusResilienceOptions { RetryAttempts = 0, TimeoutsToOpen = 2, BreakDuration = TimeSpan.FromSeconds(30) };
         await using var driver = new ModbusDeviceDriver(Options("bin-7"), template, sim.Bus, resilience);
         var first = new CollectingReadings();
-        await driver.PollAsync(first, CancellationToken.None);
+        for (int poll = 0; poll < 2 && driver.BreakerState == Polly.CircuitBreaker.CircuitState.Closed; poll++)
+        {
+            await driver.PollAsync(first, CancellationToken.None);
+        }
+
         Assert.Contains(first.Faults, f => f.Code == FaultCodes.Timeout);
+        Assert.Equal(Polly.CircuitBreaker.CircuitState.Open, driver.BreakerState);
 
         var open = new CollectingReadings();
         var watch = Stopwatch.StartNew();

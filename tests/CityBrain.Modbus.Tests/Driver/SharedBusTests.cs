@@ -70,7 +70,7 @@ public sealed class SharedBusTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         var loops = units.Select(async unit =>
         {
-            var options = new ModbusDeviceOptions { SensorId = $"pm-{unit}", BusId = "rs485-1", UnitId = unit, Template = Name };
+            var options = new ModbusDeviceOptions { SensorId = $"pm-{unit}", BusId = "rs485-1", UnitId = unit, Template = Name, PollInterval = Interval };
             await using var driver = new ModbusDeviceDriver(options, template, bus, Resilience);
             int count = 0;
             var next = TimeSpan.Zero;
