@@ -121,6 +121,33 @@ public sealed class NodeConfigurationLoaderTests
         Assert.Contains(ex.Errors, e => e.Path == "/sensors/0/unit" && e.Problem.Contains("broadcast", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("\"intervalMs\": 200", "/sensors/0/intervalMs", "200")]
+    [InlineData("\"intervalMs\": 5000, \"timeoutMs\": 300", "/sensors/0/timeoutMs", "300")]
+    public void Parse_ModbusPollTimeoutShorterThanTheBusTimeout_IsRejected(string timing, string path, string value)
+    {
+        // A poll abandoned before the bus's own 1000 ms request timeout never counts as the device's timeout.
+        string json = Valid.Replace(
+            "\"sensors\": [",
+            "\"buses\": [ { \"id\": \"tcp-1\", \"kind\": \"modbus-tcp\", \"host\": \"10.0.0.5\", \"timeoutMs\": 1000 } ], \"sensors\": [ { \"id\": \"em-01\", \"driver\": \"modbus\", " + timing + ", \"bus\": \"tcp-1\", \"unit\": 1, \"template\": \"t\" },",
+            StringComparison.Ordinal);
+        var error = Assert.Single(Reject(json).Errors);
+        Assert.Equal(path, error.Path);
+        Assert.Equal(value, error.Value);
+        Assert.Contains("1000", error.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ModbusFastPollWithTimeoutCoveringTheBus_IsAccepted()
+    {
+        string json = Valid.Replace(
+            "\"sensors\": [",
+            "\"buses\": [ { \"id\": \"tcp-1\", \"kind\": \"modbus-tcp\", \"host\": \"10.0.0.5\", \"timeoutMs\": 1000 } ], \"sensors\": [ { \"id\": \"em-01\", \"driver\": \"modbus\", \"intervalMs\": 200, \"timeoutMs\": 1000, \"bus\": \"tcp-1\", \"unit\": 1, \"template\": \"t\" },",
+            StringComparison.Ordinal);
+        var loaded = NodeConfigurationLoader.Parse(json, "node.json", Path.GetTempPath());
+        Assert.Equal(TimeSpan.FromMilliseconds(1000), loaded.Configuration.Sensors[0].EffectiveTimeout);
+    }
+
     [Fact]
     public void Parse_MissingPasswordFile_NamesTheResolvedPath()
     {

@@ -149,6 +149,15 @@ public static class NodeConfigurationLoader
             {
                 errors.Add(new ConfigError(at + "/bus", Quote(s.Bus), "no bus with this id", busIds.Count == 0 ? "declare the bus under \"buses\"" : $"use one of: {string.Join(", ", busIds.Keys)}"));
             }
+            else if (s.Driver == SensorSection.Modbus && s.Bus is not null && s.EffectiveTimeout.TotalMilliseconds < busIds[s.Bus].TimeoutMs)
+            {
+                // A poll abandoned before the bus's request timeout never tells the device's breaker that the device
+                // is silent, so a dead device would hold a shared line on every poll.
+                var busTimeout = busIds[s.Bus].TimeoutMs.ToString(CultureInfo.InvariantCulture);
+                errors.Add(s.TimeoutMs is { } t
+                    ? new ConfigError(at + "/timeoutMs", t.ToString(CultureInfo.InvariantCulture), $"the poll timeout is shorter than bus '{s.Bus}' request timeout ({busTimeout} ms): a silent device would never be detected", $"set timeoutMs to at least {busTimeout} (or lower the bus's timeoutMs)")
+                    : new ConfigError(at + "/intervalMs", s.IntervalMs.ToString(CultureInfo.InvariantCulture), $"without timeoutMs a poll may last one interval, shorter than bus '{s.Bus}' request timeout ({busTimeout} ms): a silent device would never be detected", $"set \"timeoutMs\": {busTimeout} or more on this sensor (polls then overrun instead of being abandoned), or lower the bus's timeoutMs"));
+            }
 
             if (s.Driver == SensorSection.Modbus && s.Unit is 0)
             {
