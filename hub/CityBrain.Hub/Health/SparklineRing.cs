@@ -1,10 +1,14 @@
+using System.Runtime.InteropServices;
+
 namespace CityBrain.Hub.Health;
 
 /// <summary>
 /// A fixed ring of per-bucket means (e.g. 60 one-minute buckets = the last hour). O(1) per value, bounded memory:
-/// one 8-byte slot per bucket (running mean as a float, which a sparkline shows well enough, and a count) and the
-/// newest bucket number; slots skipped when time moves on are cleared, so a slot is valid iff its bucket lies within
-/// the ring's span below the newest. Not thread-safe: guarded by its node's lock.
+/// one 6-byte slot per bucket (running mean as a float, which a sparkline shows well enough, and a count saturating at
+/// 65,535 readings per bucket, beyond which each new reading weighs 1/65,535) and the newest bucket number: 60 slots
+/// take 384 bytes per ring instead of 504 with an int count (6 MB less with 50k sensors). Slots skipped when time
+/// moves on are cleared, so a slot is valid iff its bucket lies within the ring's span below the newest. Not
+/// thread-safe: guarded by its node's lock.
 /// </summary>
 internal sealed class SparklineRing
 {
@@ -43,7 +47,11 @@ internal sealed class SparklineRing
         }
 
         ref var slot = ref _slots[SlotOf(b)];
-        slot.Count++;
+        if (slot.Count < ushort.MaxValue)
+        {
+            slot.Count++;
+        }
+
         slot.Mean += (float)((value - slot.Mean) / slot.Count);
     }
 
@@ -80,9 +88,10 @@ internal sealed class SparklineRing
 
     private int SlotOf(long bucket) => (int)(((bucket % _slots.Length) + _slots.Length) % _slots.Length);
 
+    [StructLayout(LayoutKind.Sequential, Pack = 2)]
     private struct Slot
     {
         public float Mean;
-        public int Count;
+        public ushort Count;
     }
 }

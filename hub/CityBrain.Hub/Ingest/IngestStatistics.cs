@@ -13,20 +13,32 @@ public sealed record IngestStatistics(
     long LatencyP50Ms,
     long LatencyP99Ms,
     long LatencyMaxMs,
-    IReadOnlyList<NodeSequenceSnapshot> Sequences)
+    IReadOnlyList<NodeSequenceSnapshot> Sequences,
+    long GcHeapBytes,
+    long GcCommittedBytes,
+    long GcFragmentedBytes)
 {
+    /// <remarks>The GC figures are those of the last collection (<see cref="GC.GetGCMemoryInfo()"/>): the managed heap's
+    /// share of the process's resident set, for the benchmark's RSS breakdown.</remarks>
     /// <param name="sequences">Per-node sequence statistics (the health registry's), empty when there is none.</param>
-    public static IngestStatistics Create(IngestMetrics metrics, IngestPipeline pipeline, IReadOnlyList<NodeSequenceSnapshot> sequences) => new(
-        metrics.ReceivedTotal,
-        metrics.MessagesWrittenTotal,
-        metrics.PointsWrittenTotal,
-        metrics.RetriesTotal,
-        pipeline.QueueDepth,
-        metrics.Unacknowledged,
-        metrics.UnacknowledgedPeak,
-        metrics.RejectedByCode,
-        metrics.Latency.Percentile(0.50),
-        metrics.Latency.Percentile(0.99),
-        metrics.Latency.MaxMilliseconds,
-        sequences);
+    public static IngestStatistics Create(IngestMetrics metrics, IngestPipeline pipeline, IReadOnlyList<NodeSequenceSnapshot> sequences)
+    {
+        var gc = GC.GetGCMemoryInfo();
+        return new(
+            metrics.ReceivedTotal,
+            metrics.MessagesWrittenTotal,
+            metrics.PointsWrittenTotal,
+            metrics.RetriesTotal,
+            pipeline.QueueDepth,
+            metrics.Unacknowledged,
+            metrics.UnacknowledgedPeak,
+            metrics.RejectedByCode,
+            metrics.Latency.Percentile(0.50),
+            metrics.Latency.Percentile(0.99),
+            metrics.Latency.MaxMilliseconds,
+            sequences,
+            gc.HeapSizeBytes,
+            gc.TotalCommittedBytes,
+            gc.FragmentedBytes);
+    }
 }

@@ -16,12 +16,68 @@ public sealed class BenchHub : IAsyncDisposable
     private readonly TempDirectory _dir;
     private readonly ServerProcess _process;
     private readonly HttpClient _http;
+    private readonly CancellationTokenSource _samplerStop = new();
+    private readonly Task _sampler;
+    private readonly object _peakLock = new();
+    private RssSample _peak;
+    private long _peakGcCommitted;
+    private long _peakGcHeap;
 
     private BenchHub(TempDirectory dir, ServerProcess process, HttpClient http)
     {
         _dir = dir;
         _process = process;
         _http = http;
+        _sampler = SampleAsync(_samplerStop.Token);
+    }
+
+    /// <summary>One /proc/PID/status reading, kB: anonymous (GC heap, native heap, stacks), file-backed (mapped DLLs and
+    /// .so files, including the runtime), shared memory (the JIT's double-mapped code heap, W^X).</summary>
+    public readonly record struct RssSample(long RssKb, long AnonKb, long FileKb, long ShmemKb);
+
+    /// <summary>The sampled reading with the largest resident set (every 100 ms; VmHWM is the exact peak), and the largest
+    /// GC committed / heap sizes seen on /ingest/stats (every 500 ms).</summary>
+    public (RssSample Rss, long GcCommittedBytes, long GcHeapBytes) PeakBreakdown()
+    {
+        lock (_peakLock)
+        {
+            return (_peak, _peakGcCommitted, _peakGcHeap);
+        }
+    }
+
+    private async Task SampleAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        int tick = 0;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                var sample = new RssSample(ProcStatus("VmRSS:"), ProcStatus("RssAnon:"), ProcStatus("RssFile:"), ProcStatus("RssShmem:"));
+                long committed = -1, heap = -1;
+                if (++tick % 5 == 0)
+                {
+                    var stats = await StatsAsync(ct);
+                    committed = stats.GetProperty("gcCommittedBytes").GetInt64();
+                    heap = stats.GetProperty("gcHeapBytes").GetInt64();
+                }
+
+                lock (_peakLock)
+                {
+                    if (sample.RssKb > _peak.RssKb)
+                    {
+                        _peak = sample;
+                    }
+
+                    _peakGcCommitted = Math.Max(_peakGcCommitted, committed);
+                    _peakGcHeap = Math.Max(_peakGcHeap, heap);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException or InvalidOperationException)
+        {
+            // The hub stopped (or is stopping): the peak so far stands.
+        }
     }
 
     public static async Task<BenchHub> StartAsync(string exe, int brokerPort, object sink, string clientId, CancellationToken ct)
@@ -119,6 +175,9 @@ public sealed class BenchHub : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _samplerStop.CancelAsync();
+        await _sampler;
+        _samplerStop.Dispose();
         await _process.StopAsync(TimeSpan.FromSeconds(5));
         await _process.DisposeAsync();
         _http.Dispose();

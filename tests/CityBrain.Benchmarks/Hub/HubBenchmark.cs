@@ -32,13 +32,16 @@ public sealed class HubBenchmark : IBenchmark
             return 2;
         }
 
-        // The hub runs with the GC settings of deploy/systemd/citybrain-hub.service (the child inherits the environment).
-        if (Environment.GetEnvironmentVariable("DOTNET_GCgen0size") is null)
+        // As deployed (deploy/systemd/citybrain-hub.service): the child process inherits these; "unset" removes one.
+        string runtimeEnv = string.Join(' ', HubRuntimeEnvironment.Select(e =>
         {
-            Environment.SetEnvironmentVariable("DOTNET_GCgen0size", "0x400000");
-        }
+            string value = Environment.GetEnvironmentVariable(e.Name) ?? e.Value;
+            Environment.SetEnvironmentVariable(e.Name, value == "unset" ? null : value);
+            return $"{e.Name}={value}";
+        }));
 
         Console.WriteLine($"hub benchmark: {Environment.ProcessorCount} cores, {seconds} s open-loop phases, {clients} publisher clients x 64 in flight, {nodes} nodes");
+        Console.WriteLine($"  citybrain-hub ({exe}): {runtimeEnv}");
         await using var broker = await MosquittoServer.StartAsync("max_inflight_messages 2000\nmax_queued_messages 100000000\n");
         await using var vm = await VictoriaMetricsServer.StartAsync();
         await using var influx = await InfluxDb1Server.StartAsync();
@@ -82,6 +85,7 @@ public sealed class HubBenchmark : IBenchmark
         // Phase 1: open loop (as fast as the broker takes messages), then the backlog must drain.
         double sustainedMessages;
         long hwm1;
+        string breakdown1;
         await using (var hub = await BenchHub.StartAsync(exe, brokerPort, sink, "hub-" + quantity + "-a", ct))
         await using (var load = await HubLoadGenerator.ConnectAsync(brokerPort, clients, nodes, readings, quantity + "-a"))
         {
@@ -105,6 +109,7 @@ public sealed class HubBenchmark : IBenchmark
             var cpuAfter = ProcessCpu.Snapshot();
             long points = end.GetProperty("pointsWritten").GetInt64() - warmPoints;
             hwm1 = hub.PeakRssKb();
+            breakdown1 = Breakdown(hub);
             sustainedMessages = points / totalSeconds / readings;
             Console.WriteLine($"  open loop: published {F(publishedMessages)} msg in {publishSeconds:F1} s = {F(publishedMessages / publishSeconds)} msg/s ({F(publishedMessages * readings / publishSeconds)} points/s offered){(load.Failed > 0 ? $"; {F(load.Failed)} publishes failed" : "")}");
             Console.WriteLine($"  hub stored while publishing: {F(writtenDuringPublish / publishSeconds)} points/s; backlog drained: {(drained ? "yes" : "NO")} after {totalSeconds - publishSeconds:F1} s more");
@@ -124,11 +129,26 @@ public sealed class HubBenchmark : IBenchmark
             await hub.WaitDrainedAsync(load.Published, TimeSpan.FromSeconds(60), ct);
             var s = await hub.StatsAsync(ct);
             Console.WriteLine($"  latency at {F(paced)} msg/s paced for 10 s (source ts -> every sink accepted): p50 {s.GetProperty("latencyP50Ms").GetInt64()} ms, p99 {s.GetProperty("latencyP99Ms").GetInt64()} ms, max {s.GetProperty("latencyMaxMs").GetInt64()} ms");
-            Console.WriteLine($"  hub peak RSS (VmHWM of the separate hub process): open loop {hwm1 / 1024.0:F1} MB, paced {hub.PeakRssKb() / 1024.0:F1} MB");
+            Console.WriteLine($"  hub peak RSS (VmHWM of the separate hub process): open loop {hwm1 / 1024.0:F1} MB, paced {hub.PeakRssKb() / 1024.0:F1} MB (target: at most 80 MB)");
+            Console.WriteLine($"    open loop at the sampled peak: {breakdown1}");
+            Console.WriteLine($"    paced at the sampled peak:     {Breakdown(hub)}");
         }
     }
 
     private const int WarmUpSeconds = 5;
+
+    /// <summary>The runtime settings of deploy/systemd/citybrain-hub.service.</summary>
+    private static readonly (string Name, string Value)[] HubRuntimeEnvironment =
+    [
+        ("DOTNET_gcServer", "0"),
+        ("DOTNET_GCgen0size", "0x400000"),
+    ];
+
+    private static string Breakdown(BenchHub hub)
+    {
+        var (rss, committed, heap) = hub.PeakBreakdown();
+        return $"RSS {rss.RssKb / 1024.0:F1} MB = anonymous {rss.AnonKb / 1024.0:F1} + file-backed {rss.FileKb / 1024.0:F1} + shmem (JIT code, W^X) {rss.ShmemKb / 1024.0:F1}; GC heap peak {heap / 1048576.0:F1} MB, committed peak {committed / 1048576.0:F1} MB";
+    }
 
     private static int Arg(string[] args, string name, int fallback)
     {
