@@ -55,7 +55,11 @@ app.MapGet("/healthz", (MqttIngestService ingest) =>
 try
 {
     await app.RunAsync();
-    return 0;
+
+    // Non-zero after a fatal error (MqttIngestService.FatalExitCode), also when another background service failed
+    // (before .NET 11 RunAsync then completes normally, which would exit 0): systemd restarts the hub.
+    bool backgroundFailed = app.Services.GetServices<IHostedService>().OfType<BackgroundService>().Any(s => s.ExecuteTask?.IsFaulted == true);
+    return Environment.ExitCode != 0 ? Environment.ExitCode : backgroundFailed ? MqttIngestService.FatalExitCode : 0;
 }
 catch (Microsoft.Extensions.Options.OptionsValidationException ex)
 {

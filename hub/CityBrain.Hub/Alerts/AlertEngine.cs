@@ -100,7 +100,7 @@ public sealed partial class AlertEngine
                 }
             }
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogFailed(ex, topic.Node);
         }
@@ -120,7 +120,7 @@ public sealed partial class AlertEngine
                 Forget(node);
             }
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogFailed(ex, node);
         }

@@ -22,7 +22,7 @@ public sealed partial class AlertEvaluationService(
                 {
                     engine.Evaluate();
                 }
-                catch (Exception ex)
+                catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
                     LogTickFailed(ex);
                 }

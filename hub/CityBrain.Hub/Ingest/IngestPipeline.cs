@@ -59,16 +59,45 @@ public sealed class IngestPipeline : IAsyncDisposable
     /// <summary>Queues a valid message; waits while the queue is full (backpressure: the broker holds the rest).</summary>
     public ValueTask EnqueueAsync(IngestItem item, CancellationToken cancellationToken) => _queue.Writer.WriteAsync(item, cancellationToken);
 
-    /// <summary>Runs the batcher and the writers until cancelled.</summary>
-    public Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the batcher and the writers until cancelled. If one of them fails (e.g. <see cref="OutOfMemoryException"/>),
+    /// the queue is closed with that exception at once, so <see cref="EnqueueAsync"/> throws
+    /// <see cref="ChannelClosedException"/> instead of waiting forever on a queue nobody drains; the other loops are
+    /// cancelled (their batches stay unacknowledged: the broker redelivers them) and the task faults with the first
+    /// failure. It is not restarted: a failed loop means the process is in no state to go on.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var tasks = new List<Task> { BatchLoopAsync(cancellationToken) };
-        for (int i = 0; i < _writers; i++)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Exception? failure = null;
+        async Task GuardAsync(Func<CancellationToken, Task> loop)
         {
-            tasks.Add(WriteLoopAsync(cancellationToken));
+            try
+            {
+                await loop(stop.Token);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
+            {
+                if (Interlocked.CompareExchange(ref failure, ex, null) is null)
+                {
+                    _queue.Writer.TryComplete(ex);
+                    _batches.Writer.TryComplete(ex);
+                    await stop.CancelAsync();
+                }
+            }
         }
 
-        return Task.WhenAll(tasks);
+        var tasks = new List<Task> { GuardAsync(BatchLoopAsync) };
+        for (int i = 0; i < _writers; i++)
+        {
+            tasks.Add(GuardAsync(WriteLoopAsync));
+        }
+
+        await Task.WhenAll(tasks);
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
     }
 
     private async Task BatchLoopAsync(CancellationToken cancellationToken)

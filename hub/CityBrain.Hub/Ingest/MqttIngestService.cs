@@ -15,6 +15,9 @@ namespace CityBrain.Hub.Ingest;
 /// to <c>citybrain/#</c> (or a shared subscription plus per-instance status/health subscriptions in scale-out mode),
 /// routes every message, dead-letters rejects, notifies observers and queues telemetry for the writers. Telemetry is
 /// acknowledged only after every sink stored it (<c>AutoAcknowledge = false</c>).
+/// A fatal error (<see cref="OutOfMemoryException"/> anywhere, or any failure of the pipeline, the acknowledgement
+/// or the dead-letter loop) is never retried: it is logged as critical and the host stops with exit code
+/// <see cref="FatalExitCode"/>, so the service manager restarts the hub and the broker redelivers what was not acknowledged.
 /// </summary>
 public sealed class MqttIngestService : BackgroundService
 {
@@ -31,7 +34,10 @@ public sealed class MqttIngestService : BackgroundService
     private readonly SemaphoreSlim _disconnected = new(0, 1);
     private readonly AcknowledgementSequencer _acks;
     private readonly ReceiveWindow _window;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly CancellationTokenSource _fatal = new();
     private int _generation;
+    private int _failed;
 
     public MqttIngestService(
         IOptions<HubOptions> options,
@@ -40,8 +46,10 @@ public sealed class MqttIngestService : BackgroundService
         IngestMetrics metrics,
         IEnumerable<INodeObserver> observers,
         TimeProvider time,
-        ILogger<MqttIngestService> logger)
+        ILogger<MqttIngestService> logger,
+        IHostApplicationLifetime lifetime)
     {
+        _lifetime = lifetime;
         _options = options.Value;
         _pipeline = pipeline;
         _deadLetters = deadLetters;
@@ -62,6 +70,11 @@ public sealed class MqttIngestService : BackgroundService
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += e =>
         {
+            if (IsFatal(e.Exception))
+            {
+                Fail(e.Exception!, "the MQTT client");
+            }
+
             if (e.ClientWasConnected)
             {
                 _logger.LogWarning("Disconnected from the broker {Host}:{Port}: {Reason}", _options.Mqtt.Host, _options.Mqtt.Port, e.ReasonString ?? e.Reason.ToString());
@@ -82,7 +95,13 @@ public sealed class MqttIngestService : BackgroundService
         };
     }
 
+    /// <summary>The process exit code after a fatal error (EX_SOFTWARE; 78 would keep systemd from restarting the hub).</summary>
+    public const int FatalExitCode = 70;
+
     public bool IsConnected => _client.IsConnected;
+
+    /// <summary>The fatal error that stopped ingest, if any.</summary>
+    public Exception? Failure { get; private set; }
 
     /// <summary>The hub's MQTT connection, shared by the publishers of dead letters and alerts.</summary>
     public IMqttClient Client => _client;
@@ -92,15 +111,21 @@ public sealed class MqttIngestService : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var pipeline = _pipeline.RunAsync(stoppingToken);
-        var deadLetters = PublishDeadLettersAsync(stoppingToken);
-        var acks = _acks.RunAsync(stoppingToken);
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _fatal.Token);
+        // After a fatal error anywhere, every loop stops (run is cancelled) and the host stops.
+        var pipeline = WatchAsync(_pipeline.RunAsync(run.Token), "the ingest pipeline (batcher or writer)", run.Token);
+        var deadLetters = WatchAsync(PublishDeadLettersAsync(run.Token), "the dead-letter publisher", run.Token);
+        var acks = WatchAsync(_acks.RunAsync(run.Token), "the acknowledgement sequencer", run.Token);
         try
         {
-            await ConnectionLoopAsync(stoppingToken);
+            await ConnectionLoopAsync(run.Token);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (run.IsCancellationRequested)
         {
+        }
+        catch (Exception ex)
+        {
+            Fail(ex, "the connection loop");
         }
         finally
         {
@@ -109,12 +134,63 @@ public sealed class MqttIngestService : BackgroundService
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
                 await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cts.Token);
             }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
+            catch (Exception ex) when (!IsFatal(ex))
             {
                 _logger.LogDebug(ex, "Disconnect at shutdown failed");
             }
 
             await Task.WhenAll(pipeline, deadLetters, acks);
+        }
+    }
+
+    /// <summary>OutOfMemoryException (also wrapped, e.g. by MQTTnet): never retried, never swallowed.</summary>
+    public static bool IsFatal(Exception? ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is OutOfMemoryException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task WatchAsync(Task loop, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await loop;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            Fail(ex, what);
+        }
+    }
+
+    /// <summary>Logs the failure as critical and stops the host with <see cref="FatalExitCode"/> (once).</summary>
+    private void Fail(Exception ex, string where)
+    {
+        if (Interlocked.Exchange(ref _failed, 1) != 0)
+        {
+            return;
+        }
+
+        Failure = ex;
+        try
+        {
+            _logger.LogCritical(ex, "Ingest stopped: {Component} failed ({Error}); the hub exits with code {ExitCode} to be restarted, unacknowledged messages are redelivered by the broker",
+                where, ex.GetType().Name, FatalExitCode);
+        }
+        finally
+        {
+            Environment.ExitCode = FatalExitCode;
+            _fatal.Cancel();
+            _lifetime.StopApplication();
         }
     }
 
@@ -141,12 +217,12 @@ public sealed class MqttIngestService : BackgroundService
                     {
                         Connected?.Invoke();
                     }
-                    catch (Exception ex) when (ex is not OutOfMemoryException)
+                    catch (Exception ex) when (!IsFatal(ex))
                     {
                         _logger.LogWarning(ex, "A connect handler failed");
                     }
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                catch (Exception ex) when (!IsFatal(ex) && (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested))
                 {
                     attempt++;
                     var delay = ReconnectDelay(attempt);
@@ -215,6 +291,19 @@ public sealed class MqttIngestService : BackgroundService
 
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
+        try
+        {
+            await HandleMessageAsync(e);
+        }
+        catch (Exception ex) when (IsFatal(ex))
+        {
+            // MQTTnet would log and swallow it, and the message would hold the PUBACKs of all later ones forever.
+            Fail(ex, "the message handler");
+        }
+    }
+
+    private async Task HandleMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
         e.AutoAcknowledge = false;
         int generation = Volatile.Read(ref _generation);
         var message = e.ApplicationMessage;
@@ -278,7 +367,7 @@ public sealed class MqttIngestService : BackgroundService
         {
             await e.AcknowledgeAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException && !IsFatal(ex))
         {
             _logger.LogDebug(ex, "PUBACK not sent (connection lost); the broker redelivers the message");
         }
@@ -292,7 +381,7 @@ public sealed class MqttIngestService : BackgroundService
             {
                 call(observer);
             }
-            catch (Exception ex)
+            catch (Exception ex) when (!IsFatal(ex))
             {
                 _observerLog.Warn(observer.GetType().FullName ?? "observer", "Observer {Observer} threw {Error}; ingest continues", observer.GetType().Name, ex.Message);
             }
@@ -323,7 +412,7 @@ public sealed class MqttIngestService : BackgroundService
                             break;
                         }
                     }
-                    catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                    catch (Exception ex) when (!stoppingToken.IsCancellationRequested && !IsFatal(ex))
                     {
                         _logger.LogDebug(ex, "Dead letter not published yet");
                     }
@@ -340,6 +429,7 @@ public sealed class MqttIngestService : BackgroundService
     public override void Dispose()
     {
         _client.Dispose();
+        _fatal.Dispose();
         _disconnected.Dispose();
         _acks.Dispose();
         base.Dispose();

@@ -178,8 +178,17 @@ public sealed class BenchHub : IAsyncDisposable
         await _samplerStop.CancelAsync();
         await _sampler;
         _samplerStop.Dispose();
+        int pid = _process.Pid;
         await _process.StopAsync(TimeSpan.FromSeconds(5));
         await _process.DisposeAsync();
+
+        // CITYBRAIN_BENCH_HUB_LOG=DIR keeps the hub's stdout/stderr (its temp directory is deleted below).
+        if (Environment.GetEnvironmentVariable("CITYBRAIN_BENCH_HUB_LOG") is { Length: > 0 } keep && File.Exists(_process.LogPath))
+        {
+            Directory.CreateDirectory(keep);
+            File.Copy(_process.LogPath, Path.Combine(keep, $"citybrain-hub-{pid}.log"), overwrite: true);
+        }
+
         _http.Dispose();
         _dir.Dispose();
     }

@@ -1,0 +1,98 @@
+using System.Threading.Channels;
+using CityBrain.Hub.Configuration;
+using CityBrain.Hub.Ingest;
+using CityBrain.Hub.Sinks;
+using CityBrain.Sensing;
+using CityBrain.Sensing.Contract;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CityBrain.Hub.Tests.Ingest;
+
+public sealed class IngestPipelineTests
+{
+    /// <summary>Fails every write with the given exception.</summary>
+    private sealed class ThrowingSink(Exception error) : IPointSink
+    {
+        public int Requests;
+
+        public string Name => "throwing";
+
+        public Task<SinkWriteResult> WriteAsync(ReadOnlyMemory<byte> lines, int lineCount, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Requests);
+            throw error;
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private static IngestItem Item(int seq, Action acknowledged)
+    {
+        var topic = new NodeTopic("d1", "g1", "n1", "telemetry");
+        var reading = new Reading("s1", "temperature", 21.5, "degC", DateTimeOffset.UnixEpoch.AddSeconds(seq));
+        var message = new TelemetryMessage("n1", DateTimeOffset.UnixEpoch, [new SequencedReading(seq, reading)]);
+        return new IngestItem("citybrain/d1/g1/n1/telemetry", topic, message, _ =>
+        {
+            acknowledged();
+            return Task.CompletedTask;
+        });
+    }
+
+    [Fact]
+    public async Task RunAsync_SinkThrowsOutOfMemory_FaultsAtOnceWithoutRetryOrAck_AndEnqueueNoLongerWaits()
+    {
+        using var metrics = new IngestMetrics();
+        var sink = new ThrowingSink(new OutOfMemoryException("test"));
+        var writer = new ResilientSinkWriter(sink, new WriteResilienceOptions(), TimeProvider.System, NullLogger.Instance, metrics);
+        var deadLetters = new DeadLetterQueue(metrics, NullLogger<DeadLetterQueue>.Instance, TimeProvider.System, "test");
+        await using var pipeline = new IngestPipeline(
+            [writer],
+            new BatchingOptions { MaxLines = 10, MaxDelayMilliseconds = 1, QueueCapacity = 1 },
+            writers: 2,
+            deadLetters,
+            metrics,
+            TimeProvider.System,
+            NullLogger<IngestPipeline>.Instance);
+        using var cts = new CancellationTokenSource();
+        int acknowledged = 0;
+        var run = pipeline.RunAsync(cts.Token);
+
+        await pipeline.EnqueueAsync(Item(1, () => acknowledged++), CancellationToken.None);
+
+        // Before: the writer loop died silently, RunAsync stayed pending until shutdown and the queue filled up.
+        var error = await Assert.ThrowsAsync<OutOfMemoryException>(() => run.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("test", error.Message);
+        Assert.False(cts.IsCancellationRequested);
+        Assert.Equal(1, sink.Requests); // not retried
+        Assert.Equal(0, acknowledged); // never acknowledged: the broker redelivers it
+
+        // A receiver blocked on (or arriving at) the queue is released instead of waiting forever (QueueCapacity 1).
+        var closed = await Assert.ThrowsAsync<ChannelClosedException>(async () =>
+        {
+            await pipeline.EnqueueAsync(Item(2, () => acknowledged++), CancellationToken.None);
+            await pipeline.EnqueueAsync(Item(3, () => acknowledged++), CancellationToken.None);
+        }).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.IsType<OutOfMemoryException>(closed.InnerException);
+    }
+
+    [Fact]
+    public async Task ResilientSinkWriter_OutOfMemory_IsNotRetried()
+    {
+        var sink = new ThrowingSink(new OutOfMemoryException());
+        await using var writer = new ResilientSinkWriter(sink, new WriteResilienceOptions(), TimeProvider.System, NullLogger.Instance);
+        using var batch = new LineBatch();
+        batch.BeginLine("m", 0).Field("v", 1L).EndLine(1);
+
+        await Assert.ThrowsAsync<OutOfMemoryException>(() => writer.WriteAsync(batch, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(1, sink.Requests);
+    }
+
+    [Fact]
+    public void IsFatal_OutOfMemoryAlsoWhenWrapped_OtherErrorsNot()
+    {
+        Assert.True(MqttIngestService.IsFatal(new OutOfMemoryException()));
+        Assert.True(MqttIngestService.IsFatal(new InvalidOperationException("wrapped", new InsufficientMemoryException())));
+        Assert.False(MqttIngestService.IsFatal(new HttpRequestException("refused")));
+        Assert.False(MqttIngestService.IsFatal(null));
+    }
+}
