@@ -27,7 +27,16 @@ if (selected is null)
 
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-return await selected.RunAsync(args[1..], cts.Token);
+try
+{
+    return await selected.RunAsync(args[1..], cts.Token);
+}
+catch (InvalidOperationException ex)
+{
+    // A server or the process under test failed (it says which, with its log): no figure to print.
+    Console.Error.WriteLine($"{selected.Name}: {ex.Message}");
+    return 1;
+}
 
 internal sealed partial class Program
 {

@@ -129,7 +129,18 @@ public sealed class BenchHub : IAsyncDisposable
 
     public async Task<JsonElement> StatsAsync(CancellationToken ct)
     {
-        using var doc = JsonDocument.Parse(await _http.GetStringAsync("ingest/stats", ct));
+        string json;
+        try
+        {
+            json = await _http.GetStringAsync("ingest/stats", ct);
+        }
+        catch (HttpRequestException) when (_process.HasExited)
+        {
+            // e.g. exit 70 after a fatal error under a GC heap cap: say so instead of a connection-refused stack trace.
+            throw new InvalidOperationException("citybrain-hub exited during the run; its last log lines:\n" + _process.Tail());
+        }
+
+        using var doc = JsonDocument.Parse(json);
         return doc.RootElement.Clone();
     }
 
