@@ -54,11 +54,13 @@ app.MapGet("/healthz", (MqttIngestService ingest) =>
 
 try
 {
+    // Taken before running: the service provider is disposed when RunAsync returns.
+    var backgroundServices = app.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
     await app.RunAsync();
 
     // Non-zero after a fatal error (MqttIngestService.FatalExitCode), also when another background service failed
     // (before .NET 11 RunAsync then completes normally, which would exit 0): systemd restarts the hub.
-    bool backgroundFailed = app.Services.GetServices<IHostedService>().OfType<BackgroundService>().Any(s => s.ExecuteTask?.IsFaulted == true);
+    bool backgroundFailed = backgroundServices.Any(s => s.ExecuteTask?.IsFaulted == true);
     return Environment.ExitCode != 0 ? Environment.ExitCode : backgroundFailed ? MqttIngestService.FatalExitCode : 0;
 }
 catch (Microsoft.Extensions.Options.OptionsValidationException ex)

@@ -90,6 +90,10 @@ public sealed class HubLossTests
         var stored = await Reconcile.FromInfluxAsync(influx, "citybrain", q, Nodes);
         _output.WriteLine($"hub SIGKILLed with {atKill} points stored; restarted after 3 s");
         Assert.Equal(0, Reconcile.Report(_output, "reconciliation by seq:", load, stored));
+
+        // A normal stop (SIGTERM, as systemd does) ends cleanly: exit 0, not a crash in shutdown code.
+        int? exitCode = await hub.StopAsync();
+        Assert.True(exitCode == 0, $"citybrain-hub exited with {exitCode?.ToString() ?? "no code (killed after 10 s)"} on SIGTERM: {hub.Tail()}");
     }
 
     [Fact]

@@ -8,6 +8,7 @@ public sealed class HubProcess : IAsyncDisposable
     private readonly TempDirectory _dir = new("hub");
     private readonly string _configPath;
     private ServerProcess? _process;
+    private string? _stoppedTail;
 
     private HubProcess(string json, int httpPort)
     {
@@ -80,6 +81,22 @@ public sealed class HubProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as systemd stops the service: returns the exit code (null if it had to be killed after 10 s).</summary>
+    public async Task<int?> StopAsync()
+    {
+        if (_process is null)
+        {
+            return null;
+        }
+
+        await _process.StopAsync(TimeSpan.FromSeconds(10));
+        int? code = _process.ExitCode;
+        _stoppedTail = _process.Tail();
+        await _process.DisposeAsync();
+        _process = null;
+        return code;
+    }
+
     public async Task<long> MessagesWrittenAsync() => (await StatsAsync()).GetProperty("messagesWritten").GetInt64();
 
     public async Task<System.Text.Json.JsonElement> StatsAsync()
@@ -88,7 +105,7 @@ public sealed class HubProcess : IAsyncDisposable
         return doc.RootElement.Clone();
     }
 
-    public string Tail() => _process?.Tail() ?? "(not running)";
+    public string Tail() => _process?.Tail() ?? _stoppedTail ?? "(not running)";
 
     public async ValueTask DisposeAsync()
     {

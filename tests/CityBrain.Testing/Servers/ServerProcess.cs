@@ -26,6 +26,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code once the process has exited, else null.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     /// <summary>Starts <paramref name="fileName"/>; if it is not installed, the error names the Debian package to install.</summary>
     public static ServerProcess Start(string name, string fileName, IEnumerable<string> arguments, string workDir, string debianPackage)
     {
