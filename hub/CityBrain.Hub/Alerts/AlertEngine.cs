@@ -100,7 +100,7 @@ public sealed partial class AlertEngine
                 }
             }
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        catch (Exception ex) when (!FatalErrors.IsFatal(ex))
         {
             LogFailed(ex, topic.Node);
         }
@@ -120,7 +120,7 @@ public sealed partial class AlertEngine
                 Forget(node);
             }
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        catch (Exception ex) when (!FatalErrors.IsFatal(ex))
         {
             LogFailed(ex, node);
         }

@@ -22,7 +22,7 @@ public sealed partial class AlertEvaluationService(
                 {
                     engine.Evaluate();
                 }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
+                catch (Exception ex) when (!FatalErrors.IsFatal(ex))
                 {
                     LogTickFailed(ex);
                 }

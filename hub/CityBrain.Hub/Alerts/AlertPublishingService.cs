@@ -44,7 +44,7 @@ public sealed partial class AlertPublishingService(
                 await publisher.PublishAsync(alert, cts.Token);
                 return;
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is not OutOfMemoryException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested && !FatalErrors.IsFatal(ex))
             {
                 LogAttemptFailed(ex, alert.Id, alert.State, attempt, o.PublishAttempts);
             }

@@ -70,7 +70,7 @@ public sealed partial class HealthRegistry : INodeObserver
 
             Interlocked.Increment(ref _version);
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        catch (Exception ex) when (!FatalErrors.IsFatal(ex))
         {
             LogObserverFailed(ex, "telemetry", topic.Node);
         }
@@ -105,7 +105,7 @@ public sealed partial class HealthRegistry : INodeObserver
             LogStatus(topic.Node, status.State, status.Reason);
             Interlocked.Increment(ref _version);
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        catch (Exception ex) when (!FatalErrors.IsFatal(ex))
         {
             LogObserverFailed(ex, "status", topic.Node);
         }
@@ -127,7 +127,7 @@ public sealed partial class HealthRegistry : INodeObserver
 
             Interlocked.Increment(ref _version);
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        catch (Exception ex) when (!FatalErrors.IsFatal(ex))
         {
             LogObserverFailed(ex, "health", topic.Node);
         }

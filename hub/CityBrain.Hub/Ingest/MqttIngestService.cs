@@ -70,7 +70,7 @@ public sealed class MqttIngestService : BackgroundService
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += e =>
         {
-            if (IsFatal(e.Exception))
+            if (FatalErrors.IsFatal(e.Exception))
             {
                 Fail(e.Exception!, "the MQTT client");
             }
@@ -134,27 +134,13 @@ public sealed class MqttIngestService : BackgroundService
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
                 await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cts.Token);
             }
-            catch (Exception ex) when (!IsFatal(ex))
+            catch (Exception ex) when (!FatalErrors.IsFatal(ex))
             {
                 _logger.LogDebug(ex, "Disconnect at shutdown failed");
             }
 
             await Task.WhenAll(pipeline, deadLetters, acks);
         }
-    }
-
-    /// <summary>OutOfMemoryException (also wrapped, e.g. by MQTTnet): never retried, never swallowed.</summary>
-    public static bool IsFatal(Exception? ex)
-    {
-        for (var e = ex; e is not null; e = e.InnerException)
-        {
-            if (e is OutOfMemoryException)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private async Task WatchAsync(Task loop, string what, CancellationToken cancellationToken)
@@ -217,12 +203,12 @@ public sealed class MqttIngestService : BackgroundService
                     {
                         Connected?.Invoke();
                     }
-                    catch (Exception ex) when (!IsFatal(ex))
+                    catch (Exception ex) when (!FatalErrors.IsFatal(ex))
                     {
                         _logger.LogWarning(ex, "A connect handler failed");
                     }
                 }
-                catch (Exception ex) when (!IsFatal(ex) && (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested))
+                catch (Exception ex) when (!FatalErrors.IsFatal(ex) && (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested))
                 {
                     attempt++;
                     var delay = ReconnectDelay(attempt);
@@ -295,7 +281,7 @@ public sealed class MqttIngestService : BackgroundService
         {
             await HandleMessageAsync(e);
         }
-        catch (Exception ex) when (IsFatal(ex))
+        catch (Exception ex) when (FatalErrors.IsFatal(ex))
         {
             // MQTTnet would log and swallow it, and the message would hold the PUBACKs of all later ones forever.
             Fail(ex, "the message handler");
@@ -367,7 +353,7 @@ public sealed class MqttIngestService : BackgroundService
         {
             await e.AcknowledgeAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException && !IsFatal(ex))
+        catch (Exception ex) when (ex is not OperationCanceledException && !FatalErrors.IsFatal(ex))
         {
             _logger.LogDebug(ex, "PUBACK not sent (connection lost); the broker redelivers the message");
         }
@@ -381,7 +367,7 @@ public sealed class MqttIngestService : BackgroundService
             {
                 call(observer);
             }
-            catch (Exception ex) when (!IsFatal(ex))
+            catch (Exception ex) when (!FatalErrors.IsFatal(ex))
             {
                 _observerLog.Warn(observer.GetType().FullName ?? "observer", "Observer {Observer} threw {Error}; ingest continues", observer.GetType().Name, ex.Message);
             }
@@ -412,7 +398,7 @@ public sealed class MqttIngestService : BackgroundService
                             break;
                         }
                     }
-                    catch (Exception ex) when (!stoppingToken.IsCancellationRequested && !IsFatal(ex))
+                    catch (Exception ex) when (!stoppingToken.IsCancellationRequested && !FatalErrors.IsFatal(ex))
                     {
                         _logger.LogDebug(ex, "Dead letter not published yet");
                     }

@@ -77,7 +77,7 @@ public sealed class InfluxV2ClientSink : IPointSink
         {
             return SinkWriteResult.Retry(0, $"no answer from {_url} within {_timeout.TotalSeconds:0} s");
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        catch (Exception ex) when (ex is not OperationCanceledException && !FatalErrors.IsFatal(ex))
         {
             // Connection refused, reset, DNS: the client surfaces transport failures as various exceptions.
             return SinkWriteResult.Retry(0, $"{_url}: {ex.GetType().Name}: {ex.Message}");

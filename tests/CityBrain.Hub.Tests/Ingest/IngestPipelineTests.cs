@@ -90,9 +90,9 @@ public sealed class IngestPipelineTests
     [Fact]
     public void IsFatal_OutOfMemoryAlsoWhenWrapped_OtherErrorsNot()
     {
-        Assert.True(MqttIngestService.IsFatal(new OutOfMemoryException()));
-        Assert.True(MqttIngestService.IsFatal(new InvalidOperationException("wrapped", new InsufficientMemoryException())));
-        Assert.False(MqttIngestService.IsFatal(new HttpRequestException("refused")));
-        Assert.False(MqttIngestService.IsFatal(null));
+        Assert.True(FatalErrors.IsFatal(new OutOfMemoryException()));
+        Assert.True(FatalErrors.IsFatal(new InvalidOperationException("wrapped", new InsufficientMemoryException())));
+        Assert.False(FatalErrors.IsFatal(new HttpRequestException("refused")));
+        Assert.False(FatalErrors.IsFatal(null));
     }
 }
