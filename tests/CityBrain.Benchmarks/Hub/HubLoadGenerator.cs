@@ -137,6 +137,25 @@ public sealed class HubLoadGenerator : IAsyncDisposable
 
         public long Next() => Interlocked.Increment(ref _issued);
 
+        /// <summary>Takes the next message number if it is due now (always, in open loop).</summary>
+        public bool TryNextDue(out long n)
+        {
+            while (true)
+            {
+                long issued = Volatile.Read(ref _issued);
+                n = issued + 1;
+                if (Paced && DueIn(n) > TimeSpan.Zero)
+                {
+                    return false;
+                }
+
+                if (Interlocked.CompareExchange(ref _issued, n, issued) == issued)
+                {
+                    return true;
+                }
+            }
+        }
+
         public TimeSpan DueIn(long n) => TimeSpan.FromSeconds(n / messagesPerSecond) - clock.Elapsed;
     }
 
@@ -148,6 +167,7 @@ public sealed class HubLoadGenerator : IAsyncDisposable
         private readonly CancellationTokenSource _closed = new();
         private Task _reader = Task.CompletedTask;
         private int _inFlight;
+        private volatile bool _closing;
         private ushort _packetId;
         private byte[] _buffer = [];
 
@@ -202,18 +222,20 @@ public sealed class HubLoadGenerator : IAsyncDisposable
                     break;
                 }
 
-                // Open loop: every free slot gets a message now, all in one send.
+                // Every message that is due (open loop: all of them) and has a free slot goes out now, in one send.
                 int count = 1;
-                while (!schedule.Paced && count < Window && _slots.Wait(0, CancellationToken.None))
+                int node = (int)(first % owner._nodes);
+                int length = AppendPublish(0, topics[node], owner.Template(node, quantity), owner, node);
+                while (count < Window && _slots.Wait(0, CancellationToken.None))
                 {
-                    count++;
-                }
+                    if (!schedule.TryNextDue(out long n))
+                    {
+                        _slots.Release();
+                        break;
+                    }
 
-                int length = 0;
-                for (int i = 0; i < count; i++)
-                {
-                    long n = i == 0 ? first : schedule.Next();
-                    int node = (int)(n % owner._nodes);
+                    count++;
+                    node = (int)(n % owner._nodes);
                     length = AppendPublish(length, topics[node], owner.Template(node, quantity), owner, node);
                 }
 
@@ -345,7 +367,7 @@ public sealed class HubLoadGenerator : IAsyncDisposable
         /// <summary>Counts what was in flight on a lost connection as failed; the writer stops.</summary>
         private void Lost(string reason)
         {
-            if (_closed.IsCancellationRequested)
+            if (_closed.IsCancellationRequested || _closing)
             {
                 return;
             }
@@ -442,6 +464,7 @@ public sealed class HubLoadGenerator : IAsyncDisposable
         {
             if (!_closed.IsCancellationRequested)
             {
+                _closing = true;
                 try
                 {
                     using var timeout = new CancellationTokenSource(IoTimeout);
