@@ -114,17 +114,36 @@ public sealed class ReceiveWindow
 
     private bool IsOpen() => _held <= _limit && _heldBytes <= _byteLimit;
 
-    /// <summary>MQTTnet's TCP adapter factory with a reader that waits for the window before reading the next packet.</summary>
-    public IMqttClientAdapterFactory AdapterFactory() => new WindowedAdapterFactory(this);
+    /// <summary>
+    /// MQTTnet's TCP adapter with a reader that waits for the window before reading the next packet; over TCP its
+    /// channel reads the socket in blocks of <paramref name="readBufferBytes"/> (<see cref="ReadBufferedChannel"/>).
+    /// </summary>
+    public IMqttClientAdapterFactory AdapterFactory(int readBufferBytes = DefaultReadBufferBytes) => new WindowedAdapterFactory(this, readBufferBytes);
 
-    private sealed class WindowedAdapterFactory(ReceiveWindow window) : IMqttClientAdapterFactory
+    /// <summary>Bytes read from the socket per system call at most (several telemetry messages).</summary>
+    public const int DefaultReadBufferBytes = 64 * 1024;
+
+    private sealed class WindowedAdapterFactory(ReceiveWindow window, int readBufferBytes) : IMqttClientAdapterFactory
     {
         private readonly MqttClientAdapterFactory _inner = new();
 
         public IMqttChannelAdapter CreateClientAdapter(MqttClientOptions options, MqttPacketInspector packetInspector, IMqttNetLogger logger)
         {
             window.Reset();
-            return new WindowedAdapter(_inner.CreateClientAdapter(options, packetInspector, logger), window);
+            if (options.ChannelOptions is not MqttClientTcpOptions)
+            {
+                return new WindowedAdapter(_inner.CreateClientAdapter(options, packetInspector, logger), window);
+            }
+
+            // As MqttClientAdapterFactory builds it, with the TCP channel wrapped in a read buffer.
+            var channel = new ReadBufferedChannel(new MqttTcpChannel(options), readBufferBytes);
+            var formatter = new MqttPacketFormatterAdapter(options.ProtocolVersion, new MqttBufferWriter(options.WriterBufferSize, options.WriterBufferSizeMax));
+            var adapter = new MqttChannelAdapter(channel, formatter, logger)
+            {
+                AllowPacketFragmentation = options.AllowPacketFragmentation,
+                PacketInspector = packetInspector,
+            };
+            return new WindowedAdapter(adapter, window);
         }
     }
 

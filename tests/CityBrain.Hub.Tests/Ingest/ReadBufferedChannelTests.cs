@@ -1,0 +1,97 @@
+using System.Buffers;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using CityBrain.Hub.Ingest;
+using MQTTnet.Channel;
+
+namespace CityBrain.Hub.Tests.Ingest;
+
+public sealed class ReadBufferedChannelTests
+{
+    [Fact]
+    public async Task SmallReads_AreServedFromOneLargeRead_InOrder()
+    {
+        byte[] data = new byte[100_000];
+        new Random(7).NextBytes(data);
+        var socket = new FakeSocketChannel(data, segment: 30_000);
+        var channel = new ReadBufferedChannel(socket, 64 * 1024);
+
+        var received = new List<byte>();
+        int[] pattern = [2, 1, 4096, 4096, 3000, 7, 70_000];
+        for (int i = 0; received.Count < data.Length; i++)
+        {
+            byte[] buffer = new byte[pattern[i % pattern.Length] + 5];
+            int n = await channel.ReadAsync(buffer, 5, buffer.Length - 5, CancellationToken.None);
+            Assert.InRange(n, 1, buffer.Length - 5);
+            received.AddRange(buffer.AsSpan(5, n).ToArray());
+        }
+
+        Assert.Equal(data, received.ToArray());
+        Assert.True(socket.Reads <= 5, $"{socket.Reads} socket reads for 100 KB offered in 30 KB segments");
+        Assert.Equal(0, await channel.ReadAsync(new byte[10], 0, 10, CancellationToken.None)); // closed
+    }
+
+    [Fact]
+    public async Task Read_ReturnsWhatIsBuffered_WithoutWaitingForMore()
+    {
+        var socket = new FakeSocketChannel([1, 2, 3], segment: 3);
+        var channel = new ReadBufferedChannel(socket, 4096);
+
+        byte[] first = new byte[2];
+        Assert.Equal(2, await channel.ReadAsync(first, 0, 2, CancellationToken.None));
+        byte[] rest = new byte[100];
+        Assert.Equal(1, await channel.ReadAsync(rest, 0, 100, CancellationToken.None)); // one byte left: no second socket read
+        Assert.Equal(1, socket.Reads);
+        Assert.Equal(new byte[] { 1, 2, 3 }, new byte[] { first[0], first[1], rest[0] });
+    }
+
+    [Fact]
+    public async Task Reconnect_DropsBytesOfTheOldConnection()
+    {
+        var socket = new FakeSocketChannel([1, 2, 3, 4], segment: 4);
+        var channel = new ReadBufferedChannel(socket, 4096);
+        await channel.ReadAsync(new byte[1], 0, 1, CancellationToken.None);
+        Assert.Equal(3, channel.Buffered);
+
+        await channel.ConnectAsync(CancellationToken.None);
+
+        Assert.Equal(0, channel.Buffered);
+    }
+
+    /// <summary>A socket that offers <c>data</c> in segments: a read returns at most one segment's remaining bytes.</summary>
+    private sealed class FakeSocketChannel(byte[] data, int segment) : IMqttChannel
+    {
+        private int _position;
+
+        public int Reads { get; private set; }
+
+        public X509Certificate2 ClientCertificate => null!;
+
+        public EndPoint RemoteEndPoint => new IPEndPoint(IPAddress.Loopback, 1883);
+
+        public EndPoint LocalEndPoint => new IPEndPoint(IPAddress.Loopback, 50000);
+
+        public bool IsSecureConnection => false;
+
+        public Task ConnectAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task DisconnectAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            Reads++;
+            int segmentLeft = segment - (_position % segment);
+            int n = Math.Min(Math.Min(count, segmentLeft), data.Length - _position);
+            data.AsSpan(_position, n).CopyTo(buffer.AsSpan(offset));
+            _position += n;
+            return n;
+        }
+
+        public Task WriteAsync(ReadOnlySequence<byte> buffer, bool isEndOfPacket, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public void Dispose()
+        {
+        }
+    }
+}
