@@ -31,6 +31,44 @@ public sealed class TelemetryCodecTests
     }
 
     [Fact]
+    public void TryRead_SuccessiveMessages_KeepTheirOwnReadings()
+    {
+        // The codec reuses one reading list per thread: each message must still own its readings.
+        var first = Sample();
+        var second = first with { Readings = [new SequencedReading(99, new Reading("bin-08", "fill_level", 1.5, "%", T0, Quality.Good))] };
+
+        Assert.True(TelemetryCodec.TryRead(TelemetryCodec.Serialize(first), out var a, out _));
+        Assert.False(TelemetryCodec.TryRead("{\"v\":1,\"node\":\"n-01\",\"sent\":1,\"readings\":[{\"seq\":1},{\"seq\":\"x\"}]}"u8, out _, out _));
+        Assert.True(TelemetryCodec.TryRead(TelemetryCodec.Serialize(second), out var b, out _));
+
+        Assert.Equal(first.Readings, a!.Readings);
+        Assert.Equal(second.Readings, b!.Readings);
+        Assert.Equal(first.Readings.ToArray(), a.ReadingSpan().ToArray());
+    }
+
+    [Fact]
+    public void TryRead_EscapedMemberNames_AreRecognised()
+    {
+        string json = "{\"v\":1,\"node\":\"n-01\",\"sent\":1795000000123,\"readings\":[{\"s\\u0065q\":7,\"sensor\":\"bin-07\",\"quantit\\u0079\":\"fill_level\",\"value\":2,\"unit\":\"%\",\"\\u0074s\":1795000000123,\"quality\":\"good\"}]}";
+
+        Assert.True(TelemetryCodec.TryRead(Encoding.UTF8.GetBytes(json), out var read, out var violation), violation?.ToString());
+        Assert.Equal(new SequencedReading(7, new Reading("bin-07", "fill_level", 2, "%", T0, Quality.Good)), read!.Readings[0]);
+    }
+
+    [Fact]
+    public void TryRead_InvalidIdAfterValidOnes_IsStillRejected()
+    {
+        // Valid strings are remembered and not validated again; an invalid one is never remembered.
+        Assert.True(TelemetryCodec.TryRead(TelemetryCodec.Serialize(Sample()), out _, out _));
+        string bad = "{\"v\":1,\"node\":\"n-01\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"Bin 7\",\"quantity\":\"fill_level\",\"value\":2,\"unit\":\"%\",\"ts\":1795000000123,\"quality\":\"good\"}]}";
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.False(TelemetryCodec.TryRead(Encoding.UTF8.GetBytes(bad), out _, out var violation));
+            Assert.Equal(ContractViolation.InvalidValue, violation!.Code);
+        }
+    }
+
+    [Fact]
     public void Serialize_WritesTheDocumentedFieldNames()
     {
         string json = Encoding.UTF8.GetString(TelemetryCodec.Serialize(Sample()));

@@ -22,6 +22,13 @@ public static class TelemetryCodec
     /// <summary>Sensor ids, quantities and units repeat in every message: read once, then shared (no string per reading).</summary>
     private static readonly Utf8StringCache Strings = new(16_384);
 
+    /// <summary>
+    /// The readings of the message being read, reused by the next message on the same thread: a message's readings
+    /// end up in one array of exactly their count instead of a list grown (and copied) per message.
+    /// </summary>
+    [ThreadStatic]
+    private static List<SequencedReading>? t_readings;
+
     public static void Write(TelemetryMessage message, IBufferWriter<byte> output)
     {
         using var writer = new Utf8JsonWriter(output, WriterOptions);
@@ -162,7 +169,7 @@ public static class TelemetryCodec
                     return Wrong("$.readings", "an array");
                 }
 
-                readings = new List<SequencedReading>(32);
+                readings = ScratchReadings();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     if (readings.Count >= TelemetryMessage.MaxReadings)
@@ -219,7 +226,8 @@ public static class TelemetryCodec
             return Invalid("$.readings", "must hold at least one reading");
         }
 
-        message = new TelemetryMessage(node, DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(sent.Value, 0, MaxTimestampMs)), readings);
+        SequencedReading[] exact = readings.ToArray();
+        message = new TelemetryMessage(node, DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(sent.Value, 0, MaxTimestampMs)), exact);
         return null;
     }
 
@@ -237,9 +245,11 @@ public static class TelemetryCodec
         string? sensor = null, quantity = null, unit = null;
         Quality? quality = null;
 
+        bool sensorKnown = false, quantityKnown = false, unitKnown = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("seq"u8))
+            var member = ReadingMemberOf(ref reader);
+            if (member == ReadingMember.Seq)
             {
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long s) || s < 0)
@@ -249,7 +259,7 @@ public static class TelemetryCodec
 
                 seq = s;
             }
-            else if (reader.ValueTextEquals("sensor"u8))
+            else if (member == ReadingMember.Sensor)
             {
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String)
@@ -257,13 +267,13 @@ public static class TelemetryCodec
                     return Wrong(ReadingPath(index, ".sensor"), "a string");
                 }
 
-                sensor = Strings.Get(ref reader);
-                if (!Location.IsValidId(sensor))
+                sensor = Strings.Get(ref reader, out sensorKnown);
+                if (!sensorKnown && !Location.IsValidId(sensor))
                 {
                     return Invalid(ReadingPath(index, ".sensor"), $"'{Escape(sensor)}' is not a valid sensor id (lower-case letters, digits, '-' and '_', at most 64)");
                 }
             }
-            else if (reader.ValueTextEquals("quantity"u8))
+            else if (member == ReadingMember.Quantity)
             {
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String)
@@ -271,13 +281,13 @@ public static class TelemetryCodec
                     return Wrong(ReadingPath(index, ".quantity"), "a string");
                 }
 
-                quantity = Strings.Get(ref reader);
-                if (!IsValidQuantity(quantity))
+                quantity = Strings.Get(ref reader, out quantityKnown);
+                if (!quantityKnown && !IsValidQuantity(quantity))
                 {
                     return Invalid(ReadingPath(index, ".quantity"), $"'{Escape(quantity)}' is not a valid quantity (snake_case: a-z, 0-9, '_', starting with a letter, at most 64)");
                 }
             }
-            else if (reader.ValueTextEquals("value"u8))
+            else if (member == ReadingMember.Value)
             {
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.Number)
@@ -292,7 +302,7 @@ public static class TelemetryCodec
 
                 value = v;
             }
-            else if (reader.ValueTextEquals("unit"u8))
+            else if (member == ReadingMember.Unit)
             {
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String)
@@ -300,13 +310,13 @@ public static class TelemetryCodec
                     return Wrong(ReadingPath(index, ".unit"), "a string");
                 }
 
-                unit = Strings.Get(ref reader);
-                if (!IsValidUnit(unit))
+                unit = Strings.Get(ref reader, out unitKnown);
+                if (!unitKnown && !IsValidUnit(unit))
                 {
                     return Invalid(ReadingPath(index, ".unit"), $"'{Escape(unit)}' is not a valid unit (at most 16 printable characters)");
                 }
             }
-            else if (reader.ValueTextEquals("ts"u8))
+            else if (member == ReadingMember.Ts)
             {
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long t))
@@ -321,7 +331,7 @@ public static class TelemetryCodec
 
                 ts = t;
             }
-            else if (reader.ValueTextEquals("quality"u8))
+            else if (member == ReadingMember.Quality)
             {
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String)
@@ -351,13 +361,81 @@ public static class TelemetryCodec
         if (ts is null) { return Missing(ReadingPath(index, ".ts")); }
         if (quality is null) { return Missing(ReadingPath(index, ".quality")); }
 
-        Strings.Remember(sensor);
-        Strings.Remember(quantity);
-        Strings.Remember(unit);
+        // Strings from the cache were validated before they were remembered.
+        if (!sensorKnown)
+        {
+            Strings.Remember(sensor);
+        }
+
+        if (!quantityKnown)
+        {
+            Strings.Remember(quantity);
+        }
+
+        if (!unitKnown)
+        {
+            Strings.Remember(unit);
+        }
+
         item = new SequencedReading(
             seq.Value,
             new Reading(sensor, quantity, value.Value, unit, DateTimeOffset.FromUnixTimeMilliseconds(ts.Value), quality.Value));
         return null;
+    }
+
+    /// <summary>This thread's reading list, emptied; one that grew for a very large message is not kept.</summary>
+    private static List<SequencedReading> ScratchReadings()
+    {
+        var list = t_readings;
+        if (list is null || list.Capacity > 1024)
+        {
+            list = t_readings = new List<SequencedReading>(256);
+        }
+
+        list.Clear();
+        return list;
+    }
+
+    private enum ReadingMember
+    {
+        Other,
+        Seq,
+        Sensor,
+        Quantity,
+        Value,
+        Unit,
+        Ts,
+        Quality,
+    }
+
+    /// <summary>Which member of a reading the current property name is: one length switch and one comparison.</summary>
+    private static ReadingMember ReadingMemberOf(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            // Rare: compared unescaped, one by one.
+            return reader.ValueTextEquals("seq"u8) ? ReadingMember.Seq
+                : reader.ValueTextEquals("sensor"u8) ? ReadingMember.Sensor
+                : reader.ValueTextEquals("quantity"u8) ? ReadingMember.Quantity
+                : reader.ValueTextEquals("value"u8) ? ReadingMember.Value
+                : reader.ValueTextEquals("unit"u8) ? ReadingMember.Unit
+                : reader.ValueTextEquals("ts"u8) ? ReadingMember.Ts
+                : reader.ValueTextEquals("quality"u8) ? ReadingMember.Quality
+                : ReadingMember.Other;
+        }
+
+        var name = reader.ValueSpan;
+        return name.Length switch
+        {
+            2 when name.SequenceEqual("ts"u8) => ReadingMember.Ts,
+            3 when name.SequenceEqual("seq"u8) => ReadingMember.Seq,
+            4 when name.SequenceEqual("unit"u8) => ReadingMember.Unit,
+            5 when name.SequenceEqual("value"u8) => ReadingMember.Value,
+            6 when name.SequenceEqual("sensor"u8) => ReadingMember.Sensor,
+            7 when name.SequenceEqual("quality"u8) => ReadingMember.Quality,
+            8 when name.SequenceEqual("quantity"u8) => ReadingMember.Quantity,
+            _ => ReadingMember.Other,
+        };
     }
 
     /// <summary>The JSON path of a reading's member, built only for an error message.</summary>

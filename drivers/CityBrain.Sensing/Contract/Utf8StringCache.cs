@@ -25,17 +25,23 @@ internal sealed class Utf8StringCache
     }
 
     /// <summary>The current string token's value (unescaped), shared when it was seen before.</summary>
-    public string Get(ref Utf8JsonReader reader)
+    /// <param name="remembered">
+    /// True when the string came from the cache: it was validated before it was remembered, so the caller need not
+    /// validate it (or remember it) again.
+    /// </param>
+    public string Get(ref Utf8JsonReader reader, out bool remembered)
     {
         long length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
         if (length > MaxChars)
         {
+            remembered = false;
             return reader.GetString()!;
         }
 
         Span<char> chars = stackalloc char[MaxChars];
         var text = chars[..reader.CopyString(chars)];
-        return _lookup.TryGetValue(text, out string? shared) ? shared : new string(text);
+        remembered = _lookup.TryGetValue(text, out string? shared);
+        return remembered ? shared! : new string(text);
     }
 
     /// <summary>Keeps a validated string for later messages (while there is room).</summary>
