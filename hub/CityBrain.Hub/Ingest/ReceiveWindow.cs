@@ -116,14 +116,16 @@ public sealed class ReceiveWindow
 
     /// <summary>
     /// MQTTnet's TCP adapter with a reader that waits for the window before reading the next packet; over TCP its
-    /// channel reads the socket in blocks of <paramref name="readBufferBytes"/> (<see cref="ReadBufferedChannel"/>).
+    /// channel reads the socket in blocks of <paramref name="readBufferBytes"/> (<see cref="BufferedMqttChannel"/>).
     /// </summary>
-    public IMqttClientAdapterFactory AdapterFactory(int readBufferBytes = DefaultReadBufferBytes) => new WindowedAdapterFactory(this, readBufferBytes);
+    /// <param name="created">Told of every new TCP channel (e.g. to hold its writes while acknowledging a batch).</param>
+    public IMqttClientAdapterFactory AdapterFactory(int readBufferBytes = DefaultReadBufferBytes, Action<BufferedMqttChannel>? created = null) =>
+        new WindowedAdapterFactory(this, readBufferBytes, created);
 
     /// <summary>Bytes read from the socket per system call at most (several telemetry messages).</summary>
     public const int DefaultReadBufferBytes = 64 * 1024;
 
-    private sealed class WindowedAdapterFactory(ReceiveWindow window, int readBufferBytes) : IMqttClientAdapterFactory
+    private sealed class WindowedAdapterFactory(ReceiveWindow window, int readBufferBytes, Action<BufferedMqttChannel>? created) : IMqttClientAdapterFactory
     {
         private readonly MqttClientAdapterFactory _inner = new();
 
@@ -136,7 +138,8 @@ public sealed class ReceiveWindow
             }
 
             // As MqttClientAdapterFactory builds it, with the TCP channel wrapped in a read buffer.
-            var channel = new ReadBufferedChannel(new MqttTcpChannel(options), readBufferBytes);
+            var channel = new BufferedMqttChannel(new MqttTcpChannel(options), readBufferBytes);
+            created?.Invoke(channel);
             var formatter = new MqttPacketFormatterAdapter(options.ProtocolVersion, new MqttBufferWriter(options.WriterBufferSize, options.WriterBufferSizeMax));
             var adapter = new MqttChannelAdapter(channel, formatter, logger)
             {

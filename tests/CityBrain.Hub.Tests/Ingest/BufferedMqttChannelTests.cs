@@ -6,7 +6,7 @@ using MQTTnet.Channel;
 
 namespace CityBrain.Hub.Tests.Ingest;
 
-public sealed class ReadBufferedChannelTests
+public sealed class BufferedMqttChannelTests
 {
     [Fact]
     public async Task SmallReads_AreServedFromOneLargeRead_InOrder()
@@ -14,7 +14,7 @@ public sealed class ReadBufferedChannelTests
         byte[] data = new byte[100_000];
         new Random(7).NextBytes(data);
         var socket = new FakeSocketChannel(data, segment: 30_000);
-        var channel = new ReadBufferedChannel(socket, 64 * 1024);
+        var channel = new BufferedMqttChannel(socket, 64 * 1024);
 
         var received = new List<byte>();
         int[] pattern = [2, 1, 4096, 4096, 3000, 7, 70_000];
@@ -35,7 +35,7 @@ public sealed class ReadBufferedChannelTests
     public async Task Read_ReturnsWhatIsBuffered_WithoutWaitingForMore()
     {
         var socket = new FakeSocketChannel([1, 2, 3], segment: 3);
-        var channel = new ReadBufferedChannel(socket, 4096);
+        var channel = new BufferedMqttChannel(socket, 4096);
 
         byte[] first = new byte[2];
         Assert.Equal(2, await channel.ReadAsync(first, 0, 2, CancellationToken.None));
@@ -49,7 +49,7 @@ public sealed class ReadBufferedChannelTests
     public async Task Reconnect_DropsBytesOfTheOldConnection()
     {
         var socket = new FakeSocketChannel([1, 2, 3, 4], segment: 4);
-        var channel = new ReadBufferedChannel(socket, 4096);
+        var channel = new BufferedMqttChannel(socket, 4096);
         await channel.ReadAsync(new byte[1], 0, 1, CancellationToken.None);
         Assert.Equal(3, channel.Buffered);
 
@@ -57,6 +57,61 @@ public sealed class ReadBufferedChannelTests
 
         Assert.Equal(0, channel.Buffered);
     }
+
+    [Fact]
+    public async Task HeldWrites_GoOutTogether_InOrder_AtTheRelease()
+    {
+        var socket = new FakeSocketChannel([], segment: 1);
+        var channel = new BufferedMqttChannel(socket, 4096);
+
+        await channel.WriteAsync(Bytes(1), true, CancellationToken.None);
+        channel.HoldWrites();
+        for (byte b = 2; b <= 5; b++)
+        {
+            Assert.True(channel.WriteAsync(Bytes(b, b), true, CancellationToken.None).IsCompletedSuccessfully);
+        }
+
+        Assert.Single(socket.Writes);
+        await channel.ReleaseWritesAsync(CancellationToken.None);
+
+        Assert.Equal(2, socket.Writes.Count);
+        Assert.Equal(new byte[] { 2, 2, 3, 3, 4, 4, 5, 5 }, socket.Writes[1]);
+        await channel.WriteAsync(Bytes(6), true, CancellationToken.None); // not held any more
+        Assert.Equal(3, socket.Writes.Count);
+        Assert.Equal(0, channel.HeldBytes);
+    }
+
+    [Fact]
+    public async Task HeldWrites_BeyondTheLimit_GoOutAtOnce_AfterTheHeldOnes()
+    {
+        var socket = new FakeSocketChannel([], segment: 1);
+        var channel = new BufferedMqttChannel(socket, 4096);
+        channel.HoldWrites();
+        await channel.WriteAsync(Bytes(1), true, CancellationToken.None);
+        await channel.WriteAsync(new ReadOnlySequence<byte>(new byte[BufferedMqttChannel.MaxHeldBytes]), true, CancellationToken.None);
+
+        Assert.Equal(2, socket.Writes.Count);
+        Assert.Equal(new byte[] { 1 }, socket.Writes[0]);
+        Assert.Equal(BufferedMqttChannel.MaxHeldBytes, socket.Writes[1].Length);
+        await channel.ReleaseWritesAsync(CancellationToken.None);
+        Assert.Equal(2, socket.Writes.Count); // nothing left to send
+    }
+
+    [Fact]
+    public async Task NestedHolds_SendAtTheLastRelease()
+    {
+        var socket = new FakeSocketChannel([], segment: 1);
+        var channel = new BufferedMqttChannel(socket, 4096);
+        channel.HoldWrites();
+        channel.HoldWrites();
+        await channel.WriteAsync(Bytes(1), true, CancellationToken.None);
+        await channel.ReleaseWritesAsync(CancellationToken.None);
+        Assert.Empty(socket.Writes);
+        await channel.ReleaseWritesAsync(CancellationToken.None);
+        Assert.Single(socket.Writes);
+    }
+
+    private static ReadOnlySequence<byte> Bytes(params byte[] bytes) => new(bytes);
 
     /// <summary>A socket that offers <c>data</c> in segments: a read returns at most one segment's remaining bytes.</summary>
     private sealed class FakeSocketChannel(byte[] data, int segment) : IMqttChannel
@@ -88,7 +143,13 @@ public sealed class ReadBufferedChannelTests
             return n;
         }
 
-        public Task WriteAsync(ReadOnlySequence<byte> buffer, bool isEndOfPacket, CancellationToken cancellationToken) => Task.CompletedTask;
+        public List<byte[]> Writes { get; } = [];
+
+        public Task WriteAsync(ReadOnlySequence<byte> buffer, bool isEndOfPacket, CancellationToken cancellationToken)
+        {
+            Writes.Add(buffer.ToArray());
+            return Task.CompletedTask;
+        }
 
         public void Dispose()
         {
