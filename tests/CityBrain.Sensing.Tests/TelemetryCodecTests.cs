@@ -69,6 +69,52 @@ public sealed class TelemetryCodecTests
     }
 
     [Fact]
+    public void TryRead_RepeatedStrings_AreShared_EscapedOrNot_AsciiOrNot()
+    {
+        var message = new TelemetryMessage("n-01", T0, [new SequencedReading(1, new Reading("shared-07", "air_temperature", 1.5, "°C", T0, Quality.Good))]);
+        byte[] plain = TelemetryCodec.Serialize(message);
+        string escaped = Encoding.UTF8.GetString(plain).Replace("\"shared-07\"", "\"shared\\u002d07\"", StringComparison.Ordinal).Replace("°C", "\\u00b0C", StringComparison.Ordinal);
+
+        Assert.True(TelemetryCodec.TryRead(plain, out var a, out var v1), v1?.ToString());
+        Assert.True(TelemetryCodec.TryRead(plain, out var b, out var v2), v2?.ToString());
+        Assert.True(TelemetryCodec.TryRead(Encoding.UTF8.GetBytes(escaped), out var c, out var v3), v3?.ToString());
+
+        Assert.Equal(message.Readings, c!.Readings);
+        Assert.Same(a!.Readings[0].Reading.Sensor, b!.Readings[0].Reading.Sensor);
+        Assert.Same(a.Readings[0].Reading.Sensor, c.Readings[0].Reading.Sensor);
+        Assert.Same(a.Readings[0].Reading.Unit, b.Readings[0].Reading.Unit);
+        Assert.Same(a.Readings[0].Reading.Unit, c.Readings[0].Reading.Unit);
+    }
+
+    [Fact]
+    public void TryRead_InvalidUtf8InAString_IsInvalidJson_NeverAString()
+    {
+        Assert.True(TelemetryCodec.TryRead(TelemetryCodec.Serialize(Sample()), out _, out _)); // "bin-07" is remembered
+        byte[] bytes = TelemetryCodec.Serialize(Sample());
+        int at = bytes.AsSpan().IndexOf("bin-07"u8);
+        bytes[at + 3] = 0xC3; // "bin\xC3" + "07": a lead byte without its continuation
+
+        Assert.False(TelemetryCodec.TryRead(bytes, out _, out var violation));
+        Assert.Equal(ContractViolation.InvalidJson, violation!.Code);
+    }
+
+    [Theory]
+    [InlineData("sensor", "ug/m3")] // a valid unit is no valid sensor id
+    [InlineData("quantity", "bin-07")] // a valid sensor id is no valid quantity
+    [InlineData("sensor", "Bin 7")]
+    public void TryRead_StringValidForAnotherKind_IsStillRejected(string member, string value)
+    {
+        // Both strings were read (and remembered) in their own role first.
+        var valid = new TelemetryMessage("n-01", T0, [new SequencedReading(1, new Reading("bin-07", "fill_level", 1, "ug/m3", T0, Quality.Good))]);
+        Assert.True(TelemetryCodec.TryRead(TelemetryCodec.Serialize(valid), out _, out _));
+        var reading = member == "sensor" ? new Reading(value, "fill_level", 1, "%", T0, Quality.Good) : new Reading("bin-07", value, 1, "%", T0, Quality.Good);
+
+        Assert.False(TelemetryCodec.TryRead(TelemetryCodec.Serialize(valid with { Readings = [new SequencedReading(2, reading)] }), out _, out var violation));
+        Assert.Equal(ContractViolation.InvalidValue, violation!.Code);
+        Assert.Contains($".{member}", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Serialize_WritesTheDocumentedFieldNames()
     {
         string json = Encoding.UTF8.GetString(TelemetryCodec.Serialize(Sample()));

@@ -19,8 +19,16 @@ public static class TelemetryCodec
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 8 };
 
-    /// <summary>Sensor ids, quantities and units repeat in every message: read once, then shared (no string per reading).</summary>
-    private static readonly Utf8StringCache Strings = new(16_384);
+    /// <summary>
+    /// Sensor ids, quantities and units repeat in every message: read once, then shared (no string per reading). One
+    /// cache per kind: a cached string is known to be valid for its kind only (a unit such as <c>ug/m3</c> is no valid
+    /// sensor id).
+    /// </summary>
+    private static readonly Utf8StringCache SensorIds = new(16_384);
+
+    private static readonly Utf8StringCache Quantities = new(4_096);
+
+    private static readonly Utf8StringCache Units = new(4_096);
 
     /// <summary>
     /// The readings of the message being read, reused by the next message on the same thread: a message's readings
@@ -267,7 +275,7 @@ public static class TelemetryCodec
                     return Wrong(ReadingPath(index, ".sensor"), "a string");
                 }
 
-                sensor = Strings.Get(ref reader, out sensorKnown);
+                sensor = SensorIds.Get(ref reader, out sensorKnown);
                 if (!sensorKnown && !Location.IsValidId(sensor))
                 {
                     return Invalid(ReadingPath(index, ".sensor"), $"'{Escape(sensor)}' is not a valid sensor id (lower-case letters, digits, '-' and '_', at most 64)");
@@ -281,7 +289,7 @@ public static class TelemetryCodec
                     return Wrong(ReadingPath(index, ".quantity"), "a string");
                 }
 
-                quantity = Strings.Get(ref reader, out quantityKnown);
+                quantity = Quantities.Get(ref reader, out quantityKnown);
                 if (!quantityKnown && !IsValidQuantity(quantity))
                 {
                     return Invalid(ReadingPath(index, ".quantity"), $"'{Escape(quantity)}' is not a valid quantity (snake_case: a-z, 0-9, '_', starting with a letter, at most 64)");
@@ -310,7 +318,7 @@ public static class TelemetryCodec
                     return Wrong(ReadingPath(index, ".unit"), "a string");
                 }
 
-                unit = Strings.Get(ref reader, out unitKnown);
+                unit = Units.Get(ref reader, out unitKnown);
                 if (!unitKnown && !IsValidUnit(unit))
                 {
                     return Invalid(ReadingPath(index, ".unit"), $"'{Escape(unit)}' is not a valid unit (at most 16 printable characters)");
@@ -364,17 +372,17 @@ public static class TelemetryCodec
         // Strings from the cache were validated before they were remembered.
         if (!sensorKnown)
         {
-            Strings.Remember(sensor);
+            SensorIds.Remember(sensor);
         }
 
         if (!quantityKnown)
         {
-            Strings.Remember(quantity);
+            Quantities.Remember(quantity);
         }
 
         if (!unitKnown)
         {
-            Strings.Remember(unit);
+            Units.Remember(unit);
         }
 
         item = new SequencedReading(
