@@ -8,7 +8,7 @@ namespace CityBrain.Sensing.Contract;
 /// firmware-config/schemas/telemetry.v1.schema.json). Reading never throws on bad input: it returns a
 /// <see cref="ContractViolation"/> that says what is wrong and where (JSON path).
 /// </summary>
-public static class TelemetryCodec
+public static partial class TelemetryCodec
 {
     /// <summary>Earliest source timestamp accepted (2000-01-01), to catch clocks that never synchronised.</summary>
     public const long MinTimestampMs = 946_684_800_000;
@@ -75,11 +75,28 @@ public static class TelemetryCodec
         out TelemetryMessage? message,
         out ContractViolation? violation)
     {
+        if (payload.IsSingleSegment)
+        {
+            return TryRead(payload.FirstSpan, out message, out violation);
+        }
+
         var reader = new Utf8JsonReader(payload, ReaderOptions);
         return TryRead(ref reader, out message, out violation);
     }
 
     public static bool TryRead(ReadOnlySpan<byte> payload, out TelemetryMessage? message, out ContractViolation? violation)
+    {
+        if (TryReadCanonical(payload, out message))
+        {
+            violation = null;
+            return true;
+        }
+
+        return TryReadStrict(payload, out message, out violation);
+    }
+
+    /// <summary>The general reader only (no fast path for the canonical form): for tests comparing both.</summary>
+    internal static bool TryReadStrict(ReadOnlySpan<byte> payload, out TelemetryMessage? message, out ContractViolation? violation)
     {
         var reader = new Utf8JsonReader(payload, ReaderOptions);
         return TryRead(ref reader, out message, out violation);
