@@ -146,11 +146,13 @@ public sealed class ReceiveWindow
                 AllowPacketFragmentation = options.AllowPacketFragmentation,
                 PacketInspector = packetInspector,
             };
-            return new WindowedAdapter(adapter, window);
+
+            // With a packet inspector (debugging) MQTTnet's own reader runs, which feeds it.
+            return new WindowedAdapter(adapter, window, packetInspector is null ? new PublishPacketReader(channel, formatter) : null);
         }
     }
 
-    private sealed class WindowedAdapter(IMqttChannelAdapter inner, ReceiveWindow window) : IMqttChannelAdapter
+    private sealed class WindowedAdapter(IMqttChannelAdapter inner, ReceiveWindow window, PublishPacketReader? reader = null) : IMqttChannelAdapter
     {
         public long BytesReceived => inner.BytesReceived;
 
@@ -173,13 +175,15 @@ public sealed class ReceiveWindow
         public async Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken)
         {
             await window.WaitOpenAsync(cancellationToken);
-            var packet = await inner.ReceivePacketAsync(cancellationToken);
+            var packet = reader is not null && inner.PacketFormatterAdapter.ProtocolVersion != MqttProtocolVersion.Unknown
+                ? await reader.ReceivePacketAsync(cancellationToken)
+                : await inner.ReceivePacketAsync(cancellationToken);
             if (packet is MqttPublishPacket publish)
             {
                 window.Received(publish.Payload.Length);
             }
 
-            return packet;
+            return packet!;
         }
 
         public void ResetStatistics() => inner.ResetStatistics();
