@@ -105,21 +105,7 @@ public static partial class TelemetryCodec
             return false;
         }
 
-        if (!sensorKnown)
-        {
-            SensorIds.Remember(sensor);
-        }
-
-        if (!quantityKnown)
-        {
-            Quantities.Remember(quantity);
-        }
-
-        if (!unitKnown)
-        {
-            Units.Remember(unit);
-        }
-
+        RememberNew(sensor, sensorKnown, quantity, quantityKnown, unit, unitKnown);
         item = new SequencedReading(seq, new Reading(sensor, quantity, value, unit, DateTimeOffset.FromUnixTimeMilliseconds(ts), quality));
         return true;
     }
@@ -161,14 +147,7 @@ public static partial class TelemetryCodec
     {
         value = 0;
         int start = i;
-        int p = i;
-        if (p < json.Length && json[p] == '-')
-        {
-            p++;
-        }
-
-        int digits = Digits(json, p);
-        if (digits == 0 || digits > 19 || (digits > 1 && json[p] == '0'))
+        if (!IntegerPart(json, i, out int p, out int digits) || digits > 19)
         {
             return false;
         }
@@ -193,19 +172,21 @@ public static partial class TelemetryCodec
         return true;
     }
 
+    /// <summary>The sign and integer digits of a JSON number at <paramref name="at"/>: <c>-?(0|[1-9][0-9]*)</c>.</summary>
+    /// <param name="digitsAt">Where the digits start (after the sign).</param>
+    private static bool IntegerPart(ReadOnlySpan<byte> json, int at, out int digitsAt, out int digits)
+    {
+        digitsAt = at < json.Length && json[at] == '-' ? at + 1 : at;
+        digits = Digits(json, digitsAt);
+        return digits > 0 && (digits == 1 || json[digitsAt] != '0');
+    }
+
     /// <summary>A finite JSON number: <c>-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?</c>, correctly rounded.</summary>
     private static bool Number(ReadOnlySpan<byte> json, ref int i, out double value)
     {
         value = 0;
         int start = i;
-        int p = i;
-        if (p < json.Length && json[p] == '-')
-        {
-            p++;
-        }
-
-        int digits = Digits(json, p);
-        if (digits == 0 || (digits > 1 && json[p] == '0'))
+        if (!IntegerPart(json, i, out int p, out int digits))
         {
             return false;
         }

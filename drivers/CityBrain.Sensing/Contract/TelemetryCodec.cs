@@ -386,7 +386,17 @@ public static partial class TelemetryCodec
         if (ts is null) { return Missing(ReadingPath(index, ".ts")); }
         if (quality is null) { return Missing(ReadingPath(index, ".quality")); }
 
-        // Strings from the cache were validated before they were remembered.
+        RememberNew(sensor, sensorKnown, quantity, quantityKnown, unit, unitKnown);
+
+        item = new SequencedReading(
+            seq.Value,
+            new Reading(sensor, quantity, value.Value, unit, DateTimeOffset.FromUnixTimeMilliseconds(ts.Value), quality.Value));
+        return null;
+    }
+
+    /// <summary>Remembers the validated strings of a reading that did not come from the caches (those were validated before).</summary>
+    private static void RememberNew(string sensor, bool sensorKnown, string quantity, bool quantityKnown, string unit, bool unitKnown)
+    {
         if (!sensorKnown)
         {
             SensorIds.Remember(sensor);
@@ -401,11 +411,6 @@ public static partial class TelemetryCodec
         {
             Units.Remember(unit);
         }
-
-        item = new SequencedReading(
-            seq.Value,
-            new Reading(sensor, quantity, value.Value, unit, DateTimeOffset.FromUnixTimeMilliseconds(ts.Value), quality.Value));
-        return null;
     }
 
     /// <summary>This thread's reading list, emptied; one that grew for a very large message is not kept.</summary>

@@ -1,10 +1,6 @@
 using System.Buffers;
-using System.Net;
-using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using CityBrain.Hub.Ingest;
 using MQTTnet.Adapter;
-using MQTTnet.Channel;
 using MQTTnet.Formatter;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
@@ -56,7 +52,7 @@ public sealed class PublishPacketReaderTests
             expected.Add(DecodeWithMqttnet(formatter, bytes));
         }
 
-        var reader = new PublishPacketReader(new BufferedMqttChannel(new StreamChannel([.. stream], segment: 5000), 64 * 1024), formatter);
+        var reader = new PublishPacketReader(new BufferedMqttChannel(new FakeSocketChannel([.. stream], segment: 5000), 64 * 1024), formatter);
         foreach (var want in expected)
         {
             var got = await reader.ReceivePacketAsync(CancellationToken.None);
@@ -73,7 +69,7 @@ public sealed class PublishPacketReaderTests
     {
         var formatter = new MqttPacketFormatterAdapter(MqttProtocolVersion.V500, new MqttBufferWriter(4096, 65535));
         byte[] bytes = formatter.Encode(new MqttPublishPacket { Topic = "t", QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce, PacketIdentifier = 1, PayloadSegment = new byte[100] }).Join().ToArray();
-        var reader = new PublishPacketReader(new BufferedMqttChannel(new StreamChannel(bytes[..^10], segment: 7), 4096), formatter);
+        var reader = new PublishPacketReader(new BufferedMqttChannel(new FakeSocketChannel(bytes[..^10], segment: 7), 4096), formatter);
 
         Assert.Null(await reader.ReceivePacketAsync(CancellationToken.None));
     }
@@ -112,36 +108,4 @@ public sealed class PublishPacketReaderTests
             string.Join(',', p.SubscriptionIdentifiers ?? []), string.Join(',', (p.UserProperties ?? []).Select(u => $"{u.Name}={Convert.ToHexString(u.ValueBuffer.ToArray())}"))),
         _ => packet.ToString() ?? packet.GetType().Name,
     };
-
-    /// <summary>A socket offering the bytes in segments.</summary>
-    private sealed class StreamChannel(byte[] data, int segment) : IMqttChannel
-    {
-        private int _position;
-
-        public X509Certificate2 ClientCertificate => null!;
-
-        public EndPoint RemoteEndPoint => new IPEndPoint(IPAddress.Loopback, 1883);
-
-        public EndPoint LocalEndPoint => new IPEndPoint(IPAddress.Loopback, 50000);
-
-        public bool IsSecureConnection => false;
-
-        public Task ConnectAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task DisconnectAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        {
-            int n = Math.Min(Math.Min(count, segment), data.Length - _position);
-            data.AsSpan(_position, n).CopyTo(buffer.AsSpan(offset));
-            _position += n;
-            return Task.FromResult(n);
-        }
-
-        public Task WriteAsync(ReadOnlySequence<byte> buffer, bool isEndOfPacket, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public void Dispose()
-        {
-        }
-    }
 }
