@@ -31,6 +31,90 @@ public sealed class TelemetryCodecTests
     }
 
     [Fact]
+    public void TryRead_SuccessiveMessages_KeepTheirOwnReadings()
+    {
+        // The codec reuses one reading list per thread: each message must still own its readings.
+        var first = Sample();
+        var second = first with { Readings = [new SequencedReading(99, new Reading("bin-08", "fill_level", 1.5, "%", T0, Quality.Good))] };
+
+        Assert.True(TelemetryCodec.TryRead(TelemetryCodec.Serialize(first), out var a, out _));
+        Assert.False(TelemetryCodec.TryRead("{\"v\":1,\"node\":\"n-01\",\"sent\":1,\"readings\":[{\"seq\":1},{\"seq\":\"x\"}]}"u8, out _, out _));
+        Assert.True(TelemetryCodec.TryRead(TelemetryCodec.Serialize(second), out var b, out _));
+
+        Assert.Equal(first.Readings, a!.Readings);
+        Assert.Equal(second.Readings, b!.Readings);
+        Assert.Equal(first.Readings.ToArray(), a.ReadingSpan().ToArray());
+    }
+
+    [Fact]
+    public void TryRead_EscapedMemberNames_AreRecognised()
+    {
+        string json = "{\"v\":1,\"node\":\"n-01\",\"sent\":1795000000123,\"readings\":[{\"s\\u0065q\":7,\"sensor\":\"bin-07\",\"quantit\\u0079\":\"fill_level\",\"value\":2,\"unit\":\"%\",\"\\u0074s\":1795000000123,\"quality\":\"good\"}]}";
+
+        Assert.True(TelemetryCodec.TryRead(Encoding.UTF8.GetBytes(json), out var read, out var violation), violation?.ToString());
+        Assert.Equal(new SequencedReading(7, new Reading("bin-07", "fill_level", 2, "%", T0, Quality.Good)), read!.Readings[0]);
+    }
+
+    [Fact]
+    public void TryRead_InvalidIdAfterValidOnes_IsStillRejected()
+    {
+        // Valid strings are remembered and not validated again; an invalid one is never remembered.
+        Assert.True(TelemetryCodec.TryRead(TelemetryCodec.Serialize(Sample()), out _, out _));
+        string bad = "{\"v\":1,\"node\":\"n-01\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"Bin 7\",\"quantity\":\"fill_level\",\"value\":2,\"unit\":\"%\",\"ts\":1795000000123,\"quality\":\"good\"}]}";
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.False(TelemetryCodec.TryRead(Encoding.UTF8.GetBytes(bad), out _, out var violation));
+            Assert.Equal(ContractViolation.InvalidValue, violation!.Code);
+        }
+    }
+
+    [Fact]
+    public void TryRead_RepeatedStrings_AreShared_EscapedOrNot_AsciiOrNot()
+    {
+        var message = new TelemetryMessage("n-01", T0, [new SequencedReading(1, new Reading("shared-07", "air_temperature", 1.5, "°C", T0, Quality.Good))]);
+        byte[] plain = TelemetryCodec.Serialize(message);
+        string escaped = Encoding.UTF8.GetString(plain).Replace("\"shared-07\"", "\"shared\\u002d07\"", StringComparison.Ordinal).Replace("°C", "\\u00b0C", StringComparison.Ordinal);
+
+        Assert.True(TelemetryCodec.TryRead(plain, out var a, out var v1), v1?.ToString());
+        Assert.True(TelemetryCodec.TryRead(plain, out var b, out var v2), v2?.ToString());
+        Assert.True(TelemetryCodec.TryRead(Encoding.UTF8.GetBytes(escaped), out var c, out var v3), v3?.ToString());
+
+        Assert.Equal(message.Readings, c!.Readings);
+        Assert.Same(a!.Readings[0].Reading.Sensor, b!.Readings[0].Reading.Sensor);
+        Assert.Same(a.Readings[0].Reading.Sensor, c.Readings[0].Reading.Sensor);
+        Assert.Same(a.Readings[0].Reading.Unit, b.Readings[0].Reading.Unit);
+        Assert.Same(a.Readings[0].Reading.Unit, c.Readings[0].Reading.Unit);
+    }
+
+    [Fact]
+    public void TryRead_InvalidUtf8InAString_IsInvalidJson_NeverAString()
+    {
+        Assert.True(TelemetryCodec.TryRead(TelemetryCodec.Serialize(Sample()), out _, out _)); // "bin-07" is remembered
+        byte[] bytes = TelemetryCodec.Serialize(Sample());
+        int at = bytes.AsSpan().IndexOf("bin-07"u8);
+        bytes[at + 3] = 0xC3; // "bin\xC3" + "07": a lead byte without its continuation
+
+        Assert.False(TelemetryCodec.TryRead(bytes, out _, out var violation));
+        Assert.Equal(ContractViolation.InvalidJson, violation!.Code);
+    }
+
+    [Theory]
+    [InlineData("sensor", "ug/m3")] // a valid unit is no valid sensor id
+    [InlineData("quantity", "bin-07")] // a valid sensor id is no valid quantity
+    [InlineData("sensor", "Bin 7")]
+    public void TryRead_StringValidForAnotherKind_IsStillRejected(string member, string value)
+    {
+        // Both strings were read (and remembered) in their own role first.
+        var valid = new TelemetryMessage("n-01", T0, [new SequencedReading(1, new Reading("bin-07", "fill_level", 1, "ug/m3", T0, Quality.Good))]);
+        Assert.True(TelemetryCodec.TryRead(TelemetryCodec.Serialize(valid), out _, out _));
+        var reading = member == "sensor" ? new Reading(value, "fill_level", 1, "%", T0, Quality.Good) : new Reading("bin-07", value, 1, "%", T0, Quality.Good);
+
+        Assert.False(TelemetryCodec.TryRead(TelemetryCodec.Serialize(valid with { Readings = [new SequencedReading(2, reading)] }), out _, out var violation));
+        Assert.Equal(ContractViolation.InvalidValue, violation!.Code);
+        Assert.Contains($".{member}", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Serialize_WritesTheDocumentedFieldNames()
     {
         string json = Encoding.UTF8.GetString(TelemetryCodec.Serialize(Sample()));

@@ -8,7 +8,7 @@ namespace CityBrain.Sensing.Contract;
 /// firmware-config/schemas/telemetry.v1.schema.json). Reading never throws on bad input: it returns a
 /// <see cref="ContractViolation"/> that says what is wrong and where (JSON path).
 /// </summary>
-public static class TelemetryCodec
+public static partial class TelemetryCodec
 {
     /// <summary>Earliest source timestamp accepted (2000-01-01), to catch clocks that never synchronised.</summary>
     public const long MinTimestampMs = 946_684_800_000;
@@ -19,8 +19,23 @@ public static class TelemetryCodec
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 8 };
 
-    /// <summary>Sensor ids, quantities and units repeat in every message: read once, then shared (no string per reading).</summary>
-    private static readonly Utf8StringCache Strings = new(16_384);
+    /// <summary>
+    /// Sensor ids, quantities and units repeat in every message: read once, then shared (no string per reading). One
+    /// cache per kind: a cached string is known to be valid for its kind only (a unit such as <c>ug/m3</c> is no valid
+    /// sensor id).
+    /// </summary>
+    private static readonly Utf8StringCache SensorIds = new(16_384);
+
+    private static readonly Utf8StringCache Quantities = new(4_096);
+
+    private static readonly Utf8StringCache Units = new(4_096);
+
+    /// <summary>
+    /// The readings of the message being read, reused by the next message on the same thread: a message's readings
+    /// end up in one array of exactly their count instead of a list grown (and copied) per message.
+    /// </summary>
+    [ThreadStatic]
+    private static List<SequencedReading>? t_readings;
 
     public static void Write(TelemetryMessage message, IBufferWriter<byte> output)
     {
@@ -60,11 +75,28 @@ public static class TelemetryCodec
         out TelemetryMessage? message,
         out ContractViolation? violation)
     {
+        if (payload.IsSingleSegment)
+        {
+            return TryRead(payload.FirstSpan, out message, out violation);
+        }
+
         var reader = new Utf8JsonReader(payload, ReaderOptions);
         return TryRead(ref reader, out message, out violation);
     }
 
     public static bool TryRead(ReadOnlySpan<byte> payload, out TelemetryMessage? message, out ContractViolation? violation)
+    {
+        if (TryReadCanonical(payload, out message))
+        {
+            violation = null;
+            return true;
+        }
+
+        return TryReadStrict(payload, out message, out violation);
+    }
+
+    /// <summary>The general reader only (no fast path for the canonical form): for tests comparing both.</summary>
+    internal static bool TryReadStrict(ReadOnlySpan<byte> payload, out TelemetryMessage? message, out ContractViolation? violation)
     {
         var reader = new Utf8JsonReader(payload, ReaderOptions);
         return TryRead(ref reader, out message, out violation);
@@ -162,7 +194,7 @@ public static class TelemetryCodec
                     return Wrong("$.readings", "an array");
                 }
 
-                readings = new List<SequencedReading>(32);
+                readings = ScratchReadings();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     if (readings.Count >= TelemetryMessage.MaxReadings)
@@ -219,7 +251,8 @@ public static class TelemetryCodec
             return Invalid("$.readings", "must hold at least one reading");
         }
 
-        message = new TelemetryMessage(node, DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(sent.Value, 0, MaxTimestampMs)), readings);
+        SequencedReading[] exact = readings.ToArray();
+        message = new TelemetryMessage(node, DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(sent.Value, 0, MaxTimestampMs)), exact);
         return null;
     }
 
@@ -237,9 +270,11 @@ public static class TelemetryCodec
         string? sensor = null, quantity = null, unit = null;
         Quality? quality = null;
 
+        bool sensorKnown = false, quantityKnown = false, unitKnown = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("seq"u8))
+            var member = ReadingMemberOf(ref reader);
+            if (member == ReadingMember.Seq)
             {
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long s) || s < 0)
@@ -249,7 +284,7 @@ public static class TelemetryCodec
 
                 seq = s;
             }
-            else if (reader.ValueTextEquals("sensor"u8))
+            else if (member == ReadingMember.Sensor)
             {
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String)
@@ -257,13 +292,13 @@ public static class TelemetryCodec
                     return Wrong(ReadingPath(index, ".sensor"), "a string");
                 }
 
-                sensor = Strings.Get(ref reader);
-                if (!Location.IsValidId(sensor))
+                sensor = SensorIds.Get(ref reader, out sensorKnown);
+                if (!sensorKnown && !Location.IsValidId(sensor))
                 {
                     return Invalid(ReadingPath(index, ".sensor"), $"'{Escape(sensor)}' is not a valid sensor id (lower-case letters, digits, '-' and '_', at most 64)");
                 }
             }
-            else if (reader.ValueTextEquals("quantity"u8))
+            else if (member == ReadingMember.Quantity)
             {
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String)
@@ -271,13 +306,13 @@ public static class TelemetryCodec
                     return Wrong(ReadingPath(index, ".quantity"), "a string");
                 }
 
-                quantity = Strings.Get(ref reader);
-                if (!IsValidQuantity(quantity))
+                quantity = Quantities.Get(ref reader, out quantityKnown);
+                if (!quantityKnown && !IsValidQuantity(quantity))
                 {
                     return Invalid(ReadingPath(index, ".quantity"), $"'{Escape(quantity)}' is not a valid quantity (snake_case: a-z, 0-9, '_', starting with a letter, at most 64)");
                 }
             }
-            else if (reader.ValueTextEquals("value"u8))
+            else if (member == ReadingMember.Value)
             {
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.Number)
@@ -292,7 +327,7 @@ public static class TelemetryCodec
 
                 value = v;
             }
-            else if (reader.ValueTextEquals("unit"u8))
+            else if (member == ReadingMember.Unit)
             {
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String)
@@ -300,13 +335,13 @@ public static class TelemetryCodec
                     return Wrong(ReadingPath(index, ".unit"), "a string");
                 }
 
-                unit = Strings.Get(ref reader);
-                if (!IsValidUnit(unit))
+                unit = Units.Get(ref reader, out unitKnown);
+                if (!unitKnown && !IsValidUnit(unit))
                 {
                     return Invalid(ReadingPath(index, ".unit"), $"'{Escape(unit)}' is not a valid unit (at most 16 printable characters)");
                 }
             }
-            else if (reader.ValueTextEquals("ts"u8))
+            else if (member == ReadingMember.Ts)
             {
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long t))
@@ -321,7 +356,7 @@ public static class TelemetryCodec
 
                 ts = t;
             }
-            else if (reader.ValueTextEquals("quality"u8))
+            else if (member == ReadingMember.Quality)
             {
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String)
@@ -351,13 +386,86 @@ public static class TelemetryCodec
         if (ts is null) { return Missing(ReadingPath(index, ".ts")); }
         if (quality is null) { return Missing(ReadingPath(index, ".quality")); }
 
-        Strings.Remember(sensor);
-        Strings.Remember(quantity);
-        Strings.Remember(unit);
+        RememberNew(sensor, sensorKnown, quantity, quantityKnown, unit, unitKnown);
+
         item = new SequencedReading(
             seq.Value,
             new Reading(sensor, quantity, value.Value, unit, DateTimeOffset.FromUnixTimeMilliseconds(ts.Value), quality.Value));
         return null;
+    }
+
+    /// <summary>Remembers the validated strings of a reading that did not come from the caches (those were validated before).</summary>
+    private static void RememberNew(string sensor, bool sensorKnown, string quantity, bool quantityKnown, string unit, bool unitKnown)
+    {
+        if (!sensorKnown)
+        {
+            SensorIds.Remember(sensor);
+        }
+
+        if (!quantityKnown)
+        {
+            Quantities.Remember(quantity);
+        }
+
+        if (!unitKnown)
+        {
+            Units.Remember(unit);
+        }
+    }
+
+    /// <summary>This thread's reading list, emptied; one that grew for a very large message is not kept.</summary>
+    private static List<SequencedReading> ScratchReadings()
+    {
+        var list = t_readings;
+        if (list is null || list.Capacity > 1024)
+        {
+            list = t_readings = new List<SequencedReading>(256);
+        }
+
+        list.Clear();
+        return list;
+    }
+
+    private enum ReadingMember
+    {
+        Other,
+        Seq,
+        Sensor,
+        Quantity,
+        Value,
+        Unit,
+        Ts,
+        Quality,
+    }
+
+    /// <summary>Which member of a reading the current property name is: one length switch and one comparison.</summary>
+    private static ReadingMember ReadingMemberOf(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            // Rare: compared unescaped, one by one.
+            return reader.ValueTextEquals("seq"u8) ? ReadingMember.Seq
+                : reader.ValueTextEquals("sensor"u8) ? ReadingMember.Sensor
+                : reader.ValueTextEquals("quantity"u8) ? ReadingMember.Quantity
+                : reader.ValueTextEquals("value"u8) ? ReadingMember.Value
+                : reader.ValueTextEquals("unit"u8) ? ReadingMember.Unit
+                : reader.ValueTextEquals("ts"u8) ? ReadingMember.Ts
+                : reader.ValueTextEquals("quality"u8) ? ReadingMember.Quality
+                : ReadingMember.Other;
+        }
+
+        var name = reader.ValueSpan;
+        return name.Length switch
+        {
+            2 when name.SequenceEqual("ts"u8) => ReadingMember.Ts,
+            3 when name.SequenceEqual("seq"u8) => ReadingMember.Seq,
+            4 when name.SequenceEqual("unit"u8) => ReadingMember.Unit,
+            5 when name.SequenceEqual("value"u8) => ReadingMember.Value,
+            6 when name.SequenceEqual("sensor"u8) => ReadingMember.Sensor,
+            7 when name.SequenceEqual("quality"u8) => ReadingMember.Quality,
+            8 when name.SequenceEqual("quantity"u8) => ReadingMember.Quantity,
+            _ => ReadingMember.Other,
+        };
     }
 
     /// <summary>The JSON path of a reading's member, built only for an error message.</summary>

@@ -74,7 +74,7 @@ public sealed partial class AlertEngine
 
         try
         {
-            foreach (var (_, r) in message.Readings)
+            foreach (var (_, r) in message.ReadingSpan())
             {
                 if (!_thresholdRules.TryGetValue(r.Quantity, out var rules)
                     || r.Quality == Quality.Bad

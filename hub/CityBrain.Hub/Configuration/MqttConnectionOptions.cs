@@ -37,6 +37,13 @@ public sealed class MqttConnectionOptions
     /// </summary>
     public long ReceiveWindowBytes { get; set; } = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// The socket's receive and send buffer (SO_RCVBUF/SO_SNDBUF; Linux caps it at net.core.rmem_max). MQTTnet's
+    /// default of 8 KiB is smaller than one 100-reading telemetry message: the broker then stalls for a window update
+    /// every few KB, and the loopback TCP work of those updates showed as a quarter of the hub's CPU.
+    /// </summary>
+    public int SocketBufferBytes { get; set; } = 1024 * 1024;
+
     public int KeepAliveSeconds { get; set; } = 15;
 
     public int ConnectTimeoutSeconds { get; set; } = 10;

@@ -169,7 +169,7 @@ internal sealed class NodeState
         int gaps = 0;
         SensorState? sensor = null;
         QuantityState? quantity = null;
-        foreach (var (seq, r) in message.Readings)
+        foreach (var (seq, r) in message.ReadingSpan())
         {
             if (LastBootChange && _sequence.Highest - seq > SequenceTracker.Window)
             {

@@ -22,13 +22,19 @@ public sealed class AcknowledgementSequencer : IDisposable
 
     private readonly IngestMetrics _metrics;
     private readonly Action<int, long>? _released;
+    private readonly Func<CancellationToken, IAsyncDisposable?>? _holdWrites;
 
     /// <param name="metrics">Unacknowledged-message accounting.</param>
     /// <param name="released">Called with the number of messages (and their payload bytes) leaving the sequence at its head.</param>
-    public AcknowledgementSequencer(IngestMetrics metrics, Action<int, long>? released = null)
+    /// <param name="holdWrites">
+    /// Starts collecting the connection's writes, sent together when the returned object is disposed: the PUBACKs of
+    /// one flush leave in one system call (null: each is sent on its own).
+    /// </param>
+    public AcknowledgementSequencer(IngestMetrics metrics, Action<int, long>? released = null, Func<CancellationToken, IAsyncDisposable?>? holdWrites = null)
     {
         _metrics = metrics;
         _released = released;
+        _holdWrites = holdWrites;
     }
 
     /// <summary>Messages received and not yet acknowledged.</summary>
@@ -102,8 +108,10 @@ public sealed class AcknowledgementSequencer : IDisposable
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
         await _sending.WaitAsync(cancellationToken);
+        IAsyncDisposable? held = null;
         try
         {
+            held = _holdWrites?.Invoke(cancellationToken);
             while (true)
             {
                 Entry head;
@@ -124,7 +132,17 @@ public sealed class AcknowledgementSequencer : IDisposable
         }
         finally
         {
-            _sending.Release();
+            try
+            {
+                if (held is not null)
+                {
+                    await held.DisposeAsync();
+                }
+            }
+            finally
+            {
+                _sending.Release();
+            }
         }
     }
 

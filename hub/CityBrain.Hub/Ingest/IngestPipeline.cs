@@ -167,7 +167,7 @@ public sealed class IngestPipeline : IAsyncDisposable
     {
         int origin = batch.Items.Count;
         long newest = 0;
-        foreach (var (seq, r) in item.Message.Readings)
+        foreach (var (seq, r) in item.Message.ReadingSpan())
         {
             long ts = r.TimestampMs;
             newest = Math.Max(newest, ts);

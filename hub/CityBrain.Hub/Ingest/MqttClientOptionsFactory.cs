@@ -37,6 +37,12 @@ public static class MqttClientOptionsFactory
             builder = builder.WithTlsOptions(tls.Build());
         }
 
-        return builder.Build();
+        var options = builder.Build();
+        if (options.ChannelOptions is MqttClientTcpOptions tcp)
+        {
+            tcp.BufferSize = o.SocketBufferBytes;
+        }
+
+        return options;
     }
 }

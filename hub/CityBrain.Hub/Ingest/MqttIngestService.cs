@@ -36,6 +36,7 @@ public sealed class MqttIngestService : BackgroundService
     private readonly ReceiveWindow _window;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly CancellationTokenSource _fatal = new();
+    private BufferedMqttChannel? _channel;
     private int _generation;
     private int _failed;
 
@@ -65,8 +66,8 @@ public sealed class MqttIngestService : BackgroundService
             _options.Mqtt.ReceiveWindowBytes,
             TimeSpan.FromSeconds(Math.Max(1, _options.Mqtt.KeepAliveSeconds / 3.0)),
             time);
-        _acks = new AcknowledgementSequencer(metrics, _window.Released);
-        _client = new MqttClientFactory().CreateMqttClient(_window.AdapterFactory());
+        _acks = new AcknowledgementSequencer(metrics, _window.Released, HoldWrites);
+        _client = new MqttClientFactory().CreateMqttClient(_window.AdapterFactory(created: c => Volatile.Write(ref _channel, c)));
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += e =>
         {
@@ -356,6 +357,34 @@ public sealed class MqttIngestService : BackgroundService
         catch (Exception ex) when (ex is not OperationCanceledException && !FatalErrors.IsFatal(ex))
         {
             _logger.LogDebug(ex, "PUBACK not sent (connection lost); the broker redelivers the message");
+        }
+    }
+
+    /// <summary>Holds the connection's writes while the sequencer sends a run of PUBACKs (one system call for all).</summary>
+    private HeldWrites? HoldWrites(CancellationToken cancellationToken)
+    {
+        var channel = Volatile.Read(ref _channel);
+        if (channel is null)
+        {
+            return null;
+        }
+
+        channel.HoldWrites();
+        return new HeldWrites(channel, _logger, cancellationToken);
+    }
+
+    private sealed class HeldWrites(BufferedMqttChannel channel, ILogger logger, CancellationToken cancellationToken) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await channel.ReleaseWritesAsync(cancellationToken);
+            }
+            catch (Exception ex) when (!FatalErrors.IsFatal(ex))
+            {
+                logger.LogDebug(ex, "PUBACKs not sent (connection lost); the broker redelivers the messages");
+            }
         }
     }
 

@@ -114,21 +114,45 @@ public sealed class ReceiveWindow
 
     private bool IsOpen() => _held <= _limit && _heldBytes <= _byteLimit;
 
-    /// <summary>MQTTnet's TCP adapter factory with a reader that waits for the window before reading the next packet.</summary>
-    public IMqttClientAdapterFactory AdapterFactory() => new WindowedAdapterFactory(this);
+    /// <summary>
+    /// MQTTnet's TCP adapter with a reader that waits for the window before reading the next packet; over TCP its
+    /// channel reads the socket in blocks of <paramref name="readBufferBytes"/> (<see cref="BufferedMqttChannel"/>).
+    /// </summary>
+    /// <param name="created">Told of every new TCP channel (e.g. to hold its writes while acknowledging a batch).</param>
+    public IMqttClientAdapterFactory AdapterFactory(int readBufferBytes = DefaultReadBufferBytes, Action<BufferedMqttChannel>? created = null) =>
+        new WindowedAdapterFactory(this, readBufferBytes, created);
 
-    private sealed class WindowedAdapterFactory(ReceiveWindow window) : IMqttClientAdapterFactory
+    /// <summary>Bytes read from the socket per system call at most (several telemetry messages).</summary>
+    public const int DefaultReadBufferBytes = 64 * 1024;
+
+    private sealed class WindowedAdapterFactory(ReceiveWindow window, int readBufferBytes, Action<BufferedMqttChannel>? created) : IMqttClientAdapterFactory
     {
         private readonly MqttClientAdapterFactory _inner = new();
 
         public IMqttChannelAdapter CreateClientAdapter(MqttClientOptions options, MqttPacketInspector packetInspector, IMqttNetLogger logger)
         {
             window.Reset();
-            return new WindowedAdapter(_inner.CreateClientAdapter(options, packetInspector, logger), window);
+            if (options.ChannelOptions is not MqttClientTcpOptions)
+            {
+                return new WindowedAdapter(_inner.CreateClientAdapter(options, packetInspector, logger), window);
+            }
+
+            // As MqttClientAdapterFactory builds it, with the TCP channel wrapped in a read buffer.
+            var channel = new BufferedMqttChannel(new MqttTcpChannel(options), readBufferBytes);
+            created?.Invoke(channel);
+            var formatter = new MqttPacketFormatterAdapter(options.ProtocolVersion, new MqttBufferWriter(options.WriterBufferSize, options.WriterBufferSizeMax));
+            var adapter = new MqttChannelAdapter(channel, formatter, logger)
+            {
+                AllowPacketFragmentation = options.AllowPacketFragmentation,
+                PacketInspector = packetInspector,
+            };
+
+            // With a packet inspector (debugging) MQTTnet's own reader runs, which feeds it.
+            return new WindowedAdapter(adapter, window, packetInspector is null ? new PublishPacketReader(channel, formatter) : null);
         }
     }
 
-    private sealed class WindowedAdapter(IMqttChannelAdapter inner, ReceiveWindow window) : IMqttChannelAdapter
+    private sealed class WindowedAdapter(IMqttChannelAdapter inner, ReceiveWindow window, PublishPacketReader? reader = null) : IMqttChannelAdapter
     {
         public long BytesReceived => inner.BytesReceived;
 
@@ -151,13 +175,15 @@ public sealed class ReceiveWindow
         public async Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken)
         {
             await window.WaitOpenAsync(cancellationToken);
-            var packet = await inner.ReceivePacketAsync(cancellationToken);
+            var packet = reader is not null && inner.PacketFormatterAdapter.ProtocolVersion != MqttProtocolVersion.Unknown
+                ? await reader.ReceivePacketAsync(cancellationToken)
+                : await inner.ReceivePacketAsync(cancellationToken);
             if (packet is MqttPublishPacket publish)
             {
                 window.Received(publish.Payload.Length);
             }
 
-            return packet;
+            return packet!;
         }
 
         public void ResetStatistics() => inner.ResetStatistics();

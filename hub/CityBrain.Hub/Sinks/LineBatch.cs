@@ -203,6 +203,12 @@ public sealed class LineBatch : IDisposable
     private LineBatch WriteDouble(double value)
     {
         Ensure(32);
+        if (ShortDecimal.TryFormat(value, _buffer.AsSpan(_length), out int shortWritten))
+        {
+            _length += shortWritten;
+            return this;
+        }
+
         if (!value.TryFormat(_buffer.AsSpan(_length), out int written, "R", CultureInfo.InvariantCulture))
         {
             throw new InvalidOperationException("float did not fit");

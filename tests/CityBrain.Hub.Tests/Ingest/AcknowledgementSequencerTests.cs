@@ -84,4 +84,39 @@ public sealed class AcknowledgementSequencerTests
         await cts.CancelAsync();
         await loop;
     }
+
+    [Fact]
+    public async Task Flush_HoldsWritesAroundTheRunOfAcknowledgements()
+    {
+        using var metrics = new IngestMetrics();
+        var log = new List<string>();
+        using var sequencer = new AcknowledgementSequencer(metrics, holdWrites: _ =>
+        {
+            log.Add("hold");
+            return new Release(log);
+        });
+        var entries = Enumerable.Range(0, 3).Select(i => sequencer.Register(_ =>
+        {
+            log.Add($"ack {i}");
+            return Task.CompletedTask;
+        })).ToArray();
+
+        foreach (var e in entries.Take(2))
+        {
+            sequencer.Complete(e);
+        }
+
+        await sequencer.CompleteAsync(entries[2], CancellationToken.None);
+
+        Assert.Equal(["hold", "ack 0", "ack 1", "ack 2", "release"], log);
+    }
+
+    private sealed class Release(List<string> log) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            log.Add("release");
+            return ValueTask.CompletedTask;
+        }
+    }
 }
