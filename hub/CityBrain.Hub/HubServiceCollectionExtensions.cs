@@ -43,7 +43,8 @@ public static class HubServiceCollectionExtensions
                 sp.GetRequiredService<DeadLetterQueue>(),
                 metrics,
                 time,
-                sp.GetRequiredService<ILogger<IngestPipeline>>());
+                sp.GetRequiredService<ILogger<IngestPipeline>>(),
+                PointFieldNames.Parse(options.Fields, []));
         });
 
         // The embedded broker starts before the ingest client that connects to it.

@@ -14,6 +14,15 @@ public sealed class HubOptions
 
     public BatchingOptions Batching { get; set; } = new();
 
+    /// <summary>
+    /// The fields every point carries: <c>value</c> (required), <c>quality</c>, <c>seq</c>; null (the default) = all three,
+    /// the documented schema. VictoriaMetrics stores each field as a series of its own, so each field costs it a
+    /// sample per reading (ingest CPU and disk); leaving out <c>quality</c> and <c>seq</c> cuts that about threefold,
+    /// but the database then cannot filter by quality or be reconciled by sequence number (the hub still counts gaps
+    /// and shows quality in the health registry). Applies to every sink.
+    /// </summary>
+    public string[]? Fields { get; set; }
+
     public WriteResilienceOptions Resilience { get; set; } = new();
 
     /// <summary>Largest MQTT payload the hub parses; larger ones are dead-lettered as <c>too_large</c>.</summary>

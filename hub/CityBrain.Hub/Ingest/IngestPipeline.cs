@@ -24,6 +24,8 @@ public sealed class IngestPipeline : IAsyncDisposable
     private readonly int _writers;
     private readonly EscapedNames _escaped = new();
     private readonly LineBufferPool _lineBuffers;
+    private readonly bool _quality;
+    private readonly bool _seq;
 
     public IngestPipeline(
         IReadOnlyList<ResilientSinkWriter> sinks,
@@ -32,8 +34,11 @@ public sealed class IngestPipeline : IAsyncDisposable
         DeadLetterQueue deadLetters,
         IngestMetrics metrics,
         TimeProvider time,
-        ILogger<IngestPipeline> logger)
+        ILogger<IngestPipeline> logger,
+        PointFields fields = PointFields.All)
     {
+        _quality = (fields & PointFields.Quality) != 0;
+        _seq = (fields & PointFields.Seq) != 0;
         _sinks = sinks;
         _batching = batching;
         _writers = Math.Max(1, writers);
@@ -170,13 +175,20 @@ public sealed class IngestPipeline : IAsyncDisposable
             newest = Math.Max(newest, ts);
             try
             {
-                batch.Lines.BeginLine(_escaped.Measurement(r.Quantity), origin)
+                var line = batch.Lines.BeginLine(_escaped.Measurement(r.Quantity), origin)
                     .Raw(_escaped.Location(item.TopicName, item.Topic))
-                    .Raw(_escaped.Sensor(r.Sensor))
-                    .Field("quality"u8, (long)r.Quality)
-                    .Field("seq"u8, seq)
-                    .Field("value"u8, r.Value)
-                    .EndLine(ts);
+                    .Raw(_escaped.Sensor(r.Sensor));
+                if (_quality)
+                {
+                    line.Field("quality"u8, (long)r.Quality);
+                }
+
+                if (_seq)
+                {
+                    line.Field("seq"u8, seq);
+                }
+
+                line.Field("value"u8, r.Value).EndLine(ts);
             }
             catch (LineProtocolException ex)
             {

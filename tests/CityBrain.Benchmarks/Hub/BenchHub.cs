@@ -121,6 +121,11 @@ public sealed class BenchHub : IAsyncDisposable
         }
     }
 
+    /// <summary>Environment variable with the hub's <c>Hub:Fields</c> (comma-separated) for the benchmark hubs.</summary>
+    public const string FieldsVariable = "CITYBRAIN_BENCH_FIELDS";
+
+    private static readonly JsonSerializerOptions SkipNulls = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
     public static async Task<BenchHub> StartAsync(string exe, int brokerPort, object sink, string clientId, CancellationToken ct)
     {
         var dir = new TempDirectory("hub-bench");
@@ -134,13 +139,16 @@ public sealed class BenchHub : IAsyncDisposable
                 Mqtt = new { Host = "127.0.0.1", Port = brokerPort, ClientId = clientId, SessionExpirySeconds = SessionExpirySeconds, ReceiveMaximum = int.TryParse(Environment.GetEnvironmentVariable("CITYBRAIN_BENCH_RECEIVE_MAXIMUM"), out int rm) ? rm : 2000 },
                 Sinks = new[] { sink },
                 Batching = new { MaxLines = 5000, MaxDelayMilliseconds = 50, QueueCapacity = 500 },
+
+                // Hub:Fields (null = the documented schema, value + quality + seq); `citybrain-bench hub --fields value` sets it.
+                Fields = Environment.GetEnvironmentVariable(FieldsVariable)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 HttpPort = http,
 
                 // Its own snapshot (the default path is machine-wide: every earlier run's nodes would be restored).
                 Health = new { SnapshotPath = dir.Combine("health-registry.json") },
             },
             Logging = new { LogLevel = new { Default = "Warning" } },
-        }), ct);
+        }, SkipNulls), ct);
         var process = ServerProcess.Start("citybrain-hub", exe, ["--config", config], dir.Path, "(build hub/CityBrain.Hub.Service)");
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}/"), Timeout = TimeSpan.FromSeconds(10) };
         var hub = new BenchHub(dir, process, client);

@@ -33,26 +33,35 @@ public sealed class PayloadTemplate
         return new PayloadTemplate(bytes, Offsets(bytes, "\"seq\":"u8, sensors.Count), [.. Offsets(bytes, "\"sent\":"u8, 1), .. Offsets(bytes, "\"ts\":"u8, sensors.Count)]);
     }
 
+    /// <summary>The payload's length in bytes (the same for every rendering).</summary>
+    public int Length => _bytes.Length;
+
     /// <summary>A new payload: readings numbered from <paramref name="firstSeq"/>, every timestamp <paramref name="nowMs"/>.</summary>
     public byte[] Render(long firstSeq, long nowMs)
     {
-        byte[] payload = (byte[])_bytes.Clone();
+        byte[] payload = new byte[_bytes.Length];
+        RenderInto(payload, firstSeq, nowMs);
+        return payload;
+    }
+
+    /// <summary>Renders the payload into <paramref name="destination"/> (at least <see cref="Length"/> bytes).</summary>
+    public void RenderInto(Span<byte> destination, long firstSeq, long nowMs)
+    {
+        _bytes.CopyTo(destination);
         for (int i = 0; i < _seqOffsets.Length; i++)
         {
-            Patch(payload, _seqOffsets[i], SeqBase + firstSeq + i);
+            Patch(destination, _seqOffsets[i], SeqBase + firstSeq + i);
         }
 
         foreach (int offset in _tsOffsets)
         {
-            Patch(payload, offset, nowMs);
+            Patch(destination, offset, nowMs);
         }
-
-        return payload;
     }
 
-    private static void Patch(byte[] payload, int offset, long value)
+    private static void Patch(Span<byte> payload, int offset, long value)
     {
-        if (!Utf8Formatter.TryFormat(value, payload.AsSpan(offset, Digits), out int written) || written != Digits)
+        if (!Utf8Formatter.TryFormat(value, payload.Slice(offset, Digits), out int written) || written != Digits)
         {
             throw new InvalidOperationException($"{value} does not have {Digits} digits");
         }

@@ -12,6 +12,29 @@ public sealed class HubOptionsValidatorTests
     [Fact]
     public void Check_DemoLikeOptions_HasNoErrors() => Assert.Empty(HubOptionsValidator.Check(Valid()));
 
+    [Theory]
+    [InlineData("value")]
+    [InlineData("seq,value")]
+    [InlineData("value,quality,seq")]
+    public void Check_Fields_SubsetsWithValue_AreValid(string fields)
+    {
+        var o = Valid();
+        o.Fields = fields.Split(',');
+        Assert.Empty(HubOptionsValidator.Check(o));
+    }
+
+    [Theory]
+    [InlineData("quality,seq", "Hub:Fields = [\"quality\", \"seq\"] lacks \"value\"")]
+    [InlineData("value,Value", "Hub:Fields = [\"value\", \"Value\"]: 'Value' is not a field of the schema: use \"value\", \"quality\" and/or \"seq\"")]
+    [InlineData("value,seq,seq", "Hub:Fields = [\"value\", \"seq\", \"seq\"] names 'seq' twice")]
+    [InlineData("", "Hub:Fields = [] lacks \"value\"")]
+    public void Check_Fields_Bad_NamesValueAndFix(string fields, string expected)
+    {
+        var o = Valid();
+        o.Fields = fields.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(HubOptionsValidator.Check(o), e => e.StartsWith(expected, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Check_NoSinks_SaysHowToAddOne()
     {

@@ -26,6 +26,56 @@ public sealed class IngestPipelineTests
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
+    /// <summary>Keeps the text of every request.</summary>
+    private sealed class CapturingSink : IPointSink
+    {
+        public readonly List<string> Requests = [];
+
+        public string Name => "capturing";
+
+        public Task<SinkWriteResult> WriteAsync(ReadOnlyMemory<byte> lines, int lineCount, CancellationToken cancellationToken)
+        {
+            lock (Requests)
+            {
+                Requests.Add(System.Text.Encoding.UTF8.GetString(lines.Span));
+            }
+
+            return Task.FromResult(SinkWriteResult.Ok);
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    [Theory]
+    [InlineData(PointFields.All, "temperature,district=d1,grid=g1,node=n1,sensor=s1 quality=0i,seq=7i,value=21.5 7000\n")]
+    [InlineData(PointFields.Value | PointFields.Seq, "temperature,district=d1,grid=g1,node=n1,sensor=s1 seq=7i,value=21.5 7000\n")]
+    [InlineData(PointFields.Value, "temperature,district=d1,grid=g1,node=n1,sensor=s1 value=21.5 7000\n")]
+    public async Task RunAsync_Fields_WritesOnlyTheConfiguredFields(PointFields fields, string expected)
+    {
+        using var metrics = new IngestMetrics();
+        var sink = new CapturingSink();
+        var writer = new ResilientSinkWriter(sink, new WriteResilienceOptions(), TimeProvider.System, NullLogger.Instance, metrics);
+        var deadLetters = new DeadLetterQueue(metrics, NullLogger<DeadLetterQueue>.Instance, TimeProvider.System, "test");
+        await using var pipeline = new IngestPipeline(
+            [writer],
+            new BatchingOptions { MaxLines = 10, MaxDelayMilliseconds = 1, QueueCapacity = 10 },
+            writers: 1,
+            deadLetters,
+            metrics,
+            TimeProvider.System,
+            NullLogger<IngestPipeline>.Instance,
+            fields);
+        using var cts = new CancellationTokenSource();
+        var acknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = pipeline.RunAsync(cts.Token);
+
+        await pipeline.EnqueueAsync(Item(7, () => acknowledged.TrySetResult()), CancellationToken.None);
+        await acknowledged.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await cts.CancelAsync();
+
+        Assert.Equal(expected, Assert.Single(sink.Requests));
+    }
+
     private static IngestItem Item(int seq, Action acknowledged)
     {
         var topic = new NodeTopic("d1", "g1", "n1", "telemetry");
