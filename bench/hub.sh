@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Hub ingest benchmark: Mosquitto -> citybrain-hub (separate process) -> VictoriaMetrics / InfluxDB 1.x.
-# Installs nothing: checks the server binaries, builds Release, runs `citybrain-bench hub` (args passed through,
-# e.g. --seconds 15 --clients 6 --nodes 500 --only vm).
+# Installs nothing: checks the server binaries, builds Release, publishes citybrain-hub NativeAOT as deployed
+# (deploy/install-hub.sh), runs `citybrain-bench hub --hub <that binary>` (args passed through, e.g. --seconds 15
+# --clients 6 --nodes 500 --only vm --readings 100). The DOTNET_ settings default to those of
+# deploy/systemd/citybrain-hub.service; set one to "unset" to measure without it.
+# HUB_BUILD=jit runs the JIT build (dotnet build output) instead of the NativeAOT one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=0
@@ -9,6 +12,16 @@ for b in /usr/sbin/mosquitto /usr/bin/victoria-metrics /usr/bin/influxd; do
   if [[ ! -x "$b" ]]; then echo "missing $b (Debian packages: mosquitto victoria-metrics influxdb)" >&2; missing=1; fi
 done
 command -v dotnet >/dev/null || { echo "missing dotnet (.NET 10 SDK)" >&2; missing=1; }
+if [[ ${HUB_BUILD:-aot} != jit ]]; then
+  command -v gcc >/dev/null || command -v clang >/dev/null || { echo "missing a C toolchain for NativeAOT linking (Debian package: gcc or clang)" >&2; missing=1; }
+fi
 [[ $missing -eq 0 ]] || exit 2
 dotnet build -c Release tests/CityBrain.Benchmarks -v quiet -nologo
-exec dotnet tests/CityBrain.Benchmarks/bin/Release/net10.0/citybrain-bench.dll hub "$@"
+hub=()
+if [[ ${HUB_BUILD:-aot} != jit ]]; then
+  rid=$( [[ $(uname -m) == aarch64 ]] && echo linux-arm64 || echo linux-x64 )
+  out=hub/CityBrain.Hub.Service/bin/Release/native-$rid
+  dotnet publish hub/CityBrain.Hub.Service -c Release -r "$rid" -o "$out" -v quiet -nologo
+  hub=(--hub "$out/citybrain-hub")
+fi
+exec dotnet tests/CityBrain.Benchmarks/bin/Release/net10.0/citybrain-bench.dll hub "${hub[@]}" "$@"

@@ -27,6 +27,12 @@ if (configPath is null || !File.Exists(configPath))
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddJsonFile(Path.GetFullPath(configPath), optional: false, reloadOnChange: false);
 builder.Services.AddSystemd();
+// Source-generated JSON only (NativeAOT has no reflection-based serializer): anything ASP.NET Core serializes itself.
+builder.Services.ConfigureHttpJsonOptions(json =>
+{
+    json.SerializerOptions.TypeInfoResolverChain.Insert(0, ViewJsonContext.Default);
+    json.SerializerOptions.TypeInfoResolverChain.Insert(1, HubApiJsonContext.Default);
+});
 // One HTTP endpoint for the operators' view, its JSON API, /metrics and /healthz: Hub:OperatorView:Listen, or
 // http://{Hub:HttpBindAddress}:{Hub:HttpPort} when that is not set. Loopback unless a token is configured.
 var hub = builder.Configuration.GetSection(HubOptions.SectionName).Get<HubOptions>() ?? new HubOptions();
@@ -42,18 +48,20 @@ builder.Services.AddCityBrainHub(builder.Configuration);
 builder.Services.AddOperatorView(builder.Configuration);
 builder.Services.AddMqttAlertPublisher(sp => sp.GetRequiredService<MqttIngestService>().Client);
 
-var app = builder.Build();
-var ingest = app.Services.GetRequiredService<MqttIngestService>();
-var alerts = app.Services.GetRequiredService<AlertEngine>();
-ingest.Connected += () => alerts.RepublishActive();
-app.MapOperatorView();
-app.MapMetrics().RequireViewToken();
-app.MapGet("/ingest/stats", (IServiceProvider services) => Results.Json(services.GetIngestStatistics())).RequireViewToken();
-app.MapGet("/healthz", (MqttIngestService ingest) =>
-    ingest.IsConnected ? Results.Text("ok") : Results.Text("not connected to the MQTT broker", statusCode: 503));
-
+// Inside the try: resolving the ingest service validates the options (an invalid hub.json is exit 2 with the
+// failures listed, not an unhandled exception).
 try
 {
+    var app = builder.Build();
+    var ingest = app.Services.GetRequiredService<MqttIngestService>();
+    var alerts = app.Services.GetRequiredService<AlertEngine>();
+    ingest.Connected += () => alerts.RepublishActive();
+    app.MapOperatorView();
+    app.MapMetrics().RequireViewToken();
+    app.MapGet("/ingest/stats", (IServiceProvider services) => Results.Json(services.GetIngestStatistics(), HubApiJsonContext.Default.IngestStatistics)).RequireViewToken();
+    app.MapGet("/healthz", (MqttIngestService ingest) =>
+        ingest.IsConnected ? Results.Text("ok") : Results.Text("not connected to the MQTT broker", statusCode: 503));
+
     // Taken before running: the service provider is disposed when RunAsync returns.
     var backgroundServices = app.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
     await app.RunAsync();

@@ -5,8 +5,10 @@ namespace CityBrain.Sensing.Contract;
 /// <summary>The node's buffer in a health message.</summary>
 public sealed record BufferHealth
 {
+    // `set`, not `init`: the JSON source generator (NativeAOT) drops the default of a missing `init` property of a type
+    // with required members (dotnet/runtime#84484); tests/CityBrain.Hub.Tests/Serialization checks it survives.
     [JsonPropertyName("kind")]
-    public string Kind { get; init; } = "disk";
+    public string Kind { get; set; } = "disk";
 
     [JsonPropertyName("readings")]
     public long Readings { get; init; }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -14,6 +15,9 @@ public static class ContractJson
         WriteIndented = false,
     };
 
+    /// <summary>Reflection-based (tests, tools); services use the overload with a <see cref="JsonTypeInfo{T}"/>.</summary>
+    [RequiresUnreferencedCode("Reflection-based JSON: use Serialize(value, ContractJsonContext.Default.X) in trimmed/NativeAOT code.")]
+    [RequiresDynamicCode("Reflection-based JSON: use Serialize(value, ContractJsonContext.Default.X) in NativeAOT code.")]
     public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
 
     /// <summary>Without reflection (NativeAOT): <paramref name="typeInfo"/> from <see cref="ContractJsonContext"/>, same output.</summary>

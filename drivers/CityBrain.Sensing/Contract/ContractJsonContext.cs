@@ -4,7 +4,8 @@ using System.Text.Json.Serialization;
 namespace CityBrain.Sensing.Contract;
 
 /// <summary>
-/// Source-generated serializers for the messages the edge publishes, with <see cref="ContractJson.Options"/>'s
+/// Source-generated serializers for the contract's messages (the edge publishes status and health, the hub reads them
+/// and publishes dead letters), with <see cref="ContractJson.Options"/>'s
 /// settings: no reflection, so the edge service can be published NativeAOT (deploy/install-edge.sh, bench/edge.sh).
 /// </summary>
 [JsonSourceGenerationOptions(
@@ -14,4 +15,5 @@ namespace CityBrain.Sensing.Contract;
     WriteIndented = false)]
 [JsonSerializable(typeof(StatusMessage))]
 [JsonSerializable(typeof(HealthMessage))]
+[JsonSerializable(typeof(DeadLetterMessage))]
 public sealed partial class ContractJsonContext : JsonSerializerContext;

@@ -8,8 +8,10 @@ namespace CityBrain.Sensing.Contract;
 /// </summary>
 public sealed record DeadLetterMessage
 {
+    // `set`, not `init`: the JSON source generator (NativeAOT) drops the default of a missing `init` property of a type
+    // with required members (dotnet/runtime#84484); tests/CityBrain.Hub.Tests/Serialization checks it survives.
     [JsonPropertyName("v")]
-    public int Version { get; init; } = 1;
+    public int Version { get; set; } = 1;
 
     /// <summary>A <see cref="ContractViolation"/> code, or <c>write_rejected</c> for points the database refused.</summary>
     [JsonPropertyName("code")]

@@ -12,8 +12,10 @@ public sealed record StatusMessage
     public const string Online = "online";
     public const string Offline = "offline";
 
+    // `set`, not `init`: the JSON source generator (NativeAOT) drops the default of a missing `init` property of a type
+    // with required members (dotnet/runtime#84484); tests/CityBrain.Hub.Tests/Serialization checks it survives.
     [JsonPropertyName("v")]
-    public int Version { get; init; } = 1;
+    public int Version { get; set; } = 1;
 
     [JsonPropertyName("node")]
     public required string Node { get; init; }

@@ -97,7 +97,7 @@ public sealed class LiveEventStream(HealthRegistry registry, AlertEngine alerts,
         {
             if (_state.Version != version)
             {
-                _state = (version, JsonSerializer.SerializeToUtf8Bytes(Snapshot(sparklines: false) with { Version = version }, ViewJson.Options));
+                _state = (version, JsonSerializer.SerializeToUtf8Bytes(Snapshot(sparklines: false) with { Version = version }, ViewJsonContext.Default.LiveState));
             }
 
             return _state;
@@ -110,7 +110,7 @@ public sealed class LiveEventStream(HealthRegistry registry, AlertEngine alerts,
         {
             if (now - _sparks.At >= options.Value.SparklineInterval)
             {
-                _sparks = (now, JsonSerializer.SerializeToUtf8Bytes(LiveSparklines.From(registry.GetNodes(sparklines: true), now), ViewJson.Options));
+                _sparks = (now, JsonSerializer.SerializeToUtf8Bytes(LiveSparklines.From(registry.GetNodes(sparklines: true), now), ViewJsonContext.Default.LiveSparklines));
             }
 
             return _sparks;

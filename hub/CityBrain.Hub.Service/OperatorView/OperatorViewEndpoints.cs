@@ -30,14 +30,14 @@ public static class OperatorViewEndpoints
         group.MapGet("/api/nodes", (HealthRegistry registry, string? district, string? grid, string? status, string? q) =>
         {
             var filter = new NodeFilter(district, grid, status, q);
-            return Results.Json(registry.GetNodes().Where(filter.Matches).ToList(), ViewJson.Options);
+            return Results.Json(registry.GetNodes().Where(filter.Matches).ToList(), ViewJsonContext.Default.ListNodeView);
         });
         group.MapGet("/api/nodes/{node}", (HealthRegistry registry, string node) =>
             registry.GetNode(node) is { } view
-                ? Results.Json(view, ViewJson.Options)
-                : Results.Json(new { error = $"no node '{node}' is known" }, ViewJson.Options, statusCode: StatusCodes.Status404NotFound));
+                ? Results.Json(view, ViewJsonContext.Default.NodeView)
+                : Results.Json(new ErrorResponse($"no node '{node}' is known"), ViewJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status404NotFound));
         group.MapGet("/api/alerts", (AlertEngine alerts) =>
-            Results.Json(new AlertsResponse(alerts.GetActive(), alerts.GetHistory()), ViewJson.Options));
+            Results.Json(new AlertsResponse(alerts.GetActive(), alerts.GetHistory()), ViewJsonContext.Default.AlertsResponse));
         group.MapPost("/api/alerts/{id}/ack", Acknowledge);
         group.MapGet("/api/events", (HttpContext http, LiveEventStream stream) => stream.StreamAsync(http));
         return group;
@@ -47,7 +47,7 @@ public static class OperatorViewEndpoints
     {
         if (!http.Request.Headers.ContainsKey(AckHeader))
         {
-            return Results.Json(new { error = $"acknowledgements must carry the header {AckHeader}: ack" }, ViewJson.Options, statusCode: StatusCodes.Status400BadRequest);
+            return Results.Json(new ErrorResponse($"acknowledgements must carry the header {AckHeader}: ack"), ViewJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status400BadRequest);
         }
 
         string by = "operator";
@@ -60,7 +60,7 @@ public static class OperatorViewEndpoints
 
             try
             {
-                var body = await http.Request.ReadFromJsonAsync<AckRequest>(ViewJson.Options, http.RequestAborted);
+                var body = await http.Request.ReadFromJsonAsync(ViewJsonContext.Default.AckRequest, http.RequestAborted);
                 if (!string.IsNullOrWhiteSpace(body?.By))
                 {
                     by = new string(body.By.Trim().Where(c => !char.IsControl(c)).Take(MaxAckByLength).ToArray());
@@ -68,15 +68,15 @@ public static class OperatorViewEndpoints
             }
             catch (Exception ex) when (ex is System.Text.Json.JsonException or BadHttpRequestException)
             {
-                return Results.Json(new { error = "the body must be JSON like {\"by\":\"name\"}" }, ViewJson.Options, statusCode: StatusCodes.Status400BadRequest);
+                return Results.Json(new ErrorResponse("the body must be JSON like {\"by\":\"name\"}"), ViewJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status400BadRequest);
             }
         }
 
         return alerts.Acknowledge(id, by) switch
         {
-            AckResult.Acknowledged or AckResult.AlreadyAcknowledged => Results.Json(alerts.Find(id), ViewJson.Options),
-            AckResult.NotActive => Results.Json(new { error = $"alert '{id}' is already cleared" }, ViewJson.Options, statusCode: StatusCodes.Status409Conflict),
-            _ => Results.Json(new { error = $"no alert '{id}'" }, ViewJson.Options, statusCode: StatusCodes.Status404NotFound),
+            AckResult.Acknowledged or AckResult.AlreadyAcknowledged => Results.Json(alerts.Find(id), ViewJsonContext.Default.Alert),
+            AckResult.NotActive => Results.Json(new ErrorResponse($"alert '{id}' is already cleared"), ViewJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status409Conflict),
+            _ => Results.Json(new ErrorResponse($"no alert '{id}'"), ViewJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status404NotFound),
         };
     }
 }

@@ -51,8 +51,9 @@ public sealed class TokenGate(IOptions<OperatorViewOptions> options)
         http.Response.StatusCode = StatusCodes.Status401Unauthorized;
         http.Response.Headers.WWWAuthenticate = "Bearer";
         await http.Response.WriteAsJsonAsync(
-            new { error = "a token is required: send 'Authorization: Bearer <token>' or open the page once with ?token=<token>" },
-            http.RequestAborted);
+            new ErrorResponse("a token is required: send 'Authorization: Bearer <token>' or open the page once with ?token=<token>"),
+            ViewJsonContext.Default.ErrorResponse,
+            cancellationToken: http.RequestAborted);
         return false;
     }
 

@@ -8,8 +8,10 @@ namespace CityBrain.Hub.Alerts;
 /// </summary>
 public sealed record AlertMessage
 {
+    // `set`, not `init`: the JSON source generator (NativeAOT) drops the default of a missing `init` property of a type
+    // with required members (dotnet/runtime#84484); tests/CityBrain.Hub.Tests/Serialization checks it survives.
     [JsonPropertyName("v")]
-    public int Version { get; init; } = 1;
+    public int Version { get; set; } = 1;
 
     [JsonPropertyName("id")]
     public required string Id { get; init; }

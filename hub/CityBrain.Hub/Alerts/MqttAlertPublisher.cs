@@ -19,7 +19,7 @@ public sealed class MqttAlertPublisher(IMqttClient client) : IAlertPublisher
         }
 
         string topic = AlertTopics.For(alert);
-        byte[] payload = ContractJson.Serialize(AlertMessage.From(alert));
+        byte[] payload = ContractJson.Serialize(AlertMessage.From(alert), HubJsonContext.Default.AlertMessage);
         if (alert.IsActive)
         {
             await SendAsync(topic, payload, retain: true, cancellationToken);

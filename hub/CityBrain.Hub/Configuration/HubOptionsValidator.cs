@@ -13,7 +13,10 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    public static IReadOnlyList<string> Check(HubOptions o)
+    public static IReadOnlyList<string> Check(HubOptions o) => Check(o, HubFeatures.InfluxDbClientSupported);
+
+    /// <param name="influxDbClientSupported">Whether this build has the influxdb-client sink (<see cref="HubFeatures.InfluxDbClientSupported"/>).</param>
+    public static IReadOnlyList<string> Check(HubOptions o, bool influxDbClientSupported)
     {
         var errors = new List<string>();
         void Range(string field, long value, long min, long max, string fix)
@@ -64,7 +67,7 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
 
         for (int i = 0; i < o.Sinks.Count; i++)
         {
-            CheckSink(o.Sinks[i], $"Sinks:{i}", errors, Range);
+            CheckSink(o.Sinks[i], $"Sinks:{i}", errors, Range, influxDbClientSupported);
         }
 
         PointFieldNames.Parse(o.Fields, errors);
@@ -111,7 +114,7 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
         return errors;
     }
 
-    private static void CheckSink(SinkOptions s, string field, List<string> errors, Action<string, long, long, long, string> range)
+    private static void CheckSink(SinkOptions s, string field, List<string> errors, Action<string, long, long, long, string> range, bool influxDbClientSupported)
     {
         if (s.Kind is not (SinkOptions.InfluxV1 or SinkOptions.InfluxV2))
         {
@@ -153,6 +156,14 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
             {
                 errors.Add($"Hub:{field}:Client = '{s.Client}' is unknown: use \"{SinkOptions.Http}\" (line protocol posted as is) or \"{SinkOptions.InfluxDbClient}\" (InfluxDB.Client)");
             }
+            else if (s.Client == SinkOptions.InfluxDbClient && !influxDbClientSupported)
+            {
+                errors.Add($"Hub:{field}:Client = '{s.Client}': {InfluxDbClientNotInBuild(s.DisplayName)}");
+            }
         }
     }
+
+    /// <summary>Why <c>influxdb-client</c> is refused in the NativeAOT build, and the fix.</summary>
+    public static string InfluxDbClientNotInBuild(string sink) =>
+        $"sink {sink}: client \"{SinkOptions.InfluxDbClient}\" is not in this build of citybrain-hub (NativeAOT leaves out InfluxDB.Client, which is not trim/AOT safe): use \"{SinkOptions.Http}\", which speaks the same v2 write API with the same error mapping, or run the JIT build";
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CityBrain.Sensing.Contract;
 
 namespace CityBrain.Hub.Health;
 
@@ -25,7 +24,7 @@ public sealed class HealthSnapshotStore(string path)
         string temp = Path + ".tmp";
         await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
         {
-            await JsonSerializer.SerializeAsync(stream, snapshot, ContractJson.Options, cancellationToken);
+            await JsonSerializer.SerializeAsync(stream, snapshot, HubJsonContext.Default.HealthSnapshotFile, cancellationToken);
             await stream.FlushAsync(cancellationToken);
             stream.Flush(flushToDisk: true);
         }
@@ -52,7 +51,7 @@ public sealed class HealthSnapshotStore(string path)
         HealthSnapshotFile? file;
         try
         {
-            file = await JsonSerializer.DeserializeAsync<HealthSnapshotFile>(stream, ContractJson.Options, cancellationToken);
+            file = await JsonSerializer.DeserializeAsync(stream, HubJsonContext.Default.HealthSnapshotFile, cancellationToken);
         }
         catch (JsonException ex)
         {

@@ -399,7 +399,7 @@ internal sealed class NodeState
             return null;
         }
 
-        state = new QuantityState(quantity, new SparklineRing(_options.SparklineBucket, _options.SparklinePoints));
+        state = new QuantityState(quantity, _options.SparklineBucket, _options.SparklinePoints);
         sensor.Quantities.Add(state);
         return state;
     }

@@ -51,5 +51,7 @@ public sealed record NodeView
     /// <summary>No health and no telemetry for longer than the node's health interval allows.</summary>
     public bool Silent { get; init; }
 
-    public IReadOnlyList<SensorView> Sensors { get; init; } = [];
+    // `set`, not `init`: the JSON source generator (NativeAOT) drops the default of a missing `init` property of a type
+    // with required members (dotnet/runtime#84484); tests/CityBrain.Hub.Tests/Serialization checks it survives.
+    public IReadOnlyList<SensorView> Sensors { get; set; } = [];
 }

@@ -2,8 +2,8 @@ using CityBrain.Sensing;
 
 namespace CityBrain.Hub.Health;
 
-/// <summary>The last value and sparkline ring of one quantity. Guarded by its node's lock.</summary>
-internal sealed class QuantityState(string quantity, SparklineRing ring)
+/// <summary>The last value and sparkline ring of one quantity (it is its ring: one object). Guarded by its node's lock.</summary>
+internal sealed class QuantityState(string quantity, TimeSpan sparklineBucket, int sparklinePoints) : SparklineRing(sparklineBucket, sparklinePoints)
 {
     public string Quantity { get; } = quantity;
 
@@ -15,7 +15,7 @@ internal sealed class QuantityState(string quantity, SparklineRing ring)
 
     public DateTimeOffset Timestamp { get; set; }
 
-    public SparklineRing Ring { get; } = ring;
+    public SparklineRing Ring => this;
 
     public QuantityView ToView(long nowMs) =>
         new(Quantity, Unit, Value, Quality.ToWire(), Timestamp, Ring.Points(nowMs));

@@ -30,5 +30,7 @@ public sealed record SensorView
 
     public long Overruns { get; init; }
 
-    public IReadOnlyList<QuantityView> Quantities { get; init; } = [];
+    // `set`, not `init`: the JSON source generator (NativeAOT) drops the default of a missing `init` property of a type
+    // with required members (dotnet/runtime#84484); tests/CityBrain.Hub.Tests/Serialization checks it survives.
+    public IReadOnlyList<QuantityView> Quantities { get; set; } = [];
 }

@@ -8,9 +8,10 @@ namespace CityBrain.Hub.Health;
 /// 65,535 readings per bucket, beyond which each new reading weighs 1/65,535) and the newest bucket number: 60 slots
 /// take 384 bytes per ring instead of 504 with an int count (6 MB less with 50k sensors). Slots skipped when time
 /// moves on are cleared, so a slot is valid iff its bucket lies within the ring's span below the newest. Not
-/// thread-safe: guarded by its node's lock.
+/// thread-safe: guarded by its node's lock. <see cref="QuantityState"/> derives from it (one object per quantity,
+/// not two: 40 bytes less per quantity, 2 MB at 50k sensors).
 /// </summary>
-internal sealed class SparklineRing
+internal class SparklineRing
 {
     private readonly long _bucketMs;
     private readonly Slot[] _slots;

@@ -23,6 +23,7 @@ public sealed class IngestPipeline : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly int _writers;
     private readonly EscapedNames _escaped = new();
+    private readonly LineBufferPool _lineBuffers;
     private readonly bool _quality;
     private readonly bool _seq;
 
@@ -41,6 +42,7 @@ public sealed class IngestPipeline : IAsyncDisposable
         _sinks = sinks;
         _batching = batching;
         _writers = Math.Max(1, writers);
+        _lineBuffers = LineBufferPool.ForWriters(_writers);
         _deadLetters = deadLetters;
         _metrics = metrics;
         _time = time;
@@ -113,7 +115,7 @@ public sealed class IngestPipeline : IAsyncDisposable
         {
             while (await reader.WaitToReadAsync(cancellationToken))
             {
-                var batch = new PendingBatch();
+                var batch = new PendingBatch(_lineBuffers);
                 long started = _time.GetTimestamp();
                 while (batch.Lines.Count < _batching.MaxLines)
                 {
@@ -269,11 +271,11 @@ public sealed class IngestPipeline : IAsyncDisposable
 
     private readonly record struct BatchedMessage(string TopicName, Func<CancellationToken, Task> Acknowledge, long NewestTimestampMs);
 
-    private sealed class PendingBatch : IDisposable
+    private sealed class PendingBatch(LineBufferPool buffers) : IDisposable
     {
         public List<BatchedMessage> Items { get; } = new(256);
 
-        public LineBatch Lines { get; } = new();
+        public LineBatch Lines { get; } = new(pool: buffers);
 
         public void Dispose() => Lines.Dispose();
     }

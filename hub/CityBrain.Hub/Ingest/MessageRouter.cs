@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using CityBrain.Sensing.Contract;
 
 namespace CityBrain.Hub.Ingest;
@@ -90,7 +91,7 @@ public sealed class MessageRouter
             return new RoutedMessage(RouteKind.Status, topic); // retained status cleared
         }
 
-        if (!TryDeserialize<StatusMessage>(payload, out var status, out var violation))
+        if (!TryDeserialize(payload, ContractJsonContext.Default.StatusMessage, out var status, out var violation))
         {
             return new RoutedMessage(RouteKind.Reject, topic, violation);
         }
@@ -117,7 +118,7 @@ public sealed class MessageRouter
             return RoutedMessage.Ignored; // retained health cleared
         }
 
-        if (!TryDeserialize<HealthMessage>(payload, out var health, out var violation))
+        if (!TryDeserialize(payload, ContractJsonContext.Default.HealthMessage, out var health, out var violation))
         {
             return new RoutedMessage(RouteKind.Reject, topic, violation);
         }
@@ -132,13 +133,13 @@ public sealed class MessageRouter
             : new RoutedMessage(RouteKind.Health, topic, Health: health);
     }
 
-    private static bool TryDeserialize<T>(ReadOnlySequence<byte> payload, out T? value, out ContractViolation? violation)
+    private static bool TryDeserialize<T>(ReadOnlySequence<byte> payload, JsonTypeInfo<T> typeInfo, out T? value, out ContractViolation? violation)
         where T : class
     {
         try
         {
             var reader = new Utf8JsonReader(payload);
-            value = JsonSerializer.Deserialize<T>(ref reader, ContractJson.Options);
+            value = JsonSerializer.Deserialize(ref reader, typeInfo);
             violation = value is null ? new ContractViolation(ContractViolation.WrongType, "$: expected an object") : null;
         }
         catch (JsonException ex)

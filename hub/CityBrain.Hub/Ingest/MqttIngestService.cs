@@ -411,7 +411,7 @@ public sealed class MqttIngestService : BackgroundService
             {
                 var message = new MqttApplicationMessageBuilder()
                     .WithTopic(Topics.DeadLetter)
-                    .WithPayload(ContractJson.Serialize(letter))
+                    .WithPayload(ContractJson.Serialize(letter, ContractJsonContext.Default.DeadLetterMessage))
                     .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                     .WithContentType("application/json")
                     .Build();

@@ -14,6 +14,7 @@ public sealed class LineBatch : IDisposable
     private static readonly SearchValues<char> MeasurementSpecials = SearchValues.Create(", \n\r\\");
     private static readonly SearchValues<char> KeySpecials = SearchValues.Create(",= \n\r\\");
 
+    private readonly ArrayPool<byte> _pool;
     private byte[] _buffer;
     private int _length;
     private int[] _lineStarts = new int[1024];
@@ -23,9 +24,12 @@ public sealed class LineBatch : IDisposable
     private bool _inLine;
     private bool _firstField;
 
-    public LineBatch(int initialBytes = 64 * 1024)
+    /// <param name="pool">Where the buffer comes from and goes back to: the pipeline's <see cref="LineBufferPool"/>
+    /// (bounded to the batches in flight), <see cref="ArrayPool{T}.Shared"/> when null.</param>
+    public LineBatch(int initialBytes = 64 * 1024, ArrayPool<byte>? pool = null)
     {
-        _buffer = ArrayPool<byte>.Shared.Rent(initialBytes);
+        _pool = pool ?? ArrayPool<byte>.Shared;
+        _buffer = _pool.Rent(initialBytes);
     }
 
     /// <summary>Complete lines in the batch.</summary>
@@ -188,7 +192,7 @@ public sealed class LineBatch : IDisposable
         _buffer = [];
         if (buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _pool.Return(buffer);
         }
     }
 
@@ -307,9 +311,9 @@ public sealed class LineBatch : IDisposable
             return;
         }
 
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + extra));
+        var bigger = _pool.Rent(Math.Max(_buffer.Length * 2, _length + extra));
         _buffer.AsSpan(0, _length).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        _pool.Return(_buffer);
         _buffer = bigger;
     }
 }

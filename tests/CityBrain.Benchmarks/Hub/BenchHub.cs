@@ -17,7 +17,7 @@ public sealed class BenchHub : IAsyncDisposable
     private readonly ServerProcess _process;
     private readonly HttpClient _http;
     private readonly CancellationTokenSource _samplerStop = new();
-    private readonly Task _sampler;
+    private Task _sampler = Task.CompletedTask;
     private readonly object _peakLock = new();
     private RssSample _peak;
     private long _peakGcCommitted;
@@ -28,7 +28,6 @@ public sealed class BenchHub : IAsyncDisposable
         _dir = dir;
         _process = process;
         _http = http;
-        _sampler = SampleAsync(_samplerStop.Token);
     }
 
     /// <summary>One /proc/PID/status reading, kB: anonymous (GC heap, native heap, stacks), file-backed (mapped DLLs and
@@ -45,21 +44,51 @@ public sealed class BenchHub : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Samples until disposed, started once the hub answers /healthz. It used to start with the process and end at the
+    /// first failed stats request: a hub still starting (connection refused at the 500 ms poll) ended it, and the
+    /// "sampled peak" then showed a start-up RSS and a GC heap peak of 0 next to a VmHWM of 158 MB. A failed or slow
+    /// stats request now skips that GC reading only; sampling ends when the hub process has exited.
+    /// </summary>
     private async Task SampleAsync(CancellationToken ct)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         int tick = 0;
+        Task<JsonElement>? pendingStats = null;
         try
         {
-            while (await timer.WaitForNextTickAsync(ct))
+            while (await timer.WaitForNextTickAsync(ct) && !_process.HasExited)
             {
-                var sample = new RssSample(ProcStatus("VmRSS:"), ProcStatus("RssAnon:"), ProcStatus("RssFile:"), ProcStatus("RssShmem:"));
-                long committed = -1, heap = -1;
-                if (++tick % 5 == 0)
+                RssSample sample;
+                try
                 {
-                    var stats = await StatsAsync(ct);
-                    committed = stats.GetProperty("gcCommittedBytes").GetInt64();
-                    heap = stats.GetProperty("gcHeapBytes").GetInt64();
+                    sample = new RssSample(ProcStatus("VmRSS:"), ProcStatus("RssAnon:"), ProcStatus("RssFile:"), ProcStatus("RssShmem:"));
+                }
+                catch (IOException)
+                {
+                    break; // /proc/PID is gone: the hub exited
+                }
+
+                long committed = -1, heap = -1;
+                if (pendingStats is { IsCompleted: true })
+                {
+                    if (!pendingStats.IsCompletedSuccessfully)
+                    {
+                        _ = pendingStats.Exception; // observed: a failed reading is skipped
+                    }
+                    else
+                    {
+                        committed = pendingStats.Result.GetProperty("gcCommittedBytes").GetInt64();
+                        heap = pendingStats.Result.GetProperty("gcHeapBytes").GetInt64();
+                    }
+
+                    pendingStats = null;
+                }
+
+                // Not awaited: a stats request slowed by a loaded hub must not stop the RSS samples (every 100 ms).
+                if (++tick % 5 == 0 && pendingStats is null)
+                {
+                    pendingStats = StatsAsync(ct);
                 }
 
                 lock (_peakLock)
@@ -74,9 +103,21 @@ public sealed class BenchHub : IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException or InvalidOperationException)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // The hub stopped (or is stopping): the peak so far stands.
+            // Disposed: the peak so far stands.
+        }
+
+        if (pendingStats is not null)
+        {
+            try
+            {
+                await pendingStats;
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or InvalidOperationException)
+            {
+                // The last request of a stopping hub.
+            }
         }
     }
 
@@ -124,6 +165,7 @@ public sealed class BenchHub : IAsyncDisposable
                 using var r = await client.GetAsync("healthz", ct);
                 if (r.IsSuccessStatusCode)
                 {
+                    hub._sampler = hub.SampleAsync(hub._samplerStop.Token);
                     return hub;
                 }
             }

@@ -10,7 +10,9 @@ namespace CityBrain.Benchmarks.Hub;
 /// citybrain-hub as a separate process (so its peak RSS is its own), and simulated nodes publishing QoS 1.
 /// Per scenario: a paced phase for end-to-end latency, then an open-loop phase (as fast as the broker takes
 /// messages) whose backlog must drain; the sustained rate = points stored / (publish time + drain time).
-/// Args: [--seconds N] [--clients N] [--nodes N] [--only vm|influx1] [--readings 20|100] [--fields value[,quality][,seq]].
+/// Args: [--seconds N] [--clients N] [--nodes N] [--only vm|influx1] [--readings 20|100] [--fields value[,quality][,seq]]
+/// [--hub PATH] (the citybrain-hub to run: bench/hub.sh passes the NativeAOT publish; default: the JIT build of the same
+/// configuration).
 /// </summary>
 public sealed class HubBenchmark : IBenchmark
 {
@@ -31,10 +33,10 @@ public sealed class HubBenchmark : IBenchmark
             Environment.SetEnvironmentVariable(BenchHub.FieldsVariable, fields);
         }
 
-        string exe = HubExecutable();
+        string exe = args.SkipWhile(a => a != "--hub").Skip(1).FirstOrDefault() ?? HubExecutable();
         if (!File.Exists(exe))
         {
-            Console.Error.WriteLine($"citybrain-hub not built at {exe}: run bench/hub.sh (it builds Release)");
+            Console.Error.WriteLine($"citybrain-hub not built at {exe}: run bench/hub.sh (it publishes the NativeAOT binary)");
             return 2;
         }
 
@@ -47,7 +49,8 @@ public sealed class HubBenchmark : IBenchmark
         }));
 
         Console.WriteLine($"hub benchmark: {Environment.ProcessorCount} cores, {seconds} s open-loop phases, {clients} publisher clients x 64 in flight, {nodes} nodes");
-        Console.WriteLine($"  citybrain-hub ({exe}): {runtimeEnv}");
+        string build = File.Exists(Path.Combine(Path.GetDirectoryName(exe)!, "citybrain-hub.dll")) ? "JIT" : "NativeAOT";
+        Console.WriteLine($"  citybrain-hub {build} ({exe}): {runtimeEnv}");
         Console.WriteLine($"  fields per point: {Environment.GetEnvironmentVariable(BenchHub.FieldsVariable) ?? "value,quality,seq (the documented schema)"}");
         // The broker's persistence as deployed (deploy/mosquitto/mosquitto.conf: autosave every 30 s). The test fixture's
         // autosave_interval 1 rewrote the whole queued backlog (over 1 GB in the open-loop phase) every second: perf
@@ -209,7 +212,7 @@ public sealed class HubBenchmark : IBenchmark
     private static readonly (string Name, string Value)[] HubRuntimeEnvironment =
     [
         ("DOTNET_gcServer", "0"),
-        ("DOTNET_GCgen0size", "0x400000"),
+        ("DOTNET_GCHeapHardLimit", "6000000"),
     ];
 
     private static string Breakdown(BenchHub hub)

@@ -74,6 +74,22 @@ public sealed class HubOptionsValidatorTests
     }
 
     [Fact]
+    public void Check_InfluxDbClient_RefusedWhereNotInTheBuild_NamesFieldValueAndFix()
+    {
+        var o = Valid();
+        o.Sinks[0] = new SinkOptions { Kind = SinkOptions.InfluxV2, Url = "http://127.0.0.1:8428", Org = "city", Bucket = "citybrain", Client = SinkOptions.InfluxDbClient };
+        Assert.Empty(HubOptionsValidator.Check(o, influxDbClientSupported: true));
+        var error = Assert.Single(HubOptionsValidator.Check(o, influxDbClientSupported: false));
+        Assert.StartsWith("Hub:Sinks:0:Client = 'influxdb-client'", error, StringComparison.Ordinal);
+        Assert.Contains("use \"http\"", error, StringComparison.Ordinal);
+        Assert.Contains("NativeAOT", error, StringComparison.Ordinal);
+
+        // The JIT build (tests, HUB_BUILD=jit) has the feature.
+        Assert.True(HubFeatures.InfluxDbClientSupported);
+        Assert.Empty(HubOptionsValidator.Check(o));
+    }
+
+    [Fact]
     public void Validate_ThroughOptionsInterface_Fails()
     {
         var o = Valid();
