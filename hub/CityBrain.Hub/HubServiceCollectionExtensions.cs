@@ -47,6 +47,8 @@ public static class HubServiceCollectionExtensions
                 PointFieldNames.Parse(options.Fields, []));
         });
 
+        services.AddHostedService<MemoryHeadroomMonitor>();
+
         // The embedded broker starts before the ingest client that connects to it.
         services.AddSingleton<EmbeddedBrokerService>();
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerService>());
