@@ -73,6 +73,7 @@ public sealed class ModbusTcpServer : IAsyncDisposable
             }
 
             socket.NoDelay = true;
+            Counters.ConnectionOpened();
             lock (_lock)
             {
                 _connections.RemoveAll(t => t.IsCompleted);
@@ -129,6 +130,7 @@ public sealed class ModbusTcpServer : IAsyncDisposable
         finally
         {
             await transport.DisposeAsync().ConfigureAwait(false);
+            Counters.ConnectionClosed();
             Interlocked.Decrement(ref _active);
         }
     }
