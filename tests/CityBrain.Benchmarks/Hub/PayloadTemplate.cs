@@ -36,15 +36,10 @@ public sealed class PayloadTemplate
     /// <summary>The payload's length in bytes (the same for every rendering).</summary>
     public int Length => _bytes.Length;
 
-    /// <summary>A new payload: readings numbered from <paramref name="firstSeq"/>, every timestamp <paramref name="nowMs"/>.</summary>
-    public byte[] Render(long firstSeq, long nowMs)
-    {
-        byte[] payload = new byte[_bytes.Length];
-        RenderInto(payload, firstSeq, nowMs);
-        return payload;
-    }
-
-    /// <summary>Renders the payload into <paramref name="destination"/> (at least <see cref="Length"/> bytes).</summary>
+    /// <summary>
+    /// Renders a payload into <paramref name="destination"/> (at least <see cref="Length"/> bytes): readings numbered
+    /// from <paramref name="firstSeq"/>, every timestamp <paramref name="nowMs"/>.
+    /// </summary>
     public void RenderInto(Span<byte> destination, long firstSeq, long nowMs)
     {
         _bytes.CopyTo(destination);
