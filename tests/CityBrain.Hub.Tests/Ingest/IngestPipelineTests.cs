@@ -54,17 +54,7 @@ public sealed class IngestPipelineTests
     {
         using var metrics = new IngestMetrics();
         var sink = new CapturingSink();
-        var writer = new ResilientSinkWriter(sink, new WriteResilienceOptions(), TimeProvider.System, NullLogger.Instance, metrics);
-        var deadLetters = new DeadLetterQueue(metrics, NullLogger<DeadLetterQueue>.Instance, TimeProvider.System, "test");
-        await using var pipeline = new IngestPipeline(
-            [writer],
-            new BatchingOptions { MaxLines = 10, MaxDelayMilliseconds = 1, QueueCapacity = 10 },
-            writers: 1,
-            deadLetters,
-            metrics,
-            TimeProvider.System,
-            NullLogger<IngestPipeline>.Instance,
-            fields);
+        await using var pipeline = Pipeline(sink, metrics, queueCapacity: 10, writers: 1, fields);
         using var cts = new CancellationTokenSource();
         var acknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var run = pipeline.RunAsync(cts.Token);
@@ -75,6 +65,18 @@ public sealed class IngestPipelineTests
 
         Assert.Equal(expected, Assert.Single(sink.Requests));
     }
+
+    /// <summary>A pipeline of batches of up to 10 lines into <paramref name="sink"/> through a real resilient writer.</summary>
+    private static IngestPipeline Pipeline(IPointSink sink, IngestMetrics metrics, int queueCapacity, int writers, PointFields fields = PointFields.All) =>
+        new(
+            [new ResilientSinkWriter(sink, new WriteResilienceOptions(), TimeProvider.System, NullLogger.Instance, metrics)],
+            new BatchingOptions { MaxLines = 10, MaxDelayMilliseconds = 1, QueueCapacity = queueCapacity },
+            writers,
+            new DeadLetterQueue(metrics, NullLogger<DeadLetterQueue>.Instance, TimeProvider.System, "test"),
+            metrics,
+            TimeProvider.System,
+            NullLogger<IngestPipeline>.Instance,
+            fields);
 
     private static IngestItem Item(int seq, Action acknowledged)
     {
@@ -93,16 +95,7 @@ public sealed class IngestPipelineTests
     {
         using var metrics = new IngestMetrics();
         var sink = new ThrowingSink(new OutOfMemoryException("test"));
-        var writer = new ResilientSinkWriter(sink, new WriteResilienceOptions(), TimeProvider.System, NullLogger.Instance, metrics);
-        var deadLetters = new DeadLetterQueue(metrics, NullLogger<DeadLetterQueue>.Instance, TimeProvider.System, "test");
-        await using var pipeline = new IngestPipeline(
-            [writer],
-            new BatchingOptions { MaxLines = 10, MaxDelayMilliseconds = 1, QueueCapacity = 1 },
-            writers: 2,
-            deadLetters,
-            metrics,
-            TimeProvider.System,
-            NullLogger<IngestPipeline>.Instance);
+        await using var pipeline = Pipeline(sink, metrics, queueCapacity: 1, writers: 2);
         using var cts = new CancellationTokenSource();
         int acknowledged = 0;
         var run = pipeline.RunAsync(cts.Token);
