@@ -44,7 +44,7 @@ public static class HubServiceCollectionExtensions
                 metrics,
                 time,
                 sp.GetRequiredService<ILogger<IngestPipeline>>(),
-                PointFieldNames.Parse(options.Fields, []));
+                PointColumnNames.Parse(options.Columns, []));
         });
 
         services.AddHostedService<MemoryHeadroomMonitor>();

@@ -15,13 +15,13 @@ public sealed class HubOptions
     public BatchingOptions Batching { get; set; } = new();
 
     /// <summary>
-    /// The fields every point carries: <c>value</c> (required), <c>quality</c>, <c>seq</c>; null (the default) = all three,
-    /// the documented schema. VictoriaMetrics stores each field as a series of its own, so each field costs it a
-    /// sample per reading (ingest CPU and disk); leaving out <c>quality</c> and <c>seq</c> cuts that about threefold,
-    /// but the database then cannot filter by quality or be reconciled by sequence number (the hub still counts gaps
-    /// and shows quality in the health registry). Applies to every sink.
+    /// What every point stores: <c>value</c> (a field, required), <c>quality</c> (a tag: good, uncertain, bad),
+    /// <c>seq</c> (a field); null (the default) = all three, the documented schema (docs/influxdb-schema.md).
+    /// VictoriaMetrics stores each field as a series of its own, so <c>seq</c> costs it a sample per reading (ingest CPU
+    /// and disk); without it the database cannot be reconciled by sequence number, without <c>quality</c> it cannot
+    /// filter bad readings (the hub still counts gaps and shows quality in the health registry). Applies to every sink.
     /// </summary>
-    public string[]? Fields { get; set; }
+    public string[]? Columns { get; set; }
 
     public WriteResilienceOptions Resilience { get; set; } = new();
 

@@ -70,7 +70,7 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
             CheckSink(o.Sinks[i], $"Sinks:{i}", errors, Range, influxDbClientSupported);
         }
 
-        PointFieldNames.Parse(o.Fields, errors);
+        PointColumnNames.Parse(o.Columns, errors);
         Range("Batching:MaxLines", o.Batching.MaxLines, 1, 100_000, "use about 5000 (InfluxDB's recommended batch)");
         Range("Batching:MaxDelayMilliseconds", o.Batching.MaxDelayMilliseconds, 1, 60_000, "use e.g. 100");
         Range("Batching:QueueCapacity", o.Batching.QueueCapacity, 1, 1_000_000, "use e.g. 1000 messages");

@@ -35,10 +35,10 @@ public sealed class IngestPipeline : IAsyncDisposable
         IngestMetrics metrics,
         TimeProvider time,
         ILogger<IngestPipeline> logger,
-        PointFields fields = PointFields.All)
+        PointColumns columns = PointColumns.All)
     {
-        _quality = (fields & PointFields.Quality) != 0;
-        _seq = (fields & PointFields.Seq) != 0;
+        _quality = (columns & PointColumns.Quality) != 0;
+        _seq = (columns & PointColumns.Seq) != 0;
         _sinks = sinks;
         _batching = batching;
         _writers = Math.Max(1, writers);
@@ -175,14 +175,15 @@ public sealed class IngestPipeline : IAsyncDisposable
             newest = Math.Max(newest, ts);
             try
             {
+                // Tags in key order: district, grid, node, quality, sensor.
                 var line = batch.Lines.BeginLine(_escaped.Measurement(r.Quantity), origin)
-                    .Raw(_escaped.Location(item.TopicName, item.Topic))
-                    .Raw(_escaped.Sensor(r.Sensor));
+                    .Raw(_escaped.Location(item.TopicName, item.Topic));
                 if (_quality)
                 {
-                    line.Field("quality"u8, (long)r.Quality);
+                    line.Raw(EscapedNames.QualityTag(r.Quality));
                 }
 
+                line.Raw(_escaped.Sensor(r.Sensor));
                 if (_seq)
                 {
                     line.Field("seq"u8, seq);

@@ -1,3 +1,4 @@
+using CityBrain.Sensing;
 using CityBrain.Sensing.Contract;
 
 namespace CityBrain.Hub.Sinks;
@@ -21,6 +22,15 @@ public sealed class EscapedNames
 
     /// <summary><c>,sensor=...</c></summary>
     public byte[] Sensor(string sensor) => Get(_sensors, sensor, static s => LineBatch.EscapeTag("sensor", s));
+
+    /// <summary><c>,quality=good</c>, <c>,quality=uncertain</c> or <c>,quality=bad</c>.</summary>
+    public static ReadOnlySpan<byte> QualityTag(Quality quality) => quality switch
+    {
+        Quality.Good => ",quality=good"u8,
+        Quality.Uncertain => ",quality=uncertain"u8,
+        Quality.Bad => ",quality=bad"u8,
+        _ => throw new ArgumentOutOfRangeException(nameof(quality), quality, "Unknown quality."),
+    };
 
     /// <summary><c>,district=...,grid=...,node=...</c> (tags in key order) of one topic.</summary>
     public byte[] Location(string topicName, NodeTopic topic)

@@ -121,8 +121,8 @@ public sealed class BenchHub : IAsyncDisposable
         }
     }
 
-    /// <summary>Environment variable with the hub's <c>Hub:Fields</c> (comma-separated) for the benchmark hubs.</summary>
-    public const string FieldsVariable = "CITYBRAIN_BENCH_FIELDS";
+    /// <summary>Environment variable with the hub's <c>Hub:Columns</c> (comma-separated) for the benchmark hubs.</summary>
+    public const string ColumnsVariable = "CITYBRAIN_BENCH_COLUMNS";
 
     private static readonly JsonSerializerOptions SkipNulls = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
@@ -140,8 +140,8 @@ public sealed class BenchHub : IAsyncDisposable
                 Sinks = new[] { sink },
                 Batching = new { MaxLines = 5000, MaxDelayMilliseconds = 50, QueueCapacity = 500 },
 
-                // Hub:Fields (null = the documented schema, value + quality + seq); `citybrain-bench hub --fields value` sets it.
-                Fields = Environment.GetEnvironmentVariable(FieldsVariable)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                // Hub:Columns (null = the documented schema, value + quality + seq); `citybrain-bench hub --columns value` sets it.
+                Columns = Environment.GetEnvironmentVariable(ColumnsVariable)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 HttpPort = http,
 
                 // Its own snapshot (the default path is machine-wide: every earlier run's nodes would be restored).

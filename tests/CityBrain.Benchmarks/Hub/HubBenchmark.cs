@@ -10,7 +10,7 @@ namespace CityBrain.Benchmarks.Hub;
 /// citybrain-hub as a separate process (so its peak RSS is its own), and simulated nodes publishing QoS 1.
 /// Per scenario: a paced phase for end-to-end latency, then an open-loop phase (as fast as the broker takes
 /// messages) whose backlog must drain; the sustained rate = points stored / (publish time + drain time).
-/// Args: [--seconds N] [--clients N] [--nodes N] [--only vm|influx1] [--readings 20|100] [--fields value[,quality][,seq]]
+/// Args: [--seconds N] [--clients N] [--nodes N] [--only vm|influx1] [--readings 20|100] [--columns value[,quality][,seq]]
 /// [--hub PATH] (the citybrain-hub to run: bench/hub.sh passes the NativeAOT publish; default: the JIT build of the same
 /// configuration).
 /// </summary>
@@ -27,10 +27,10 @@ public sealed class HubBenchmark : IBenchmark
         int nodes = Arg(args, "--nodes", 500);
         string only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() ?? "all";
         int onlyReadings = Arg(args, "--readings", 0);
-        string? fields = args.SkipWhile(a => a != "--fields").Skip(1).FirstOrDefault();
-        if (fields is not null)
+        string? columns = args.SkipWhile(a => a != "--columns").Skip(1).FirstOrDefault();
+        if (columns is not null)
         {
-            Environment.SetEnvironmentVariable(BenchHub.FieldsVariable, fields);
+            Environment.SetEnvironmentVariable(BenchHub.ColumnsVariable, columns);
         }
 
         string exe = args.SkipWhile(a => a != "--hub").Skip(1).FirstOrDefault() ?? HubExecutable();
@@ -51,7 +51,7 @@ public sealed class HubBenchmark : IBenchmark
         Console.WriteLine($"hub benchmark: {Environment.ProcessorCount} cores, {seconds} s open-loop phases, {clients} publisher clients x 64 in flight, {nodes} nodes");
         string build = File.Exists(Path.Combine(Path.GetDirectoryName(exe)!, "citybrain-hub.dll")) ? "JIT" : "NativeAOT";
         Console.WriteLine($"  citybrain-hub {build} ({exe}): {runtimeEnv}");
-        Console.WriteLine($"  fields per point: {Environment.GetEnvironmentVariable(BenchHub.FieldsVariable) ?? "value,quality,seq (the documented schema)"}");
+        Console.WriteLine($"  columns per point: {Environment.GetEnvironmentVariable(BenchHub.ColumnsVariable) ?? "value,quality,seq (the documented schema: fields value and seq, tag quality)"}");
         // The broker's persistence as deployed (deploy/mosquitto/mosquitto.conf: autosave every 30 s). The test fixture's
         // autosave_interval 1 rewrote the whole queued backlog (over 1 GB in the open-loop phase) every second: perf
         // showed Mosquitto in ext4 writes, 1.6-2.7 us of CPU per point, a third of the machine.

@@ -16,22 +16,22 @@ public sealed class HubOptionsValidatorTests
     [InlineData("value")]
     [InlineData("seq,value")]
     [InlineData("value,quality,seq")]
-    public void Check_Fields_SubsetsWithValue_AreValid(string fields)
+    public void Check_Columns_SubsetsWithValue_AreValid(string columns)
     {
         var o = Valid();
-        o.Fields = fields.Split(',');
+        o.Columns = columns.Split(',');
         Assert.Empty(HubOptionsValidator.Check(o));
     }
 
     [Theory]
-    [InlineData("quality,seq", "Hub:Fields = [\"quality\", \"seq\"] lacks \"value\"")]
-    [InlineData("value,Value", "Hub:Fields = [\"value\", \"Value\"]: 'Value' is not a field of the schema: use \"value\", \"quality\" and/or \"seq\"")]
-    [InlineData("value,seq,seq", "Hub:Fields = [\"value\", \"seq\", \"seq\"] names 'seq' twice")]
-    [InlineData("", "Hub:Fields = [] lacks \"value\"")]
-    public void Check_Fields_Bad_NamesValueAndFix(string fields, string expected)
+    [InlineData("quality,seq", "Hub:Columns = [\"quality\", \"seq\"] lacks \"value\"")]
+    [InlineData("value,Value", "Hub:Columns = [\"value\", \"Value\"]: 'Value' is not a column of the schema: use \"value\", \"quality\" and/or \"seq\"")]
+    [InlineData("value,seq,seq", "Hub:Columns = [\"value\", \"seq\", \"seq\"] names 'seq' twice")]
+    [InlineData("", "Hub:Columns = [] lacks \"value\"")]
+    public void Check_Columns_Bad_NamesValueAndFix(string columns, string expected)
     {
         var o = Valid();
-        o.Fields = fields.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        o.Columns = columns.Split(',', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains(HubOptionsValidator.Check(o), e => e.StartsWith(expected, StringComparison.Ordinal));
     }
 

@@ -41,7 +41,7 @@ public sealed class OptionsBindingTests
         Assert.Equal(("influx-v2", "http://127.0.0.1:8428", "city", "citybrain"), (sink.Kind, sink.Url, sink.Org, sink.Bucket));
         Assert.Equal((defaultSink.Client, defaultSink.Writers, defaultSink.TimeoutSeconds, defaultSink.Gzip), (sink.Client, sink.Writers, sink.TimeoutSeconds, sink.Gzip));
         Assert.Equal((d.InstanceName, d.MaxPayloadBytes, d.HttpPort, d.HttpBindAddress), (o.InstanceName, o.MaxPayloadBytes, o.HttpPort, o.HttpBindAddress));
-        Assert.Null(o.Fields); // not set: all three fields (PointFieldNames.Default)
+        Assert.Null(o.Columns); // not set: all three columns (PointColumnNames.Default)
         Assert.Equal((d.Mqtt.Host, d.Mqtt.Port, d.Mqtt.ReceiveMaximum, d.Mqtt.ReceiveWindowBytes, d.Mqtt.PersistentSession, d.Mqtt.SessionExpirySeconds), (o.Mqtt.Host, o.Mqtt.Port, o.Mqtt.ReceiveMaximum, o.Mqtt.ReceiveWindowBytes, o.Mqtt.PersistentSession, o.Mqtt.SessionExpirySeconds));
         Assert.Equal((d.Batching.MaxLines, d.Batching.MaxDelayMilliseconds, d.Batching.QueueCapacity), (o.Batching.MaxLines, o.Batching.MaxDelayMilliseconds, o.Batching.QueueCapacity));
         Assert.Empty(HubOptionsValidator.Check(o));
@@ -65,8 +65,8 @@ public sealed class OptionsBindingTests
             ["Hub:Sinks:0:Url"] = "http://127.0.0.1:8086",
             ["Hub:Sinks:0:Database"] = "citybrain",
             ["Hub:Sinks:0:Writers"] = "4",
-            ["Hub:Fields:0"] = "value",
-            ["Hub:Fields:1"] = "seq",
+            ["Hub:Columns:0"] = "value",
+            ["Hub:Columns:1"] = "seq",
             ["Hub:Health:SnapshotInterval"] = "00:01:00",
             ["Hub:Health:SparklinePoints"] = "30",
             ["Hub:Alerts:TimeZone"] = "Europe/Berlin",
@@ -78,7 +78,7 @@ public sealed class OptionsBindingTests
         });
         var o = sp.GetRequiredService<IOptions<HubOptions>>().Value;
         Assert.Equal(("hub-b", 1884, 4), (o.InstanceName, o.Mqtt.Port, o.Sinks[0].Writers));
-        Assert.Equal(["value", "seq"], o.Fields!);
+        Assert.Equal(["value", "seq"], o.Columns!);
         var health = sp.GetRequiredService<IOptions<HealthRegistryOptions>>().Value;
         Assert.Equal((TimeSpan.FromMinutes(1), 30), (health.SnapshotInterval, health.SparklinePoints));
         var alerts = sp.GetRequiredService<IOptions<AlertOptions>>().Value;

@@ -47,14 +47,15 @@ public sealed class IngestPipelineTests
     }
 
     [Theory]
-    [InlineData(PointFields.All, "temperature,district=d1,grid=g1,node=n1,sensor=s1 quality=0i,seq=7i,value=21.5 7000\n")]
-    [InlineData(PointFields.Value | PointFields.Seq, "temperature,district=d1,grid=g1,node=n1,sensor=s1 seq=7i,value=21.5 7000\n")]
-    [InlineData(PointFields.Value, "temperature,district=d1,grid=g1,node=n1,sensor=s1 value=21.5 7000\n")]
-    public async Task RunAsync_Fields_WritesOnlyTheConfiguredFields(PointFields fields, string expected)
+    [InlineData(PointColumns.All, "temperature,district=d1,grid=g1,node=n1,quality=good,sensor=s1 seq=7i,value=21.5 7000\n")]
+    [InlineData(PointColumns.Value | PointColumns.Quality, "temperature,district=d1,grid=g1,node=n1,quality=good,sensor=s1 value=21.5 7000\n")]
+    [InlineData(PointColumns.Value | PointColumns.Seq, "temperature,district=d1,grid=g1,node=n1,sensor=s1 seq=7i,value=21.5 7000\n")]
+    [InlineData(PointColumns.Value, "temperature,district=d1,grid=g1,node=n1,sensor=s1 value=21.5 7000\n")]
+    public async Task RunAsync_Columns_WritesOnlyTheConfiguredColumns(PointColumns columns, string expected)
     {
         using var metrics = new IngestMetrics();
         var sink = new CapturingSink();
-        await using var pipeline = Pipeline(sink, metrics, queueCapacity: 10, writers: 1, fields);
+        await using var pipeline = Pipeline(sink, metrics, queueCapacity: 10, writers: 1, columns);
         using var cts = new CancellationTokenSource();
         var acknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var run = pipeline.RunAsync(cts.Token);
@@ -67,7 +68,7 @@ public sealed class IngestPipelineTests
     }
 
     /// <summary>A pipeline of batches of up to 10 lines into <paramref name="sink"/> through a real resilient writer.</summary>
-    private static IngestPipeline Pipeline(IPointSink sink, IngestMetrics metrics, int queueCapacity, int writers, PointFields fields = PointFields.All) =>
+    private static IngestPipeline Pipeline(IPointSink sink, IngestMetrics metrics, int queueCapacity, int writers, PointColumns columns = PointColumns.All) =>
         new(
             [new ResilientSinkWriter(sink, new WriteResilienceOptions(), TimeProvider.System, NullLogger.Instance, metrics)],
             new BatchingOptions { MaxLines = 10, MaxDelayMilliseconds = 1, QueueCapacity = queueCapacity },
@@ -76,7 +77,7 @@ public sealed class IngestPipelineTests
             metrics,
             TimeProvider.System,
             NullLogger<IngestPipeline>.Instance,
-            fields);
+            columns);
 
     private static IngestItem Item(int seq, Action acknowledged)
     {

@@ -83,13 +83,13 @@ public sealed class DataPathTests
             Assert.Equal(expected.Sensor, row["sensor"].GetString());
             Assert.Equal(expected.TimestampMs, row["time"].GetInt64());
             Assert.Equal(expected.Value, row["value"].GetDouble());
-            Assert.Equal((long)expected.Quality, row["quality"].GetInt64());
+            Assert.Equal(expected.Quality.ToWire(), row["quality"].GetString()); // a tag
             Assert.Equal(SimulatorValue(expected), row["value"].GetDouble());
         }
 
-        // VictoriaMetrics through InfluxDB.Client: {measurement}_value series with the same tags, values and ms timestamps.
+        // VictoriaMetrics through InfluxDB.Client: {measurement}_value series with the same tags (quality a label), values and ms timestamps.
         var expectedByKey = ledger.BySeq.Values.ToDictionary(r => (r.Quantity, r.Sensor, r.TimestampMs));
-        var samples = new Dictionary<(string, string, long), double>();
+        var samples = new Dictionary<(string, string, long), (double Value, string Quality)>();
         await Poll.UntilAsync(
             async () =>
             {
@@ -101,7 +101,7 @@ public sealed class DataPathTests
                     string quantity = series.Name[..^"_value".Length];
                     for (int i = 0; i < series.Timestamps.Length; i++)
                     {
-                        samples[(quantity, series.Labels["sensor"], series.Timestamps[i])] = series.Values[i];
+                        samples[(quantity, series.Labels["sensor"], series.Timestamps[i])] = (series.Values[i], series.Labels["quality"]);
                     }
                 }
 
@@ -113,8 +113,8 @@ public sealed class DataPathTests
         Assert.Equal(expectedByKey.Count, samples.Count);
         foreach (var (key, reading) in expectedByKey)
         {
-            Assert.True(samples.TryGetValue(key, out double value), $"VictoriaMetrics lacks {key}");
-            Assert.Equal(reading.Value, value);
+            Assert.True(samples.TryGetValue(key, out var sample), $"VictoriaMetrics lacks {key}");
+            Assert.Equal((reading.Value, reading.Quality.ToWire()), sample);
         }
 
         _output.WriteLine($"InfluxDB 1.x rows: {rows.Count}; VictoriaMetrics samples: {samples.Count}; hub: {hub.Statistics}");

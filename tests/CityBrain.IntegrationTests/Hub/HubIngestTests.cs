@@ -1,4 +1,5 @@
 using System.Text;
+using CityBrain.Sensing;
 using CityBrain.Sensing.Contract;
 using CityBrain.Testing.Servers;
 using Xunit.Abstractions;
@@ -40,15 +41,16 @@ public sealed class HubIngestTests
             Assert.Equal("n-17", row["node"].GetString());
             Assert.Equal(reading.Sensor, row["sensor"].GetString());
             Assert.Equal(reading.Value, row["value"].GetDouble());
-            Assert.Equal((long)reading.Quality, row["quality"].GetInt64());
+            Assert.Equal(reading.Quality.ToWire(), row["quality"].GetString()); // a tag
             Assert.Equal(seq, row["seq"].GetInt64());
         }
 
         IReadOnlyList<ExportedSeries> series = [];
-        await Poll.UntilAsync(async () => (series = await vm.ExportAsync("{__name__=~\"pm2_5_.*\"}")).Sum(s => s.Values.Length) == 18, TimeSpan.FromSeconds(20), "18 samples are in VictoriaMetrics");
+        await Poll.UntilAsync(async () => (series = await vm.ExportAsync("{__name__=~\"pm2_5_.*\"}")).Sum(s => s.Values.Length) == 12, TimeSpan.FromSeconds(20), "12 samples are in VictoriaMetrics");
+        Assert.DoesNotContain(series, s => s.Name == "pm2_5_quality"); // quality is a label, not a series of its own
         foreach (var (seq, reading) in message.Readings)
         {
-            var labels = new Dictionary<string, string> { ["district"] = "d01", ["grid"] = "g0102", ["node"] = "n-17", ["sensor"] = reading.Sensor };
+            var labels = new Dictionary<string, string> { ["district"] = "d01", ["grid"] = "g0102", ["node"] = "n-17", ["quality"] = reading.Quality.ToWire(), ["sensor"] = reading.Sensor };
             double Sample(string name)
             {
                 var s = Assert.Single(series, s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value) && s.Timestamps.Contains(reading.TimestampMs));
@@ -56,7 +58,6 @@ public sealed class HubIngestTests
             }
 
             Assert.Equal(reading.Value, Sample("pm2_5_value"));
-            Assert.Equal((double)reading.Quality, Sample("pm2_5_quality"));
             Assert.Equal(seq, Sample("pm2_5_seq"));
         }
 
