@@ -206,7 +206,11 @@ internal sealed class NodeState
             if (r.Timestamp >= quantity.Timestamp)
             {
                 quantity.Value = r.Value;
-                quantity.Unit = r.Unit;
+                if (!ReferenceEquals(quantity.Unit, r.Unit))
+                {
+                    quantity.Unit = r.Unit; // only when it changed (a card to scan otherwise; the codec shares unit strings)
+                }
+
                 quantity.Quality = r.Quality;
                 quantity.Timestamp = r.Timestamp;
             }
@@ -358,8 +362,18 @@ internal sealed class NodeState
 
     private void Touch(NodeTopic topic, DateTimeOffset at)
     {
-        District = topic.District;
-        Grid = topic.Grid;
+        // Reference stores into this long-lived object only when something changed: each one marks a card that the
+        // next young-generation collection has to scan.
+        if (!string.Equals(District, topic.District, StringComparison.Ordinal))
+        {
+            District = topic.District;
+        }
+
+        if (!string.Equals(Grid, topic.Grid, StringComparison.Ordinal))
+        {
+            Grid = topic.Grid;
+        }
+
         if (LastSeen is null || at > LastSeen)
         {
             LastSeen = at;

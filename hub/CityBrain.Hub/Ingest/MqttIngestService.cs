@@ -304,7 +304,24 @@ public sealed class MqttIngestService : BackgroundService
             return Task.CompletedTask;
         }
 
-        RoutedMessage routed = _router.Route(topic, payload, message.SubscriptionIdentifiers);
+        RoutedMessage routed;
+        byte[]? head = null;
+        long payloadLength = payload.Length;
+        try
+        {
+            routed = _router.Route(topic, payload, message.SubscriptionIdentifiers);
+            if (routed.Kind == RouteKind.Reject)
+            {
+                head = (payload.Length > 1024 ? payload.Slice(0, 1024) : payload).ToArray();
+            }
+        }
+        finally
+        {
+            // Parsed (or copied): nothing reads the payload any more; MQTTnet keeps the packet until the PUBACK.
+            message.Payload = default;
+            PayloadBuffers.Return(payload);
+        }
+
         var now = _time.GetUtcNow();
         switch (routed.Kind)
         {
@@ -312,8 +329,7 @@ public sealed class MqttIngestService : BackgroundService
                 break;
             case RouteKind.Reject:
                 _metrics.Received("rejected");
-                var head = payload.Length > 1024 ? payload.Slice(0, 1024) : payload;
-                _deadLetters.Reject(routed.Violation!.Code, routed.Violation.Message, topic, head.ToArray(), payload.Length);
+                _deadLetters.Reject(routed.Violation!.Code, routed.Violation.Message, topic, head!, payloadLength);
                 break;
             case RouteKind.Status:
                 _metrics.Received(Topics.Status);

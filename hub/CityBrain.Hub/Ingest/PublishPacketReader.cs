@@ -13,7 +13,8 @@ namespace CityBrain.Hub.Ingest;
 /// MQTTnet's decoder copies every payload out of the packet body into a second array (12 KB per 100-reading
 /// message, plus the clearing of that memory); here the decoder is given the body up to the end of the properties
 /// (topic, packet identifier and every property are decoded and checked by MQTTnet as before) and the payload is the
-/// rest of the body, referenced where it is. Only one packet is read at a time (MQTTnet's receive loop).
+/// rest of the body, referenced where it is. PUBLISH bodies come from <see cref="PayloadBuffers"/>. Only one packet is
+/// read at a time (MQTTnet's receive loop).
 /// </summary>
 public sealed class PublishPacketReader(BufferedMqttChannel channel, MqttPacketFormatterAdapter formatter)
 {
@@ -59,24 +60,27 @@ public sealed class PublishPacketReader(BufferedMqttChannel channel, MqttPacketF
                 return Decode(new ReceivedMqttPacket(flags, new ArraySegment<byte>([], 0, 0), 2));
             }
 
-            byte[] body = new byte[length];
+            // A PUBLISH body comes from the pool (the message handler returns it once parsed), and may be longer than
+            // the packet: every use below is bounded by length.
+            bool publish = (flags >> 4) == (int)MqttControlPacketType.Publish;
+            byte[] body = publish ? PayloadBuffers.Rent(length) : new byte[length];
             if (!await ReadExactlyAsync(body, length, cancellationToken) || cancellationToken.IsCancellationRequested)
             {
                 return null;
             }
 
             int total = 1 + lengthBytes + length;
-            if ((flags >> 4) == (int)MqttControlPacketType.Publish
-                && PayloadOffset(flags, body, formatter.ProtocolVersion) is int payloadAt
+            if (publish
+                && PayloadOffset(flags, body.AsSpan(0, length), formatter.ProtocolVersion) is int payloadAt
                 && payloadAt < length)
             {
-                var publish = Decode(new ReceivedMqttPacket(flags, new ArraySegment<byte>(body, 0, payloadAt), total)) as MqttPublishPacket
+                var packet = Decode(new ReceivedMqttPacket(flags, new ArraySegment<byte>(body, 0, payloadAt), total)) as MqttPublishPacket
                     ?? throw new MqttProtocolViolationException("Received malformed packet.");
-                publish.PayloadSegment = new ArraySegment<byte>(body, payloadAt, length - payloadAt);
-                return publish;
+                packet.PayloadSegment = new ArraySegment<byte>(body, payloadAt, length - payloadAt);
+                return packet;
             }
 
-            return Decode(new ReceivedMqttPacket(flags, new ArraySegment<byte>(body), total));
+            return Decode(new ReceivedMqttPacket(flags, new ArraySegment<byte>(body, 0, length), total));
         }
         catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
         {

@@ -65,6 +65,30 @@ public sealed class PublishPacketReaderTests
     }
 
     [Fact]
+    public async Task Publish_InABodyReturnedByTheMessageBefore_HasOnlyItsOwnBytes()
+    {
+        // Both bodies fall into the pool's 2 KiB size: the second is read into the first's array once that is returned.
+        var formatter = new MqttPacketFormatterAdapter(MqttProtocolVersion.V500, new MqttBufferWriter(4096, 65535));
+        byte[] first = Enumerable.Repeat((byte)0xAA, 1500).ToArray();
+        byte[] second = Enumerable.Range(0, 1100).Select(i => (byte)i).ToArray();
+        var stream = new List<byte>();
+        foreach (var (topic, payload) in new[] { ("a/long/topic", first), ("b", second) })
+        {
+            stream.AddRange(formatter.Encode(new MqttPublishPacket { Topic = topic, QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce, PacketIdentifier = 1, PayloadSegment = payload }).Join().ToArray());
+            formatter.Cleanup();
+        }
+
+        var reader = new PublishPacketReader(new BufferedMqttChannel(new FakeSocketChannel([.. stream], segment: 700), 4096), formatter);
+        var a = Assert.IsType<MqttPublishPacket>(await reader.ReceivePacketAsync(CancellationToken.None));
+        Assert.Equal(first, a.Payload.ToArray());
+        PayloadBuffers.Return(a.Payload);
+
+        var b = Assert.IsType<MqttPublishPacket>(await reader.ReceivePacketAsync(CancellationToken.None));
+        Assert.Equal("b", b.Topic);
+        Assert.Equal(second, b.Payload.ToArray());
+    }
+
+    [Fact]
     public async Task TruncatedPacket_IsAClosedConnection()
     {
         var formatter = new MqttPacketFormatterAdapter(MqttProtocolVersion.V500, new MqttBufferWriter(4096, 65535));
