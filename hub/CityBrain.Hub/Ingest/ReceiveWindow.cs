@@ -147,8 +147,11 @@ public sealed class ReceiveWindow
                 PacketInspector = packetInspector,
             };
 
-            // With a packet inspector (debugging) MQTTnet's own reader runs, which feeds it.
-            return new WindowedAdapter(adapter, window, packetInspector is null ? new PublishPacketReader(channel, formatter) : null);
+            // Received packets are read by PublishPacketReader, not by the adapter. MQTTnet passes a packet inspector on
+            // every connect (it raises InspectPacketAsync only if someone subscribed, which the hub does not), so the
+            // inspector cannot tell whether inspection is wanted; an earlier "inspector is null" check kept
+            // PublishPacketReader out of every real connection. Sent packets still go through the adapter.
+            return new WindowedAdapter(adapter, window, new PublishPacketReader(channel, formatter));
         }
     }
 
