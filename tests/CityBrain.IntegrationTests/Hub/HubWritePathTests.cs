@@ -50,7 +50,7 @@ public sealed class HubWritePathTests
             Assert.Equal("write_rejected", letter.Code);
             Assert.Equal("citybrain/v1/d01/g01/n-partial/telemetry", letter.Topic);
             Assert.Contains("field type conflict", letter.Reason, StringComparison.Ordinal);
-            Assert.StartsWith("conflict_q,district=d01,grid=g01,node=n-partial,sensor=s", line, StringComparison.Ordinal);
+            Assert.StartsWith("conflict_q,district=d01,grid=g01,node=n-partial,quality=good,sensor=s", line, StringComparison.Ordinal);
         }
 
         Assert.Equal(38, await influx.CountAsync("citybrain", "fine_q"));
