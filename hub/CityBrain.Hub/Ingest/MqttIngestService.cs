@@ -39,6 +39,7 @@ public sealed class MqttIngestService : BackgroundService
     private BufferedMqttChannel? _channel;
     private int _generation;
     private int _failed;
+    private int _payloadReleaseWarned;
 
     public MqttIngestService(
         IOptions<HubOptions> options,
@@ -305,6 +306,16 @@ public sealed class MqttIngestService : BackgroundService
         }
 
         RoutedMessage routed = _router.Route(topic, payload, message.SubscriptionIdentifiers);
+        long payloadLength = payload.Length;
+        byte[]? rejectedHead = routed.Kind == RouteKind.Reject ? (payload.Length > 1024 ? payload.Slice(0, 1024) : payload).ToArray() : null;
+
+        // Parsed (or its head copied): the payload need not wait for the PUBACK in MQTTnet's event args.
+        payload = default;
+        if (!ReceivedPayload.Release(e) && Interlocked.Exchange(ref _payloadReleaseWarned, 1) == 0)
+        {
+            _logger.LogWarning("This MQTTnet version does not let the hub release a payload before its PUBACK; received messages take more memory");
+        }
+
         var now = _time.GetUtcNow();
         switch (routed.Kind)
         {
@@ -312,8 +323,7 @@ public sealed class MqttIngestService : BackgroundService
                 break;
             case RouteKind.Reject:
                 _metrics.Received("rejected");
-                var head = payload.Length > 1024 ? payload.Slice(0, 1024) : payload;
-                _deadLetters.Reject(routed.Violation!.Code, routed.Violation.Message, topic, head.ToArray(), payload.Length);
+                _deadLetters.Reject(routed.Violation!.Code, routed.Violation.Message, topic, rejectedHead!, payloadLength);
                 break;
             case RouteKind.Status:
                 _metrics.Received(Topics.Status);
