@@ -232,7 +232,7 @@ public sealed class HubBenchmark : IBenchmark
     private static readonly (string Name, string Value)[] HubRuntimeEnvironment =
     [
         ("DOTNET_gcServer", "0"),
-        ("DOTNET_GCHeapHardLimit", "6000000"),
+        ("DOTNET_GCHeapHardLimit", "4000000"),
     ];
 
     private static string Breakdown(BenchHub hub)
