@@ -3,7 +3,9 @@
 # Installs nothing: checks the server binaries, builds Release, publishes citybrain-hub NativeAOT as deployed
 # (deploy/install-hub.sh), runs `citybrain-bench hub --hub <that binary>` (args passed through, e.g. --seconds 15
 # --clients 6 --nodes 500 --only vm --readings 100). The DOTNET_ settings default to those of
-# deploy/systemd/citybrain-hub.service; set one to "unset" to measure without it.
+# deploy/systemd/citybrain-hub.service; set one to "unset" to measure without it. CITYBRAIN_BENCH_HUB_ENV="DOTNET_X=1
+# DOTNET_Y=2" adds or overrides settings for the hub process only. The memory lines print the hub's GC counts per
+# generation (/metrics), to check that a GC setting is honoured.
 # HUB_BUILD=jit runs the JIT build (dotnet build output) instead of the NativeAOT one.
 set -euo pipefail
 cd "$(dirname "$0")/.."

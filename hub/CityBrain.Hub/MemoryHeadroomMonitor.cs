@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace CityBrain.Hub;
 
 /// <summary>
-/// Warns before the hub runs out of its GC heap limit (<c>DOTNET_GCHeapHardLimit</c> in citybrain-hub.service, 96 MiB).
+/// Warns before the hub runs out of its GC heap limit (<c>DOTNET_GCHeapHardLimit</c> in citybrain-hub.service, 64 MiB).
 /// What the heap keeps is mostly the health registry, which grows with the city's sensors, not with load: a deployment
 /// that outgrows the limit would otherwise only see OutOfMemoryException, exit 70 and a restart loop. Once a minute it
 /// reads what survived the last background (gen2) collection (its promoted bytes: what is live); above

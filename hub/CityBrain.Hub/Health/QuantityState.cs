@@ -13,7 +13,14 @@ internal sealed class QuantityState(string quantity, TimeSpan sparklineBucket, i
 
     public Quality Quality { get; set; }
 
-    public DateTimeOffset Timestamp { get; set; }
+    // UTC ticks: 8 bytes instead of 16 for a DateTimeOffset (0.4 MB at 50k quantities).
+    private long _timestampTicks;
+
+    public DateTimeOffset Timestamp
+    {
+        get => new(_timestampTicks, TimeSpan.Zero);
+        set => _timestampTicks = value.UtcTicks;
+    }
 
     public SparklineRing Ring => this;
 

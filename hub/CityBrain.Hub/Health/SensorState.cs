@@ -13,7 +13,14 @@ internal sealed class SensorState(string id)
 
     public string? HealthStatus { get; set; }
 
-    public DateTimeOffset? LastSeen { get; set; }
+    // UTC ticks (long.MinValue: never): 8 bytes instead of 24 for a DateTimeOffset? (0.8 MB at 50k sensors).
+    private long _lastSeenTicks = long.MinValue;
+
+    public DateTimeOffset? LastSeen
+    {
+        get => _lastSeenTicks == long.MinValue ? null : new DateTimeOffset(_lastSeenTicks, TimeSpan.Zero);
+        set => _lastSeenTicks = value?.UtcTicks ?? long.MinValue;
+    }
 
     public FaultInfo? LastError { get; set; }
 
@@ -80,9 +87,9 @@ internal sealed class SensorState(string id)
 
     public void Seen(DateTimeOffset at)
     {
-        if (LastSeen is null || at > LastSeen)
+        if (at.UtcTicks > _lastSeenTicks)
         {
-            LastSeen = at;
+            _lastSeenTicks = at.UtcTicks;
         }
     }
 }

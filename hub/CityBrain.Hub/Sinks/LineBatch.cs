@@ -311,7 +311,9 @@ public sealed class LineBatch : IDisposable
             return;
         }
 
-        var bigger = _pool.Rent(Math.Max(_buffer.Length * 2, _length + extra));
+        // By half, not double: the grown buffer is kept for the next batches (LineBufferPool), so what a doubling overshoots
+        // stays committed.
+        var bigger = _pool.Rent((int)Math.Min(Array.MaxLength, Math.Max(_buffer.Length + ((long)_buffer.Length / 2), (long)_length + extra)));
         _buffer.AsSpan(0, _length).CopyTo(bigger);
         _pool.Return(_buffer);
         _buffer = bigger;

@@ -194,6 +194,21 @@ public sealed class BenchHub : IAsyncDisposable
         return doc.RootElement.Clone();
     }
 
+    /// <summary>
+    /// The hub's garbage collections so far per generation (prometheus-net's <c>dotnet_collection_count_total</c> on
+    /// /metrics), e.g. "gen0 812, gen1 95, gen2 7": shows whether a GC setting is honoured.
+    /// </summary>
+    public async Task<string> GcCountsAsync(CancellationToken ct)
+    {
+        string metrics = await _http.GetStringAsync("metrics", ct);
+        var counts = metrics.Split('\n')
+            .Where(l => l.StartsWith("dotnet_collection_count_total{generation=\"", StringComparison.Ordinal))
+            .Select(l => (Generation: l.Split('"')[1], Count: l[(l.LastIndexOf(' ') + 1)..]))
+            .OrderBy(g => g.Generation, StringComparer.Ordinal)
+            .Select(g => $"gen{g.Generation} {g.Count}");
+        return string.Join(", ", counts);
+    }
+
     /// <summary>Polls until the hub has stored <paramref name="published"/> messages.</summary>
     public async Task<bool> WaitDrainedAsync(long published, TimeSpan timeout, CancellationToken ct)
     {

@@ -41,9 +41,25 @@ public sealed class HubBenchmark : IBenchmark
         }
 
         // As deployed (deploy/systemd/citybrain-hub.service): the child process inherits these; "unset" removes one.
-        string runtimeEnv = string.Join(' ', HubRuntimeEnvironment.Select(e =>
+        // CITYBRAIN_BENCH_HUB_ENV="DOTNET_X=1 DOTNET_Y=2" adds settings to try for the hub only (set in the shell, a
+        // DOTNET_ variable would apply to this process, the load generator, as well).
+        var hubEnvironment = HubRuntimeEnvironment.ToList();
+        foreach (string setting in (Environment.GetEnvironmentVariable("CITYBRAIN_BENCH_HUB_ENV") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            string value = Environment.GetEnvironmentVariable(e.Name) ?? e.Value;
+            int eq = setting.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                Console.Error.WriteLine($"CITYBRAIN_BENCH_HUB_ENV: '{setting}' is not NAME=VALUE");
+                return 2;
+            }
+
+            hubEnvironment.RemoveAll(e => e.Name == setting[..eq]);
+            hubEnvironment.Add((setting[..eq], setting[(eq + 1)..]));
+        }
+
+        string runtimeEnv = string.Join(' ', hubEnvironment.Select(e =>
+        {
+            string value = HubRuntimeEnvironment.Contains(e) ? Environment.GetEnvironmentVariable(e.Name) ?? e.Value : e.Value;
             Environment.SetEnvironmentVariable(e.Name, value == "unset" ? null : value);
             return $"{e.Name}={value}";
         }));
@@ -123,7 +139,7 @@ public sealed class HubBenchmark : IBenchmark
             var cpuAfter = ProcessCpu.Snapshot();
             long points = end.GetProperty("pointsWritten").GetInt64() - warmPoints;
             hwm1 = hub.PeakRssKb();
-            breakdown1 = Breakdown(hub);
+            breakdown1 = Breakdown(hub) + "; collections " + await hub.GcCountsAsync(ct);
             sustainedMessages = points / totalSeconds / readings;
             Console.WriteLine($"  open loop: published {F(publishedMessages)} msg in {publishSeconds:F1} s = {F(publishedMessages / publishSeconds)} msg/s ({F(publishedMessages * readings / publishSeconds)} points/s offered){(load.Failed > 0 ? $"; {F(load.Failed)} publishes failed" : "")}");
             Console.WriteLine($"  hub stored while publishing: {F(writtenDuringPublish / publishSeconds)} points/s; backlog drained: {(drained ? "yes" : "NO")} after {totalSeconds - publishSeconds:F1} s more");
@@ -146,7 +162,7 @@ public sealed class HubBenchmark : IBenchmark
             Console.WriteLine($"  latency at {F(paced)} msg/s paced for 10 s (source ts -> every sink accepted): p50 {s.GetProperty("latencyP50Ms").GetInt64()} ms, p99 {s.GetProperty("latencyP99Ms").GetInt64()} ms, max {s.GetProperty("latencyMaxMs").GetInt64()} ms");
             Console.WriteLine($"  hub peak RSS (VmHWM of the separate hub process): open loop {hwm1 / 1024.0:F1} MB, paced {hub.PeakRssKb() / 1024.0:F1} MB (target: at most 80 MB)");
             Console.WriteLine($"    open loop at the sampled peak: {breakdown1}");
-            Console.WriteLine($"    paced at the sampled peak:     {Breakdown(hub)}");
+            Console.WriteLine($"    paced at the sampled peak:     {Breakdown(hub)}; collections {await hub.GcCountsAsync(ct)}");
 
             // Phase 3, same hub: the highest paced rate it keeps up with. The open loop above overloads the chain (the
             // generator offers more than it can take, the broker queues and autosaves the backlog), so its sustained
@@ -218,7 +234,7 @@ public sealed class HubBenchmark : IBenchmark
     private static readonly (string Name, string Value)[] HubRuntimeEnvironment =
     [
         ("DOTNET_gcServer", "0"),
-        ("DOTNET_GCHeapHardLimit", "6000000"),
+        ("DOTNET_GCHeapHardLimit", "4000000"),
     ];
 
     private static string Breakdown(BenchHub hub)

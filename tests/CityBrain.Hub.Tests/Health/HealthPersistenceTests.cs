@@ -66,6 +66,50 @@ public sealed class HealthPersistenceTests : IDisposable
     }
 
     [Fact]
+    public async Task Restart_SparklineOfAnHourOfFractionalValues_ComesBackExactlyAndGoesOn()
+    {
+        string path = _dir.Combine("registry.json");
+        var (before, service) = Hub(path);
+        await service.StartAsync(CancellationToken.None);
+        var node = new NodeMessages("centre", "c4", "node-1");
+        before.OnStatus(node.Topic("status"), node.Online(_time.GetUtcNow(), ("baro", "pressure", "hPa", 60_000)), _time.GetUtcNow());
+        for (int minute = 0; minute < 75; minute++)
+        {
+            for (int s = 0; s < 3; s++)
+            {
+                // Air pressure: a large offset, a small swing, three readings a minute.
+                before.OnTelemetry(node.Topic("telemetry"), node.Telemetry(_time.GetUtcNow(), ("baro", "pressure", 1013.25 + (3.7 * Math.Cos(minute / 9.0)) + (0.01 * s), "hPa")), _time.GetUtcNow());
+                _time.Advance(TimeSpan.FromSeconds(20));
+            }
+        }
+
+        var expected = before.GetNode("node-1")!.Sensors.Single().Quantities.Single().Spark;
+        await service.StopAsync(CancellationToken.None);
+
+        var (after, restarted) = Hub(path);
+        await restarted.StartAsync(CancellationToken.None);
+        var restored = after.GetNode("node-1")!.Sensors.Single().Quantities.Single().Spark;
+
+        // The clock is at the start of minute 75, which has no reading yet: minutes 16-74.
+        Assert.Equal(59, expected.Count);
+        Assert.Equal(expected, restored);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            // Each point within 1/32,768 of the hour's range of the minute's true mean.
+            int minute = 16 + i;
+            Assert.Equal(1013.25 + (3.7 * Math.Cos(minute / 9.0)) + 0.01, restored[i].V, 7.4 / 32_768);
+        }
+
+        // The restored ring goes on: the next minute closes the restored newest one.
+        _time.Advance(TimeSpan.FromMinutes(1));
+        after.OnTelemetry(node.Topic("telemetry"), node.Telemetry(_time.GetUtcNow(), ("baro", "pressure", 1000, "hPa")), _time.GetUtcNow());
+        var next = after.GetNode("node-1")!.Sensors.Single().Quantities.Single().Spark;
+        Assert.Equal(1000, next[^1].V);
+        Assert.Equal(expected[^1].V, next[^2].V, 20.0 / 32_768);
+        await restarted.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Start_CorruptSnapshot_StartsEmptyWithoutThrowing()
     {
         string path = _dir.Combine("registry.json");
