@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 
 namespace CityBrain.Sensing.Contract;
@@ -12,7 +13,7 @@ namespace CityBrain.Sensing.Contract;
 /// </summary>
 public static partial class TelemetryCodec
 {
-    private static bool TryReadCanonical(ReadOnlySpan<byte> json, out TelemetryMessage? message)
+    private static bool TryReadCanonical(ReadOnlySpan<byte> json, out TelemetryMessage? message, ArrayPool<SequencedReading>? readingsPool = null)
     {
         message = null;
         int i = 0;
@@ -53,7 +54,8 @@ public static partial class TelemetryCodec
             return false;
         }
 
-        message = new TelemetryMessage(node, DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(sent, 0, MaxTimestampMs)), readings.ToArray());
+        IReadOnlyList<SequencedReading> list = readingsPool is null ? readings.ToArray() : new PooledReadings(readingsPool, readings);
+        message = new TelemetryMessage(node, DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(sent, 0, MaxTimestampMs)), list);
         return true;
     }
 

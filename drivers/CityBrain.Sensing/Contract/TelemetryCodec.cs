@@ -70,23 +70,29 @@ public static partial class TelemetryCodec
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <param name="readingsPool">
+    /// If given, a message in the canonical form (what <see cref="Write"/> produces, i.e. every node) gets its readings in
+    /// an array rented from it (<see cref="PooledReadings"/>; the caller returns it); other messages in an array of
+    /// their own.
+    /// </param>
     public static bool TryRead(
         ReadOnlySequence<byte> payload,
         out TelemetryMessage? message,
-        out ContractViolation? violation)
+        out ContractViolation? violation,
+        ArrayPool<SequencedReading>? readingsPool = null)
     {
         if (payload.IsSingleSegment)
         {
-            return TryRead(payload.FirstSpan, out message, out violation);
+            return TryRead(payload.FirstSpan, out message, out violation, readingsPool);
         }
 
         var reader = new Utf8JsonReader(payload, ReaderOptions);
         return TryRead(ref reader, out message, out violation);
     }
 
-    public static bool TryRead(ReadOnlySpan<byte> payload, out TelemetryMessage? message, out ContractViolation? violation)
+    public static bool TryRead(ReadOnlySpan<byte> payload, out TelemetryMessage? message, out ContractViolation? violation, ArrayPool<SequencedReading>? readingsPool = null)
     {
-        if (TryReadCanonical(payload, out message))
+        if (TryReadCanonical(payload, out message, readingsPool))
         {
             violation = null;
             return true;

@@ -14,11 +14,12 @@ public sealed record TelemetryMessage(string Node, DateTimeOffset Sent, IReadOnl
 
     /// <summary>
     /// The readings as a span, for the hub's per-reading loops (no enumerator object, no interface call per reading):
-    /// <see cref="TelemetryCodec"/> reads them into an array.
+    /// <see cref="TelemetryCodec"/> reads them into an array, or into <see cref="PooledReadings"/> when given a pool.
     /// </summary>
     public ReadOnlySpan<SequencedReading> ReadingSpan() => Readings switch
     {
         SequencedReading[] array => array,
+        PooledReadings pooled => pooled.Span,
         List<SequencedReading> list => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list),
         _ => Readings.ToArray(),
     };

@@ -200,6 +200,7 @@ public sealed class IngestPipeline : IAsyncDisposable
         }
 
         // The parsed readings are not needed any more: the batch keeps only what the acknowledgement needs.
+        ReadingBuffers.Return(item.Message);
         batch.Items.Add(new BatchedMessage(item.TopicName, item.Acknowledge, newest));
     }
 

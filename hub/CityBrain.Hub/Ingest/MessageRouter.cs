@@ -71,13 +71,14 @@ public sealed class MessageRouter
 
     private static RoutedMessage RouteTelemetry(NodeTopic topic, ReadOnlySequence<byte> payload)
     {
-        if (!TelemetryCodec.TryRead(payload, out var message, out var violation))
+        if (!TelemetryCodec.TryRead(payload, out var message, out var violation, ReadingBuffers.Pool))
         {
             return new RoutedMessage(RouteKind.Reject, topic, violation);
         }
 
         if (message!.Node != topic.Node)
         {
+            ReadingBuffers.Return(message);
             return RoutedMessage.Rejected(ContractViolation.NodeMismatch, $"$.node '{message.Node}' differs from the topic's node '{topic.Node}'", topic);
         }
 

@@ -67,6 +67,29 @@ public sealed class IngestPipelineTests
         Assert.Equal(expected, Assert.Single(sink.Requests));
     }
 
+    [Fact]
+    public async Task RunAsync_PooledReadings_ReturnedOnceTheirLinesAreFormatted()
+    {
+        using var metrics = new IngestMetrics();
+        var sink = new CapturingSink();
+        await using var pipeline = Pipeline(sink, metrics, queueCapacity: 10, writers: 1);
+        using var cts = new CancellationTokenSource();
+        var acknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = pipeline.RunAsync(cts.Token);
+        var item = Item(7, () => acknowledged.TrySetResult());
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_000);
+        var message = new TelemetryMessage("n1", now, [new SequencedReading(7, new Reading("s1", "temperature", 21.5, "degC", now))]);
+        Assert.True(TelemetryCodec.TryRead(TelemetryCodec.Serialize(message), out var pooled, out var violation, ReadingBuffers.Pool), violation?.ToString());
+        Assert.IsType<PooledReadings>(pooled!.Readings);
+
+        await pipeline.EnqueueAsync(item with { Message = pooled }, CancellationToken.None);
+        await acknowledged.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await cts.CancelAsync();
+
+        Assert.Equal("temperature,district=d1,grid=g1,node=n1,quality=good,sensor=s1 seq=7i,value=21.5 1795000000000\n", Assert.Single(sink.Requests));
+        Assert.Throws<ObjectDisposedException>(() => pooled.ReadingSpan().Length); // back in the pool
+    }
+
     /// <summary>A pipeline of batches of up to 10 lines into <paramref name="sink"/> through a real resilient writer.</summary>
     private static IngestPipeline Pipeline(IPointSink sink, IngestMetrics metrics, int queueCapacity, int writers, PointColumns columns = PointColumns.All) =>
         new(
