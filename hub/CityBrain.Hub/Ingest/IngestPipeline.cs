@@ -183,7 +183,7 @@ public sealed class IngestPipeline : IAsyncDisposable
                     line.Raw(EscapedNames.QualityTag(r.Quality));
                 }
 
-                line.Raw(_escaped.Sensor(r.Sensor));
+                line.Tag(",sensor="u8, r.Sensor); // escaped as written: a table of 50k sensors cost more memory than it saved
                 if (_seq)
                 {
                     line.Field("seq"u8, seq);

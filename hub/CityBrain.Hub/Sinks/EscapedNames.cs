@@ -5,8 +5,10 @@ namespace CityBrain.Hub.Sinks;
 
 /// <summary>
 /// The line-protocol bytes of the names that repeat in every message (measurement = quantity, the location tags of
-/// a node topic, the sensor tag), escaped once and reused for every line. The contract's readers share one string per
-/// distinct sensor and quantity, so those are looked up by reference. Bounded: a table that outgrows
+/// a node topic, the quality tag), escaped once and reused for every line. The contract's readers share one string per
+/// distinct quantity, so those are looked up by reference. Sensor ids are not kept here: there are as many as sensors
+/// (50k entries, ~3.5 MB, in the hub benchmark), and escaping one as it is written (<see cref="LineBatch.Tag(ReadOnlySpan{byte}, string)"/>)
+/// costs no more than looking it up. Bounded: a table that outgrows
 /// <see cref="MaxEntries"/> is emptied and refilled. Used by the single batcher task only (not thread-safe).
 /// </summary>
 public sealed class EscapedNames
@@ -14,14 +16,10 @@ public sealed class EscapedNames
     public const int MaxEntries = 65_536;
 
     private readonly Dictionary<string, byte[]> _measurements = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<string, byte[]> _sensors = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, byte[]> _locations = new(StringComparer.Ordinal);
 
     /// <summary>The escaped measurement name.</summary>
     public byte[] Measurement(string quantity) => Get(_measurements, quantity, static q => LineBatch.EscapeMeasurement(q));
-
-    /// <summary><c>,sensor=...</c></summary>
-    public byte[] Sensor(string sensor) => Get(_sensors, sensor, static s => LineBatch.EscapeTag("sensor", s));
 
     /// <summary><c>,quality=good</c>, <c>,quality=uncertain</c> or <c>,quality=bad</c>.</summary>
     public static ReadOnlySpan<byte> QualityTag(Quality quality) => quality switch

@@ -118,6 +118,22 @@ public sealed class LineBatch : IDisposable
         return this;
     }
 
+    /// <summary>
+    /// Appends a tag whose <c>,key=</c> is given already escaped (e.g. <c>",sensor="u8</c>) and whose value is escaped
+    /// here: for values too many to cache (a sensor id per reading), written as fast as looked up.
+    /// </summary>
+    public LineBatch Tag(ReadOnlySpan<byte> escapedCommaKeyEquals, string value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return this;
+        }
+
+        Raw(escapedCommaKeyEquals);
+        WriteEscaped(value, KeySpecials, "tag value");
+        return this;
+    }
+
     /// <summary>A float field, formatted to round-trip.</summary>
     public LineBatch Field(string key, double value)
     {

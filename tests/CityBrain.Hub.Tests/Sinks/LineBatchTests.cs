@@ -39,7 +39,7 @@ public sealed class LineBatchTests
         {
             // The second round comes from the tables.
             cached.Clear();
-            cached.BeginLine(names.Measurement(quantity), 0).Raw(names.Location("t", topic)).Raw(names.Sensor(sensor))
+            cached.BeginLine(names.Measurement(quantity), 0).Raw(names.Location("t", topic)).Tag(",sensor="u8, sensor)
                 .Field("quality"u8, 1L).Field("seq"u8, 42L).Field("value"u8, 12.5).EndLine(1_700_000_000_123);
             Assert.Equal(Text(expected), Text(cached));
         }
