@@ -112,7 +112,7 @@ fi
 echo
 echo "demo: data is arriving. Latest traffic counts in InfluxDB:"
 influx -host 127.0.0.1 -port $influx_port -database citybrain -precision rfc3339 \
-  -execute "SELECT \"value\",\"quality\",\"seq\",\"sensor\",\"grid\" FROM \"vehicle_count\" WHERE time >= '$started' ORDER BY time DESC LIMIT 5" || true
+  -execute "SELECT \"value\",\"quality\"::tag,\"seq\",\"sensor\",\"grid\" FROM \"vehicle_count\" WHERE time >= '$started' ORDER BY time DESC LIMIT 5" || true
 cat <<HOW
 
 See it yourself:
