@@ -13,7 +13,7 @@ namespace CityBrain.Sensing.Contract;
 /// </summary>
 public static partial class TelemetryCodec
 {
-    private static bool TryReadCanonical(ReadOnlySpan<byte> json, out TelemetryMessage? message, ArrayPool<SequencedReading>? readingsPool = null)
+    private static bool TryReadCanonical(ReadOnlySpan<byte> json, out TelemetryMessage? message, ArrayPool<SequencedReading>? readingsPool)
     {
         message = null;
         int i = 0;

@@ -16,8 +16,6 @@ public enum PointColumns
 /// <summary>Reads <see cref="HubOptions.Columns"/>.</summary>
 public static class PointColumnNames
 {
-    public static readonly string[] Default = ["value", "quality", "seq"];
-
     /// <summary>The columns named in <paramref name="names"/> (null: all), or the problems with them (field, value and fix).</summary>
     public static PointColumns Parse(IReadOnlyList<string>? names, List<string> errors)
     {

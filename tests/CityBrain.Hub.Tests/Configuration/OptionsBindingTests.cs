@@ -41,7 +41,7 @@ public sealed class OptionsBindingTests
         Assert.Equal(("influx-v2", "http://127.0.0.1:8428", "city", "citybrain"), (sink.Kind, sink.Url, sink.Org, sink.Bucket));
         Assert.Equal((defaultSink.Client, defaultSink.Writers, defaultSink.TimeoutSeconds, defaultSink.Gzip), (sink.Client, sink.Writers, sink.TimeoutSeconds, sink.Gzip));
         Assert.Equal((d.InstanceName, d.MaxPayloadBytes, d.HttpPort, d.HttpBindAddress), (o.InstanceName, o.MaxPayloadBytes, o.HttpPort, o.HttpBindAddress));
-        Assert.Null(o.Columns); // not set: all three columns (PointColumnNames.Default)
+        Assert.Null(o.Columns); // not set: all three columns (PointColumns.All)
         Assert.Equal((d.Mqtt.Host, d.Mqtt.Port, d.Mqtt.ReceiveMaximum, d.Mqtt.ReceiveWindowBytes, d.Mqtt.PersistentSession, d.Mqtt.SessionExpirySeconds), (o.Mqtt.Host, o.Mqtt.Port, o.Mqtt.ReceiveMaximum, o.Mqtt.ReceiveWindowBytes, o.Mqtt.PersistentSession, o.Mqtt.SessionExpirySeconds));
         Assert.Equal((d.Batching.MaxLines, d.Batching.MaxDelayMilliseconds, d.Batching.QueueCapacity), (o.Batching.MaxLines, o.Batching.MaxDelayMilliseconds, o.Batching.QueueCapacity));
         Assert.Empty(HubOptionsValidator.Check(o));
