@@ -5,12 +5,33 @@ namespace CityBrain.Hub.Health;
 /// <summary>
 /// Everything the registry keeps for one node. Every member is read and written under <see cref="Gate"/>, held only
 /// for the few field updates of one message.
+/// <para>
+/// The node's sensors and quantities are structs in arrays, and the sparkline slots of all its quantities share one
+/// array: a city holds tens of thousands of sensor-quantities, and an object per sensor, per quantity and per ring
+/// (headers, references, array headers) and a dictionary entry per sensor came to ~480 bytes each, ~370 this way (see
+/// <c>citybrain-bench hub-registry</c>). Sensors are found through a small open-addressing index, and first by a hint
+/// (the sensor after the last one found: nodes list their sensors in the same order in every message).
+/// </para>
 /// </summary>
 internal sealed class NodeState
 {
     private readonly HealthRegistryOptions _options;
-    private readonly Dictionary<string, SensorState> _sensors = new(StringComparer.Ordinal);
     private readonly SequenceTracker _sequence = new();
+    private readonly int _points;
+    private readonly long _bucketMs;
+
+    private SensorEntry[] _sensors = [];
+    private int _sensorCount;
+
+    // Open addressing (linear probing) over _sensors: sensor index + 1, 0 = empty; a power of two, at most half full.
+    private int[] _index = [];
+    private int _hint;
+
+    private QuantityEntry[] _quantities = [];
+    private int _quantityCount;
+
+    // The sparkline slots of quantity i are [i × _points, (i + 1) × _points).
+    private SparkSlot[] _slots = [];
 
     public NodeState(string node, string district, string grid, HealthRegistryOptions options)
     {
@@ -18,6 +39,8 @@ internal sealed class NodeState
         District = district;
         Grid = grid;
         _options = options;
+        _points = options.SparklinePoints;
+        _bucketMs = Math.Max(1, (long)options.SparklineBucket.TotalMilliseconds);
     }
 
     public Lock Gate { get; } = new();
@@ -98,9 +121,11 @@ internal sealed class NodeState
         {
             foreach (var info in sensors)
             {
-                if (GetSensor(info.Id) is { } sensor)
+                int s = GetSensor(info.Id);
+                if (s >= 0)
                 {
-                    sensor.Driver = info.Driver;
+                    ref var sensor = ref _sensors[s];
+                    Set(ref sensor.Driver, info.Driver);
                     sensor.IntervalMs = info.IntervalMs;
                 }
             }
@@ -133,13 +158,19 @@ internal sealed class NodeState
             health.Publish.LastError);
         foreach (var h in health.Sensors)
         {
-            if (GetSensor(h.Id) is not { } sensor)
+            int s = GetSensor(h.Id);
+            if (s < 0)
             {
                 continue;
             }
 
-            sensor.HealthStatus = h.Status;
-            sensor.LastError = h.LastError ?? sensor.LastError;
+            ref var sensor = ref _sensors[s];
+            Set(ref sensor.HealthStatus, h.Status);
+            if (h.LastError is not null)
+            {
+                sensor.LastError = h.LastError;
+            }
+
             sensor.Sampled = h.Sampled;
             sensor.Filtered = h.Filtered;
             sensor.Faults = h.Faults;
@@ -167,8 +198,8 @@ internal sealed class NodeState
         Touch(topic, at);
         LastTelemetry = at;
         int gaps = 0;
-        SensorState? sensor = null;
-        QuantityState? quantity = null;
+        int sensor = -1, quantity = -1;
+        long atTicks = at.UtcTicks;
         foreach (var (seq, r) in message.ReadingSpan())
         {
             if (LastBootChange && _sequence.Highest - seq > SequenceTracker.Window)
@@ -183,39 +214,37 @@ internal sealed class NodeState
                 LastGapAt = at;
             }
 
-            if (sensor is null || sensor.Id != r.Sensor)
+            if (sensor < 0 || !string.Equals(_sensors[sensor].Id, r.Sensor, StringComparison.Ordinal))
             {
                 sensor = GetSensor(r.Sensor);
-                quantity = null;
-                if (sensor is null)
+                quantity = -1;
+                if (sensor < 0)
                 {
                     continue;
                 }
             }
 
-            sensor.Seen(at);
-            if (quantity is null || quantity.Quantity != r.Quantity)
+            _sensors[sensor].Seen(atTicks);
+            if (quantity < 0 || !string.Equals(_quantities[quantity].Quantity, r.Quantity, StringComparison.Ordinal))
             {
                 quantity = GetQuantity(sensor, r.Quantity);
-                if (quantity is null)
+                if (quantity < 0)
                 {
                     continue;
                 }
             }
 
-            if (r.Timestamp >= quantity.Timestamp)
+            ref var q = ref _quantities[quantity];
+            long ticks = r.Timestamp.UtcTicks;
+            if (ticks >= q.TimestampTicks)
             {
-                quantity.Value = r.Value;
-                if (!ReferenceEquals(quantity.Unit, r.Unit))
-                {
-                    quantity.Unit = r.Unit; // only when it changed (a card to scan otherwise; the codec shares unit strings)
-                }
-
-                quantity.Quality = r.Quality;
-                quantity.Timestamp = r.Timestamp;
+                q.Value = r.Value;
+                Set(ref q.Unit, r.Unit);
+                q.Quality = r.Quality;
+                q.TimestampTicks = ticks;
             }
 
-            quantity.Ring.Add(r.TimestampMs, r.Value);
+            q.Spark.Add(Slots(quantity), _bucketMs, r.TimestampMs, r.Value);
         }
 
         return gaps;
@@ -241,15 +270,17 @@ internal sealed class NodeState
         Restored = true;
         foreach (var s in view.Sensors)
         {
-            if (GetSensor(s.Id) is not { } sensor)
+            int index = GetSensor(s.Id);
+            if (index < 0)
             {
                 continue;
             }
 
+            ref var sensor = ref _sensors[index];
             sensor.Driver = s.Driver;
             sensor.IntervalMs = s.IntervalMs;
             sensor.HealthStatus = s.HealthStatus;
-            sensor.LastSeen = s.LastSeen;
+            sensor.LastSeenTicks = s.LastSeen?.UtcTicks ?? long.MinValue;
             sensor.LastError = s.LastError;
             sensor.Sampled = s.Sampled;
             sensor.Filtered = s.Filtered;
@@ -257,13 +288,15 @@ internal sealed class NodeState
             sensor.Overruns = s.Overruns;
             foreach (var q in s.Quantities)
             {
-                if (GetQuantity(sensor, q.Quantity) is { } quantity)
+                int quantity = GetQuantity(index, q.Quantity);
+                if (quantity >= 0)
                 {
-                    quantity.Unit = q.Unit;
-                    quantity.Value = q.Value;
-                    quantity.Quality = Sensing.QualityNames.TryParse(q.Quality, out var quality) ? quality : Sensing.Quality.Uncertain;
-                    quantity.Timestamp = q.Timestamp;
-                    quantity.Ring.Load(q.Spark);
+                    ref var state = ref _quantities[quantity];
+                    state.Unit = q.Unit;
+                    state.Value = q.Value;
+                    state.Quality = Sensing.QualityNames.TryParse(q.Quality, out var quality) ? quality : Sensing.Quality.Uncertain;
+                    state.TimestampTicks = q.Timestamp.UtcTicks;
+                    state.Spark.Load(Slots(quantity), _bucketMs, q.Spark);
                 }
             }
         }
@@ -272,17 +305,25 @@ internal sealed class NodeState
     public NodeView ToView(DateTimeOffset now, StalenessPolicy policy, bool sparklines)
     {
         long nowMs = now.ToUnixTimeMilliseconds();
-        var sensors = new List<SensorView>(_sensors.Count);
+        var sensors = new List<SensorView>(_sensorCount);
         bool anyFault = false, anyStale = false;
-        foreach (var s in _sensors.Values)
+        for (int i = 0; i < _sensorCount; i++)
         {
+            ref readonly var s = ref _sensors[i];
             string status = SensorStatusAt(s, now, policy);
             anyFault |= status == SensorStatus.Fault;
             anyStale |= status == SensorStatus.Stale;
-            var quantities = new List<QuantityView>(s.Quantities.Count);
-            foreach (var q in s.Quantities)
+            var quantities = new List<QuantityView>(1);
+            for (int q = s.FirstQuantity; q >= 0; q = _quantities[q].Next)
             {
-                quantities.Add(sparklines ? q.ToView(nowMs) : new QuantityView(q.Quantity, q.Unit, q.Value, Sensing.QualityNames.ToWire(q.Quality), q.Timestamp, []));
+                ref readonly var state = ref _quantities[q];
+                quantities.Add(new QuantityView(
+                    state.Quantity,
+                    state.Unit,
+                    state.Value,
+                    Sensing.QualityNames.ToWire(state.Quality),
+                    new DateTimeOffset(state.TimestampTicks, TimeSpan.Zero),
+                    sparklines ? state.Spark.Points(Slots(q), _bucketMs, nowMs) : []));
             }
 
             sensors.Add(new SensorView
@@ -343,7 +384,7 @@ internal sealed class NodeState
         return reference is { } r && now - r > policy.NodeLimit(HealthIntervalS);
     }
 
-    private string SensorStatusAt(SensorState s, DateTimeOffset now, StalenessPolicy policy)
+    private string SensorStatusAt(in SensorEntry s, DateTimeOffset now, StalenessPolicy policy)
     {
         if (s.HealthStatus == SensorHealth.Fault)
         {
@@ -382,44 +423,178 @@ internal sealed class NodeState
         Restored = false;
     }
 
-    private SensorState? GetSensor(string id)
+    /// <summary>The index of sensor <paramref name="id"/>, added if new; -1 when the node has too many sensors.</summary>
+    private int GetSensor(string id)
     {
-        if (_sensors.TryGetValue(id, out var sensor))
+        int hint = _hint;
+        if (hint < _sensorCount && string.Equals(_sensors[hint].Id, id, StringComparison.Ordinal))
         {
-            return sensor;
+            _hint = hint + 1;
+            return hint;
         }
 
-        if (_sensors.Count >= _options.MaxSensorsPerNode)
+        int mask = _index.Length - 1;
+        int slot = mask < 0 ? 0 : id.GetHashCode() & mask;
+        if (mask >= 0)
+        {
+            for (int found; (found = _index[slot]) != 0; slot = (slot + 1) & mask)
+            {
+                if (string.Equals(_sensors[found - 1].Id, id, StringComparison.Ordinal))
+                {
+                    _hint = found;
+                    return found - 1;
+                }
+            }
+        }
+
+        if (_sensorCount >= _options.MaxSensorsPerNode)
         {
             SensorsRejected++;
-            return null;
+            return -1;
         }
 
-        sensor = new SensorState(id);
-        _sensors.Add(id, sensor);
-        return sensor;
+        if (_sensorCount == _sensors.Length)
+        {
+            Array.Resize(ref _sensors, Grow(_sensorCount));
+        }
+
+        int index = _sensorCount++;
+        _sensors[index] = new SensorEntry(id);
+        if (_sensorCount * 2 > _index.Length)
+        {
+            RebuildIndex();
+        }
+        else
+        {
+            _index[slot] = index + 1;
+        }
+
+        _hint = index + 1;
+        return index;
     }
 
-    private QuantityState? GetQuantity(SensorState sensor, string quantity)
+    private void RebuildIndex()
     {
-        if (sensor.Find(quantity) is { } state)
+        _index = new int[Math.Max(8, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)_sensorCount * 2))];
+        int mask = _index.Length - 1;
+        for (int i = 0; i < _sensorCount; i++)
         {
-            return state;
+            int slot = _sensors[i].Id.GetHashCode() & mask;
+            while (_index[slot] != 0)
+            {
+                slot = (slot + 1) & mask;
+            }
+
+            _index[slot] = i + 1;
+        }
+    }
+
+    /// <summary>The index of <paramref name="quantity"/> of sensor <paramref name="sensor"/>, added if new; -1 when there are too many.</summary>
+    private int GetQuantity(int sensor, string quantity)
+    {
+        int count = 0, last = -1;
+        for (int q = _sensors[sensor].FirstQuantity; q >= 0; q = _quantities[q].Next)
+        {
+            if (string.Equals(_quantities[q].Quantity, quantity, StringComparison.Ordinal))
+            {
+                return q;
+            }
+
+            count++;
+            last = q;
         }
 
-        if (sensor.Quantities.Count >= _options.MaxSensorsPerNode)
+        // Per sensor as configured; per node as far as one array of slots can hold.
+        if (count >= _options.MaxSensorsPerNode || (long)(_quantityCount + 1) * _points > Array.MaxLength)
         {
             SensorsRejected++;
-            return null;
+            return -1;
         }
 
-        state = new QuantityState(quantity, _options.SparklineBucket, _options.SparklinePoints);
-        sensor.Quantities.Add(state);
-        return state;
+        if (_quantityCount == _quantities.Length)
+        {
+            int capacity = Grow(_quantityCount);
+            Array.Resize(ref _quantities, capacity);
+            Array.Resize(ref _slots, (int)Math.Min((long)capacity * _points, Array.MaxLength));
+        }
+
+        int index = _quantityCount++;
+        _quantities[index] = new QuantityEntry(quantity);
+        if (last < 0)
+        {
+            _sensors[sensor].FirstQuantity = index;
+        }
+        else
+        {
+            _quantities[last].Next = index;
+        }
+
+        return index;
+    }
+
+    private Span<SparkSlot> Slots(int quantity) => _slots.AsSpan(quantity * _points, _points);
+
+    /// <summary>Grows arrays by an eighth (at least 4): nodes add their sensors once, and unused capacity would stay for good.</summary>
+    private static int Grow(int count) => count + Math.Max(4, count / 8);
+
+    /// <summary>A reference store only when the value changed: each store into this long-lived object marks a card the next young collection scans.</summary>
+    private static void Set<T>(ref T field, T value)
+        where T : class?
+    {
+        if (!EqualityComparer<T>.Default.Equals(field, value))
+        {
+            field = value;
+        }
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null ? b : b is null ? a : a > b ? a : b;
+
+    /// <summary>What the registry keeps per sensor (88 bytes).</summary>
+    private struct SensorEntry(string id)
+    {
+        public string Id = id;
+        public string? Driver;
+        public string? HealthStatus;
+        public FaultInfo? LastError;
+        public long IntervalMs;
+
+        // UTC ticks; long.MinValue: never.
+        public long LastSeenTicks = long.MinValue;
+        public long Sampled;
+        public long Filtered;
+        public long Faults;
+        public long Overruns;
+
+        // The first of its quantities (index into _quantities, -1: none); the rest follow QuantityEntry.Next.
+        public int FirstQuantity = -1;
+
+        public readonly DateTimeOffset? LastSeen => LastSeenTicks == long.MinValue ? null : new DateTimeOffset(LastSeenTicks, TimeSpan.Zero);
+
+        public void Seen(long utcTicks)
+        {
+            if (utcTicks > LastSeenTicks)
+            {
+                LastSeenTicks = utcTicks;
+            }
+        }
+
+        public void Seen(DateTimeOffset at) => Seen(at.UtcTicks);
+    }
+
+    /// <summary>The last value and sparkline state of one quantity of a sensor (72 bytes; its slots are in _slots).</summary>
+    private struct QuantityEntry(string quantity)
+    {
+        public string Quantity = quantity;
+        public string Unit = "";
+        public double Value;
+        public long TimestampTicks;
+        public Sparkline Spark = Sparkline.Empty;
+
+        // The sensor's next quantity (-1: the last).
+        public int Next = -1;
+        public Sensing.Quality Quality;
+    }
 }

@@ -149,6 +149,51 @@ public sealed class HealthRegistryTests : IDisposable
     }
 
     [Fact]
+    public void ManySensors_InChangingOrder_EachQuantityKeepsItsOwnValueAndSparkline()
+    {
+        // 40 sensors with two quantities each: the node's arrays grow and its sensor index is rebuilt several times
+        // while sparklines are being filled; the order of readings changes every minute (the lookup hint misses).
+        var random = new Random(7);
+        var sensors = Enumerable.Range(0, 40).Select(i => $"s{i}").ToArray();
+        for (int minute = 0; minute < 5; minute++)
+        {
+            var order = minute == 0 ? sensors : [.. sensors.OrderBy(_ => random.Next())];
+            var readings = order.SelectMany(id => new (string, string, double, string)[]
+            {
+                (id, "temperature", Value(id, minute, 0), "C"),
+                (id, "humidity", Value(id, minute, 1), "%"),
+            }).ToArray();
+            _registry.OnTelemetry(_node.Topic("telemetry"), _node.Telemetry(Now, readings), Now);
+            _time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        var view = _registry.GetNode("node-1")!;
+        Assert.Equal(sensors.Order(StringComparer.Ordinal), view.Sensors.Select(s => s.Id));
+        foreach (var sensor in view.Sensors)
+        {
+            Assert.Equal(["temperature", "humidity"], sensor.Quantities.Select(q => q.Quantity));
+            for (int k = 0; k < 2; k++)
+            {
+                var q = sensor.Quantities[k];
+                Assert.Equal(Value(sensor.Id, 4, k), q.Value);
+                Assert.Equal([.. Enumerable.Range(0, 5).Select(m => Value(sensor.Id, m, k))], q.Spark.Select(p => p.V), (a, b) => Math.Abs(a - b) < 1e-3);
+            }
+        }
+
+        static double Value(string id, int minute, int quantity) => (int.Parse(id[1..], System.Globalization.CultureInfo.InvariantCulture) * 10) + minute + (quantity * 0.5);
+    }
+
+    [Fact]
+    public void SensorCap_SensorsBeyondMaxSensorsPerNode_AreIgnored()
+    {
+        var registry = new HealthRegistry(Options.Create(new HealthRegistryOptions { MaxSensorsPerNode = 3 }), _time, _metrics);
+        registry.OnTelemetry(_node.Topic("telemetry"), _node.Telemetry(Now, ("a", "t", 1, "C"), ("b", "t", 2, "C"), ("c", "t", 3, "C"), ("d", "t", 4, "C"), ("a", "t", 5, "C")), Now);
+
+        var view = registry.GetNode("node-1")!;
+        Assert.Equal([("a", 5.0), ("b", 2.0), ("c", 3.0)], view.Sensors.Select(s => (s.Id, s.Quantities.Single().Value)));
+    }
+
+    [Fact]
     public void Sequence_GapsLateFillsAndDuplicates_AreCounted()
     {
         var topic = _node.Topic("telemetry");

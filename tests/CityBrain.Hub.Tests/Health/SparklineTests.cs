@@ -2,17 +2,17 @@ using CityBrain.Hub.Health;
 
 namespace CityBrain.Hub.Tests.Health;
 
-public sealed class SparklineRingTests
+public sealed class SparklineTests
 {
     private const long Minute = 60_000;
     private static readonly long T0 = new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
-    private static SparklineRing Ring() => new(TimeSpan.FromMinutes(1), 60);
+    private static Ring NewRing() => new(60_000, 60);
 
     /// <summary>One reading per minute for <paramref name="values"/>.Length minutes from T0.</summary>
-    private static SparklineRing Filled(params double[] values)
+    private static Ring Filled(params double[] values)
     {
-        var ring = Ring();
+        var ring = NewRing();
         for (int i = 0; i < values.Length; i++)
         {
             ring.Add(T0 + (i * Minute), values[i]);
@@ -21,12 +21,12 @@ public sealed class SparklineRingTests
         return ring;
     }
 
-    private static double[] Values(SparklineRing ring, long nowMs) => ring.Points(nowMs).Select(p => p.V).ToArray();
+    private static double[] Values(Ring ring, long nowMs) => ring.Points(nowMs).Select(p => p.V).ToArray();
 
     [Fact]
     public void Points_NewestBucket_IsTheExactRunningMean()
     {
-        var ring = Ring();
+        var ring = NewRing();
         ring.Add(T0, 20.1);
         ring.Add(T0 + 1000, 20.2);
         ring.Add(T0 + 2000, 20.6);
@@ -72,7 +72,7 @@ public sealed class SparklineRingTests
     [Fact]
     public void Outlier_WidensTheGrid_AndItNarrowsAgainOnceTheOutlierLeftTheWindow()
     {
-        var ring = Ring();
+        var ring = NewRing();
         ring.Add(T0, 1_000_000); // e.g. a glitch at start
         for (int i = 1; i < 180; i++)
         {
@@ -102,7 +102,7 @@ public sealed class SparklineRingTests
     [Fact]
     public void ManyReadingsPerBucket_MeanOfEachMinute()
     {
-        var ring = Ring();
+        var ring = NewRing();
         for (int minute = 0; minute < 3; minute++)
         {
             for (int s = 0; s < 600; s++)
@@ -118,7 +118,7 @@ public sealed class SparklineRingTests
     [Fact]
     public void LateReading_IntoAClosedBucket_UpdatesItsMean()
     {
-        var ring = Ring();
+        var ring = NewRing();
         ring.Add(T0, 10);
         ring.Add(T0 + 1000, 20);
         ring.Add(T0 + Minute, 50);
@@ -130,7 +130,7 @@ public sealed class SparklineRingTests
     [Fact]
     public void NonFiniteAndBeyondFloatValues_AreIgnored()
     {
-        var ring = Ring();
+        var ring = NewRing();
         ring.Add(T0, 5);
         ring.Add(T0 + 1000, double.NaN);
         ring.Add(T0 + 2000, double.PositiveInfinity);
@@ -149,7 +149,7 @@ public sealed class SparklineRingTests
         var before = Filled([.. Enumerable.Range(0, 90).Select(i => offset + (swing * Math.Cos(i / 9.0)))]);
         var saved = before.Points(T0 + (89 * Minute));
 
-        var after = Ring();
+        var after = NewRing();
         after.Load(saved);
 
         Assert.Equal(60, saved.Count);
@@ -158,5 +158,20 @@ public sealed class SparklineRingTests
         // And it goes on from there: the next minute closes the restored newest bucket.
         after.Add(T0 + (90 * Minute), offset);
         Assert.Equal(saved.Skip(1).Select(p => p.V), Values(after, T0 + (90 * Minute)).Take(59), (a, b) => Math.Abs(a - b) <= 2 * swing / 32_768);
+    }
+
+    /// <summary>One <see cref="Sparkline"/> with slots of its own (a node keeps the slots of all its quantities in one array).</summary>
+    private sealed class Ring(long bucketMs, int points)
+    {
+        private readonly SparkSlot[] _slots = new SparkSlot[points];
+        private Sparkline _state = Sparkline.Empty;
+
+        public double GridStep => _state.GridStep;
+
+        public void Add(long timestampMs, double value) => _state.Add(_slots, bucketMs, timestampMs, value);
+
+        public IReadOnlyList<SparkPoint> Points(long nowMs) => _state.Points(_slots, bucketMs, nowMs);
+
+        public void Load(IReadOnlyList<SparkPoint> points) => _state.Load(_slots, bucketMs, points);
     }
 }

@@ -3,30 +3,30 @@ using System.Runtime.InteropServices;
 namespace CityBrain.Hub.Health;
 
 /// <summary>
-/// A fixed ring of per-bucket means (e.g. 60 one-minute buckets = the last hour). O(1) per value, bounded memory.
-/// The newest bucket is a running mean as a float with a count saturating at 65,535 (beyond which each new reading
-/// weighs 1/65,535). When time moves on, that mean goes into its slot as 3 bytes: a 16-bit step on a grid shared by
-/// the ring (value = (base + step) × 2^exponent, fitted to the range of the ring's values: a step of 1/32,767 to
-/// 1/16,384 of it, so a stored mean is off by at most 1/32,768 of the range) and a count saturating at 255 (it weighs
-/// late readings into an older bucket). 60 slots take 204 bytes per ring instead of 384 as a float mean and a 16-bit
-/// count (9 MB less with 50k sensors). Any value within the range of a float keeps its magnitude (weights in kg,
-/// levels in mm, counts beyond the 65,504 of IEEE half precision). A value off the grid refits it wider (the stored
-/// means are rounded once more, to the coarser grid); when such an outlier has left the window, the next refit (at the
-/// latest when a bucket closes) narrows it again. Slots skipped when time moves on are cleared, so a slot is valid iff
-/// its count is non-zero and its bucket lies within the ring's span below the newest. Not thread-safe: guarded by its
-/// node's lock. <see cref="QuantityState"/> derives from it (one object per quantity, not two: 40 bytes less per
-/// quantity, 2 MB at 50k sensors).
+/// A sparkline: a fixed ring of per-bucket means (e.g. 60 one-minute buckets = the last hour). O(1) per value, bounded
+/// memory. The newest bucket is a running mean as a float with a count saturating at 65,535 (beyond which each new
+/// reading weighs 1/65,535). When time moves on, that mean goes into its slot as 3 bytes (<see cref="SparkSlot"/>): a
+/// 16-bit step on a grid shared by the ring (value = (base + step) × 2^exponent, fitted to the range of the ring's
+/// values: a step of 1/32,767 to 1/16,384 of it, so a stored mean is off by at most 1/32,768 of the range) and a count
+/// saturating at 255 (it weighs late readings into an older bucket). Any value within the range of a float keeps its
+/// magnitude (weights in kg, levels in mm, counts beyond the 65,504 of IEEE half precision). A value off the grid
+/// refits it wider (the stored means are rounded once more, to the coarser grid); when such an outlier has left the
+/// window, the next refit (at the latest when a bucket closes) narrows it again. Slots skipped when time moves on are
+/// cleared, so a slot is valid iff its count is non-zero and its bucket lies within the ring's span below the newest.
+/// <para>
+/// This struct is the ring's state only (32 bytes); its slots live elsewhere and are passed in, so that a node keeps
+/// the slots of all its quantities in one array (<see cref="NodeState"/>): no object header, reference or array header
+/// per quantity. Every method takes the same slots and bucket width each time. Not thread-safe: guarded by its node's lock.
+/// </para>
 /// </summary>
-internal class SparklineRing
+internal struct Sparkline
 {
     /// <summary>Grid steps a ring's range is fitted into when the grid is (re)made: half the 16-bit space, the rest is headroom.</summary>
     internal const int FittedSteps = 32_767;
 
     private const int MaxStep = ushort.MaxValue;
 
-    private readonly long _bucketMs;
-    private readonly Slot[] _slots;
-    private long _newest = long.MinValue;
+    private long _newest;
 
     // The grid of the stored slots: value = (_base + slot.Step) × 2^_exponent.
     private long _base;
@@ -36,26 +36,23 @@ internal class SparklineRing
     private float _mean;
     private ushort _count;
 
-    public SparklineRing(TimeSpan bucket, int points)
-    {
-        _bucketMs = Math.Max(1, (long)bucket.TotalMilliseconds);
-        _slots = new Slot[points];
-    }
+    /// <summary>An empty sparkline (<c>default</c> is not: use this).</summary>
+    public static Sparkline Empty => new() { _newest = long.MinValue };
 
     /// <summary>Adds a reading (a value that is not finite, or beyond the range of a float, is ignored: it has no place on a sparkline).</summary>
-    public void Add(long timestampMs, double value)
+    public void Add(Span<SparkSlot> slots, long bucketMs, long timestampMs, double value)
     {
         if (!(Math.Abs(value) <= float.MaxValue))
         {
             return;
         }
 
-        long b = timestampMs / _bucketMs;
+        long b = timestampMs / bucketMs;
         if (b > _newest)
         {
-            MoveTo(b);
+            MoveTo(slots, b);
         }
-        else if (_newest - b >= _slots.Length)
+        else if (_newest - b >= slots.Length)
         {
             return; // older than the ring's window, ignored
         }
@@ -72,40 +69,40 @@ internal class SparklineRing
         }
 
         // A late reading for an older bucket: its mean is updated on the grid.
-        int i = SlotOf(b);
-        var old = _slots[i];
+        int i = SlotOf(slots, b);
+        var old = slots[i];
         byte count = old.Count < byte.MaxValue ? (byte)(old.Count + 1) : byte.MaxValue;
         double mean = old.Count == 0 ? value : Decode(old.Step) + ((value - Decode(old.Step)) / count);
-        _slots[i] = default; // left out while the grid may be refitted around the new mean
-        _slots[i] = new Slot(Encode(mean), count);
+        slots[i] = default; // left out while the grid may be refitted around the new mean
+        slots[i] = new SparkSlot(Encode(slots, mean), count);
     }
 
-    /// <summary>The points of the last <c>points</c> buckets up to <paramref name="nowMs"/>, oldest first.</summary>
-    public IReadOnlyList<SparkPoint> Points(long nowMs)
+    /// <summary>The points of the last <c>slots.Length</c> buckets up to <paramref name="nowMs"/>, oldest first.</summary>
+    public readonly IReadOnlyList<SparkPoint> Points(ReadOnlySpan<SparkSlot> slots, long bucketMs, long nowMs)
     {
-        var result = new List<SparkPoint>(_slots.Length);
+        var result = new List<SparkPoint>(slots.Length);
         if (_newest == long.MinValue)
         {
             return result;
         }
 
-        long now = nowMs / _bucketMs;
-        for (long b = Math.Max(now, _newest) - _slots.Length + 1; b <= Math.Min(now, _newest); b++)
+        long now = nowMs / bucketMs;
+        for (long b = Math.Max(now, _newest) - slots.Length + 1; b <= Math.Min(now, _newest); b++)
         {
             if (b == _newest)
             {
                 if (_count > 0)
                 {
-                    result.Add(new SparkPoint(b * _bucketMs, _mean));
+                    result.Add(new SparkPoint(b * bucketMs, _mean));
                 }
 
                 continue;
             }
 
-            var slot = _slots[SlotOf(b)];
+            var slot = slots[SlotOf(slots, b)];
             if (slot.Count > 0)
             {
-                result.Add(new SparkPoint(b * _bucketMs, Decode(slot.Step)));
+                result.Add(new SparkPoint(b * bucketMs, Decode(slot.Step)));
             }
         }
 
@@ -117,13 +114,13 @@ internal class SparklineRing
     /// saved: the newest as the running mean, the older ones on a grid on which each is exact if their range allows
     /// (they came from such a grid), each with a count of 1.
     /// </summary>
-    public void Load(IReadOnlyList<SparkPoint> points)
+    public void Load(Span<SparkSlot> slots, long bucketMs, IReadOnlyList<SparkPoint> points)
     {
         if (_newest != long.MinValue)
         {
             foreach (var p in points)
             {
-                Add(p.T, p.V);
+                Add(slots, bucketMs, p.T, p.V);
             }
 
             return;
@@ -134,7 +131,7 @@ internal class SparklineRing
         {
             if (Math.Abs(p.V) <= float.MaxValue)
             {
-                newest = Math.Max(newest, p.T / _bucketMs);
+                newest = Math.Max(newest, p.T / bucketMs);
             }
         }
 
@@ -142,8 +139,8 @@ internal class SparklineRing
         int exact = int.MaxValue;
         foreach (var p in points)
         {
-            long b = p.T / _bucketMs;
-            if (Math.Abs(p.V) <= float.MaxValue && b < newest && newest - b < _slots.Length)
+            long b = p.T / bucketMs;
+            if (Math.Abs(p.V) <= float.MaxValue && b < newest && newest - b < slots.Length)
             {
                 lo = Math.Min(lo, p.V);
                 hi = Math.Max(hi, p.V);
@@ -161,13 +158,13 @@ internal class SparklineRing
         {
             // The coarsest grid on which every saved value is exact, if the range fits on it; else the fitted one.
             int fitted = FittedExponent(lo, hi);
-            Regrid(lo, hi, exact < fitted && Math.Ceiling(Math.ScaleB(hi, -exact)) - Math.Floor(Math.ScaleB(lo, -exact)) <= MaxStep ? exact : fitted);
+            Regrid(slots, lo, hi, exact < fitted && Math.Ceiling(Math.ScaleB(hi, -exact)) - Math.Floor(Math.ScaleB(lo, -exact)) <= MaxStep ? exact : fitted);
         }
 
         foreach (var p in points)
         {
-            long b = p.T / _bucketMs;
-            if (!(Math.Abs(p.V) <= float.MaxValue) || newest - b >= _slots.Length)
+            long b = p.T / bucketMs;
+            if (!(Math.Abs(p.V) <= float.MaxValue) || newest - b >= slots.Length)
             {
                 continue;
             }
@@ -179,89 +176,13 @@ internal class SparklineRing
             }
             else
             {
-                _slots[SlotOf(b)] = new Slot((ushort)Math.Clamp(StepOf(p.V), 0, MaxStep), 1);
+                slots[SlotOf(slots, b)] = new SparkSlot((ushort)Math.Clamp(StepOf(p.V), 0, MaxStep), 1);
             }
         }
     }
 
     /// <summary>The value of one step of the grid the older buckets are stored on (their precision: half of it), for tests.</summary>
-    internal double GridStep => Math.ScaleB(1.0, _exponent);
-
-    /// <summary>Moves the newest bucket to <paramref name="bucket"/>: the old newest mean goes into its slot, skipped slots are cleared.</summary>
-    private void MoveTo(long bucket)
-    {
-        bool keep = _newest != long.MinValue && bucket - _newest < _slots.Length;
-        if (!keep)
-        {
-            Array.Clear(_slots);
-        }
-        else
-        {
-            for (long skipped = _newest + 1; skipped <= bucket; skipped++)
-            {
-                _slots[SlotOf(skipped)] = default;
-            }
-
-            if (_count > 0)
-            {
-                // The newest bucket's slot was cleared when it became the newest (late readings never go to it).
-                _slots[SlotOf(_newest)] = new Slot(Encode(_mean), (byte)Math.Min(_count, byte.MaxValue));
-            }
-        }
-
-        _newest = bucket;
-        _mean = 0;
-        _count = 0;
-    }
-
-    /// <summary>
-    /// The grid step of <paramref name="value"/>, the grid refitted first if the value is off it, or if the grid is
-    /// more than twice as coarse as the range of the values (the stored ones and this) needs.
-    /// </summary>
-    private ushort Encode(double value)
-    {
-        double lo = value, hi = value;
-        bool any = false;
-        foreach (var slot in _slots)
-        {
-            if (slot.Count > 0)
-            {
-                double v = Decode(slot.Step);
-                lo = Math.Min(lo, v);
-                hi = Math.Max(hi, v);
-                any = true;
-            }
-        }
-
-        long step = StepOf(value);
-        if (!any || step < 0 || step > MaxStep || _exponent > FittedExponent(lo, hi) + 1)
-        {
-            Regrid(lo, hi, FittedExponent(lo, hi));
-            step = StepOf(value);
-        }
-
-        return (ushort)Math.Clamp(step, 0, MaxStep);
-    }
-
-    /// <summary>Puts the grid at 2^<paramref name="exponent"/> around [<paramref name="lo"/>, <paramref name="hi"/>] (centred) and re-bases the valid slots onto it.</summary>
-    private void Regrid(double lo, double hi, int exponent)
-    {
-        long first = (long)Math.Floor(Math.ScaleB(lo, -exponent));
-        long last = (long)Math.Ceiling(Math.ScaleB(hi, -exponent));
-        long newBase = first - ((MaxStep - (last - first)) / 2);
-        for (int i = 0; i < _slots.Length; i++)
-        {
-            ref var slot = ref _slots[i];
-            if (slot.Count > 0)
-            {
-                long grid = (long)Math.Round(Math.ScaleB(Decode(slot.Step), -exponent), MidpointRounding.AwayFromZero);
-                slot.Step = (ushort)Math.Clamp(grid - newBase, 0, MaxStep);
-            }
-        }
-
-        _base = newBase;
-        _exponent = exponent;
-    }
+    internal readonly double GridStep => Math.ScaleB(1.0, _exponent);
 
     /// <summary>
     /// The finest power-of-two step that fits [<paramref name="lo"/>, <paramref name="hi"/>] into <see cref="FittedSteps"/>
@@ -275,6 +196,82 @@ internal class SparklineRing
         double range = hi - lo; // finite: values are within the range of a float
         int exponent = range > 0 ? Math.ILogB(range / FittedSteps) + 1 : (magnitude > 0 ? Math.ILogB(magnitude) - 16 : -60);
         return Math.Max(exponent, floor);
+    }
+
+    /// <summary>Moves the newest bucket to <paramref name="bucket"/>: the old newest mean goes into its slot, skipped slots are cleared.</summary>
+    private void MoveTo(Span<SparkSlot> slots, long bucket)
+    {
+        bool keep = _newest != long.MinValue && bucket - _newest < slots.Length;
+        if (!keep)
+        {
+            slots.Clear();
+        }
+        else
+        {
+            for (long skipped = _newest + 1; skipped <= bucket; skipped++)
+            {
+                slots[SlotOf(slots, skipped)] = default;
+            }
+
+            if (_count > 0)
+            {
+                // The newest bucket's slot was cleared when it became the newest (late readings never go to it).
+                slots[SlotOf(slots, _newest)] = new SparkSlot(Encode(slots, _mean), (byte)Math.Min(_count, byte.MaxValue));
+            }
+        }
+
+        _newest = bucket;
+        _mean = 0;
+        _count = 0;
+    }
+
+    /// <summary>
+    /// The grid step of <paramref name="value"/>, the grid refitted first if the value is off it, or if the grid is
+    /// more than twice as coarse as the range of the values (the stored ones and this) needs.
+    /// </summary>
+    private ushort Encode(Span<SparkSlot> slots, double value)
+    {
+        double lo = value, hi = value;
+        bool any = false;
+        foreach (var slot in slots)
+        {
+            if (slot.Count > 0)
+            {
+                double v = Decode(slot.Step);
+                lo = Math.Min(lo, v);
+                hi = Math.Max(hi, v);
+                any = true;
+            }
+        }
+
+        long step = StepOf(value);
+        if (!any || step < 0 || step > MaxStep || _exponent > FittedExponent(lo, hi) + 1)
+        {
+            Regrid(slots, lo, hi, FittedExponent(lo, hi));
+            step = StepOf(value);
+        }
+
+        return (ushort)Math.Clamp(step, 0, MaxStep);
+    }
+
+    /// <summary>Puts the grid at 2^<paramref name="exponent"/> around [<paramref name="lo"/>, <paramref name="hi"/>] (centred) and re-bases the valid slots onto it.</summary>
+    private void Regrid(Span<SparkSlot> slots, double lo, double hi, int exponent)
+    {
+        long first = (long)Math.Floor(Math.ScaleB(lo, -exponent));
+        long last = (long)Math.Ceiling(Math.ScaleB(hi, -exponent));
+        long newBase = first - ((MaxStep - (last - first)) / 2);
+        for (int i = 0; i < slots.Length; i++)
+        {
+            ref var slot = ref slots[i];
+            if (slot.Count > 0)
+            {
+                long grid = (long)Math.Round(Math.ScaleB(Decode(slot.Step), -exponent), MidpointRounding.AwayFromZero);
+                slot.Step = (ushort)Math.Clamp(grid - newBase, 0, MaxStep);
+            }
+        }
+
+        _base = newBase;
+        _exponent = exponent;
     }
 
     /// <summary>The exponent of the lowest set bit of <paramref name="value"/> (the coarsest power-of-two grid it lies on); int.MaxValue for 0.</summary>
@@ -291,16 +288,17 @@ internal class SparklineRing
         return (biased == 0 ? -1074 : biased - 1075) + System.Numerics.BitOperations.TrailingZeroCount(mantissa);
     }
 
-    private long StepOf(double value) => (long)Math.Round(Math.ScaleB(value, -_exponent), MidpointRounding.AwayFromZero) - _base;
+    private readonly long StepOf(double value) => (long)Math.Round(Math.ScaleB(value, -_exponent), MidpointRounding.AwayFromZero) - _base;
 
-    private double Decode(ushort step) => Math.ScaleB((double)(_base + step), _exponent);
+    private readonly double Decode(ushort step) => Math.ScaleB((double)(_base + step), _exponent);
 
-    private int SlotOf(long bucket) => (int)(((bucket % _slots.Length) + _slots.Length) % _slots.Length);
+    private static int SlotOf(ReadOnlySpan<SparkSlot> slots, long bucket) => (int)(((bucket % slots.Length) + slots.Length) % slots.Length);
+}
 
-    [StructLayout(LayoutKind.Sequential, Pack = 1)]
-    private struct Slot(ushort step, byte count)
-    {
-        public ushort Step = step;
-        public byte Count = count;
-    }
+/// <summary>One closed bucket of a <see cref="Sparkline"/>: its mean as a step on the ring's grid and its reading count (3 bytes).</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+internal struct SparkSlot(ushort step, byte count)
+{
+    public ushort Step = step;
+    public byte Count = count;
 }
