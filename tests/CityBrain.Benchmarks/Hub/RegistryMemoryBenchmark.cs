@@ -54,6 +54,7 @@ public sealed class RegistryMemoryBenchmark : IBenchmark
                 baseline += registryBytes;
             }
 
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             for (int n = 0; n < nodes; n++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -72,6 +73,11 @@ public sealed class RegistryMemoryBenchmark : IBenchmark
                 {
                     engine.OnTelemetry(topics[n], message!, now);
                 }
+            }
+
+            if (minute == 0)
+            {
+                Console.WriteLine($"first message of every node (decoding included): {(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / 1048576.0:N1} MiB allocated");
             }
 
             seq += sensors;
