@@ -383,7 +383,8 @@ public sealed partial class AlertEngine
                         bool holds = offline || node.Silent;
                         DateTimeOffset? since = offline ? node.StateSince : null;
                         double seconds = since is { } s ? Math.Max(0, (now - s).TotalSeconds) : 0;
-                        string text = offline
+                        // The text only serves a raise, which needs the rule to hold: no string per healthy node and tick.
+                        string text = !holds ? "" : offline
                             ? $"node {node.Node} offline ({node.OfflineReason ?? "unknown"})"
                             : $"node {node.Node} silent: no health or telemetry since {Show(node.LastSeen)}";
                         StepNodeRule(rule, node, null, holds, since, rule.For + rule.After, seconds, "s", text, now);
@@ -394,11 +395,12 @@ public sealed partial class AlertEngine
                     {
                         bool noTelemetry = rule.After > TimeSpan.Zero && node.LastTelemetry is { } t && now - t > rule.After;
                         bool sequenceGap = node.Sequence.Missing > 0 && node.Sequence.LastGapAt is { } g && now - g < rule.Hold;
+                        bool holds = noTelemetry || sequenceGap;
                         double value = noTelemetry ? (now - node.LastTelemetry!.Value).TotalSeconds : node.Sequence.Missing;
-                        string text = noTelemetry
+                        string text = !holds ? "" : noTelemetry
                             ? $"no telemetry from {node.Node} since {Show(node.LastTelemetry)}"
                             : $"data gap: {node.Sequence.Missing.ToString(CultureInfo.InvariantCulture)} readings missing from {node.Node}";
-                        StepNodeRule(rule, node, null, noTelemetry || sequenceGap, null, rule.For, value, noTelemetry ? "s" : "readings", text, now);
+                        StepNodeRule(rule, node, null, holds, null, rule.For, value, noTelemetry ? "s" : "readings", text, now);
                         break;
                     }
 
@@ -413,7 +415,7 @@ public sealed partial class AlertEngine
                         // An offline or silent node is the offline rule's business: no flood of stale sensors.
                         bool holds = sensor.Status == SensorStatus.Stale && node.State != NodeStatus.Offline && !node.Silent;
                         double seconds = sensor.LastSeen is { } seen ? (now - seen).TotalSeconds : 0;
-                        string text = $"sensor {sensor.Id} on {node.Node} silent since {Show(sensor.LastSeen)} (expected every {(sensor.IntervalMs / 1000.0).ToString("0.#", CultureInfo.InvariantCulture)} s)";
+                        string text = !holds ? "" : $"sensor {sensor.Id} on {node.Node} silent since {Show(sensor.LastSeen)} (expected every {(sensor.IntervalMs / 1000.0).ToString("0.#", CultureInfo.InvariantCulture)} s)";
                         StepNodeRule(rule, node, sensor.Id, holds, null, rule.For, seconds, "s", text, now);
                     }
 
