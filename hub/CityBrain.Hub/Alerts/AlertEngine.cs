@@ -15,6 +15,25 @@ namespace CityBrain.Hub.Alerts;
 /// rule on <see cref="Evaluate"/> (the periodic tick: durations, windows, stale, offline, gap). Raised, acknowledged
 /// and cleared alerts go to the bounded <see cref="AlertPublishQueue"/>. Never throws on the ingest path.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Conditions (one <see cref="ConditionState"/> per rule, node and sensor) exist only while they matter: a threshold
+/// value that raises (pending), a node rule that holds, or an active (or acknowledged) alert. A healthy city keeps
+/// none. Whoever steps a condition removes it when the step leaves it idle (not pending, no active alert); a value
+/// that does not raise never creates one, and is only looked up when its rule has conditions at all.
+/// </para>
+/// <para>
+/// Concurrency: readings of one node may be observed on several threads, and the tick and node changes step
+/// conditions too, so a thread may hold a condition another thread has just removed. The protocol that keeps every
+/// change: a condition is only read or written under its <see cref="ConditionState.Gate"/>; removal happens under
+/// that lock, marks the state <see cref="ConditionState.Removed"/> and takes it out of the map in the same critical
+/// section (only that exact instance). Hence a state not marked removed is the one in the map, and a thread that
+/// finds the mark after taking the lock looks the key up again (<see cref="EnterCondition"/>), creating a fresh state
+/// if its value needs one. No raise or pending start is applied to a dead state, so none is lost. The per-rule
+/// count of conditions is raised before a state is added and lowered after it is removed, so a reader that sees
+/// zero knows there was nothing to find when it looked: its non-raising value is ordered before any later raise.
+/// </para>
+/// </remarks>
 public sealed partial class AlertEngine
 {
     private readonly HealthRegistry _registry;
@@ -24,7 +43,8 @@ public sealed partial class AlertEngine
     private readonly ILogger _logger;
     private readonly AlertOptions _options;
     private readonly TimeZoneInfo _zone;
-    private readonly FrozenDictionary<string, AlertRule[]> _thresholdRules;
+    private readonly FrozenDictionary<string, ThresholdRule[]> _thresholdRules;
+    private readonly FrozenDictionary<string, ThresholdRule> _thresholdRulesById;
     private readonly AlertRule[] _nodeRules;
     private readonly ConcurrentDictionary<(string Rule, string Node, string Sensor), ConditionState> _conditions = new();
     private readonly ConcurrentDictionary<string, ConditionState> _active = new(StringComparer.Ordinal);
@@ -32,6 +52,7 @@ public sealed partial class AlertEngine
     private readonly LinkedList<Alert> _history = new();
     private long _version;
     private long _sequence;
+    private int _conditionCount;
 
     public AlertEngine(
         IOptions<AlertOptions> options,
@@ -53,8 +74,10 @@ public sealed partial class AlertEngine
         _metrics = metrics;
         _time = time;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        _thresholdRules = Rules.Where(r => r.Kind == AlertKinds.Threshold)
-            .GroupBy(r => r.Quantity!, StringComparer.Ordinal)
+        _thresholdRulesById = Rules.Where(r => r.Kind == AlertKinds.Threshold)
+            .ToFrozenDictionary(r => r.Id, r => new ThresholdRule(r), StringComparer.Ordinal);
+        _thresholdRules = _thresholdRulesById.Values
+            .GroupBy(t => t.Rule.Quantity!, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
         _nodeRules = Rules.Where(r => r.Kind != AlertKinds.Threshold).ToArray();
     }
@@ -63,6 +86,9 @@ public sealed partial class AlertEngine
 
     /// <summary>Grows at every alert change (raised, value update, acknowledged, cleared).</summary>
     public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>Conditions kept (pending, holding or with an active alert); zero in a healthy city.</summary>
+    internal int ConditionCount => Volatile.Read(ref _conditionCount);
 
     /// <summary>Feeds threshold rules with a telemetry batch (called by the ingest through the observer).</summary>
     public void OnTelemetry(NodeTopic topic, TelemetryMessage message, DateTimeOffset receivedAt)
@@ -83,19 +109,32 @@ public sealed partial class AlertEngine
                     continue;
                 }
 
-                foreach (var rule in rules)
+                foreach (var threshold in rules)
                 {
-                    if (!rule.Matches(topic.District, topic.Grid, topic.Node, r.Sensor)
-                        || GetCondition(rule, topic.District, topic.Grid, topic.Node, r.Sensor) is not { } state)
+                    var rule = threshold.Rule;
+                    if (!rule.Matches(topic.District, topic.Grid, topic.Node, r.Sensor))
                     {
                         continue;
                     }
 
-                    lock (state.Gate)
+                    // Only a value that raises (in the rule's window) starts a condition. Any other value matters only
+                    // to a condition that exists, and none exists while the rule counts none: skip the keyed lookup.
+                    bool starts = rule.Raises(r.Value) && rule.InWindow(receivedAt, _zone);
+                    if ((!starts && Volatile.Read(ref threshold.Conditions) == 0)
+                        || EnterCondition(rule, topic.District, topic.Grid, topic.Node, r.Sensor, starts) is not { } state)
+                    {
+                        continue;
+                    }
+
+                    try
                     {
                         state.LastValue = r.Value;
                         state.Unit = r.Unit;
                         StepThreshold(state, receivedAt);
+                    }
+                    finally
+                    {
+                        ExitCondition(state);
                     }
                 }
             }
@@ -130,7 +169,7 @@ public sealed partial class AlertEngine
     public void Evaluate()
     {
         var now = _time.GetUtcNow();
-        foreach (var state in _conditions.Values)
+        foreach (var (_, state) in _conditions)
         {
             if (state.Rule.Kind != AlertKinds.Threshold)
             {
@@ -139,9 +178,11 @@ public sealed partial class AlertEngine
 
             lock (state.Gate)
             {
-                if (state.LastValue is not null && (state.PendingSince is not null || state.Active is not null))
+                // A removed state was idle when it went; one just created is stepped (and kept or removed) by its creator.
+                if (!state.Removed && state.LastValue is not null && !state.IsIdle)
                 {
                     StepThreshold(state, now);
+                    RemoveIfIdle(state);
                 }
             }
         }
@@ -151,7 +192,8 @@ public sealed partial class AlertEngine
             return;
         }
 
-        foreach (var node in _registry.GetNodes(sparklines: false))
+        // One node's view at a time: all of them at once is tens of MB at 50,000 sensors.
+        foreach (var node in _registry.EnumerateNodes(sparklines: false))
         {
             EvaluateNode(node, now);
         }
@@ -272,7 +314,7 @@ public sealed partial class AlertEngine
                 continue;
             }
 
-            if (_conditions.TryAdd((rule.Id, alert.Node, alert.Sensor ?? ""), state))
+            if (Add(state, capped: false) == state)
             {
                 _active[alert.Id] = state;
                 Interlocked.Increment(ref _version);
@@ -296,13 +338,19 @@ public sealed partial class AlertEngine
 
             lock (state.Gate)
             {
+                if (state.Removed)
+                {
+                    continue;
+                }
+
                 if (state.Active is not null)
                 {
                     Clear(state, now);
                 }
-            }
 
-            _conditions.TryRemove(key, out _);
+                state.PendingSince = null;
+                RemoveIfIdle(state);
+            }
         }
     }
 
@@ -335,7 +383,8 @@ public sealed partial class AlertEngine
                         bool holds = offline || node.Silent;
                         DateTimeOffset? since = offline ? node.StateSince : null;
                         double seconds = since is { } s ? Math.Max(0, (now - s).TotalSeconds) : 0;
-                        string text = offline
+                        // The text only serves a raise, which needs the rule to hold: no string per healthy node and tick.
+                        string text = !holds ? "" : offline
                             ? $"node {node.Node} offline ({node.OfflineReason ?? "unknown"})"
                             : $"node {node.Node} silent: no health or telemetry since {Show(node.LastSeen)}";
                         StepNodeRule(rule, node, null, holds, since, rule.For + rule.After, seconds, "s", text, now);
@@ -346,11 +395,12 @@ public sealed partial class AlertEngine
                     {
                         bool noTelemetry = rule.After > TimeSpan.Zero && node.LastTelemetry is { } t && now - t > rule.After;
                         bool sequenceGap = node.Sequence.Missing > 0 && node.Sequence.LastGapAt is { } g && now - g < rule.Hold;
+                        bool holds = noTelemetry || sequenceGap;
                         double value = noTelemetry ? (now - node.LastTelemetry!.Value).TotalSeconds : node.Sequence.Missing;
-                        string text = noTelemetry
+                        string text = !holds ? "" : noTelemetry
                             ? $"no telemetry from {node.Node} since {Show(node.LastTelemetry)}"
                             : $"data gap: {node.Sequence.Missing.ToString(CultureInfo.InvariantCulture)} readings missing from {node.Node}";
-                        StepNodeRule(rule, node, null, noTelemetry || sequenceGap, null, rule.For, value, noTelemetry ? "s" : "readings", text, now);
+                        StepNodeRule(rule, node, null, holds, null, rule.For, value, noTelemetry ? "s" : "readings", text, now);
                         break;
                     }
 
@@ -365,7 +415,7 @@ public sealed partial class AlertEngine
                         // An offline or silent node is the offline rule's business: no flood of stale sensors.
                         bool holds = sensor.Status == SensorStatus.Stale && node.State != NodeStatus.Offline && !node.Silent;
                         double seconds = sensor.LastSeen is { } seen ? (now - seen).TotalSeconds : 0;
-                        string text = $"sensor {sensor.Id} on {node.Node} silent since {Show(sensor.LastSeen)} (expected every {(sensor.IntervalMs / 1000.0).ToString("0.#", CultureInfo.InvariantCulture)} s)";
+                        string text = !holds ? "" : $"sensor {sensor.Id} on {node.Node} silent since {Show(sensor.LastSeen)} (expected every {(sensor.IntervalMs / 1000.0).ToString("0.#", CultureInfo.InvariantCulture)} s)";
                         StepNodeRule(rule, node, sensor.Id, holds, null, rule.For, seconds, "s", text, now);
                     }
 
@@ -378,21 +428,13 @@ public sealed partial class AlertEngine
         AlertRule rule, NodeView node, string? sensor, bool holds, DateTimeOffset? since, TimeSpan required,
         double value, string unit, string text, DateTimeOffset now)
     {
-        ConditionState? state;
-        if (!holds)
-        {
-            // Only touch conditions that exist: a healthy city creates no state.
-            if (!_conditions.TryGetValue((rule.Id, node.Node, sensor ?? ""), out state))
-            {
-                return;
-            }
-        }
-        else if ((state = GetCondition(rule, node.District, node.Grid, node.Node, sensor)) is null)
+        // Only a rule that holds creates a condition: a healthy city keeps no state.
+        if (EnterCondition(rule, node.District, node.Grid, node.Node, sensor, create: holds) is not { } state)
         {
             return;
         }
 
-        lock (state.Gate)
+        try
         {
             bool inWindow = rule.InWindow(now, _zone);
             state.LastValue = value;
@@ -423,6 +465,10 @@ public sealed partial class AlertEngine
             {
                 Raise(state, now, value, unit, null, text);
             }
+        }
+        finally
+        {
+            ExitCondition(state);
         }
     }
 
@@ -526,21 +572,99 @@ public sealed partial class AlertEngine
         _queue.Enqueue(alert);
     }
 
-    private ConditionState? GetCondition(AlertRule rule, string district, string grid, string node, string? sensor)
+    /// <summary>
+    /// The live condition of the rule at this place, with its lock taken (release it with <see cref="ExitCondition"/>):
+    /// the one in the map, or a new one when <paramref name="create"/> (null when it does not exist and is not to be
+    /// created, or the map is full). A state found removed once its lock is taken is dropped and the key looked up again.
+    /// </summary>
+    private ConditionState? EnterCondition(AlertRule rule, string district, string grid, string node, string? sensor, bool create)
     {
         var key = (rule.Id, node, sensor ?? "");
-        if (_conditions.TryGetValue(key, out var state))
+        while (true)
         {
-            return state;
-        }
+            if (!_conditions.TryGetValue(key, out var state)
+                && (!create || (state = Add(new ConditionState(rule, district, grid, node, sensor), capped: true)) is null))
+            {
+                return null;
+            }
 
-        if (_conditions.Count >= _options.MaxConditions)
+            state.Gate.Enter();
+            if (!state.Removed)
+            {
+                return state;
+            }
+
+            state.Gate.Exit();
+        }
+    }
+
+    /// <summary>Releases a condition taken by <see cref="EnterCondition"/>, removing it when the step left it idle.</summary>
+    private void ExitCondition(ConditionState state)
+    {
+        try
         {
+            RemoveIfIdle(state);
+        }
+        finally
+        {
+            state.Gate.Exit();
+        }
+    }
+
+    /// <summary>
+    /// Adds a condition (or finds the one another thread added first for the same key). The counts go up before the
+    /// state is in the map, so a reader that sees a rule's count at zero knows the map held none of it.
+    /// </summary>
+    /// <param name="capped">False to add beyond <see cref="AlertOptions.MaxConditions"/> (active alerts restored at start).</param>
+    private ConditionState? Add(ConditionState fresh, bool capped)
+    {
+        if (Interlocked.Increment(ref _conditionCount) > _options.MaxConditions && capped)
+        {
+            Interlocked.Decrement(ref _conditionCount);
             return null;
         }
 
-        return _conditions.GetOrAdd(key, _ => new ConditionState(rule, district, grid, node, sensor));
+        var threshold = _thresholdRulesById.GetValueOrDefault(fresh.Rule.Id);
+        if (threshold is not null)
+        {
+            Interlocked.Increment(ref threshold.Conditions);
+        }
+
+        var state = _conditions.GetOrAdd(KeyOf(fresh), fresh);
+        if (state != fresh)
+        {
+            Uncount(threshold);
+        }
+
+        return state;
     }
+
+    /// <summary>Removes an idle condition from the map (caller holds its lock; see the class remarks).</summary>
+    private void RemoveIfIdle(ConditionState state)
+    {
+        if (state.Removed || !state.IsIdle)
+        {
+            return;
+        }
+
+        state.Removed = true;
+        if (_conditions.TryRemove(KeyValuePair.Create(KeyOf(state), state)))
+        {
+            Uncount(_thresholdRulesById.GetValueOrDefault(state.Rule.Id));
+        }
+    }
+
+    private void Uncount(ThresholdRule? threshold)
+    {
+        if (threshold is not null)
+        {
+            Interlocked.Decrement(ref threshold.Conditions);
+        }
+
+        Interlocked.Decrement(ref _conditionCount);
+    }
+
+    private static (string Rule, string Node, string Sensor) KeyOf(ConditionState state) => (state.Rule.Id, state.Node, state.Sensor ?? "");
 
     private static string Show(TimeSpan d) =>
         d.TotalMinutes >= 1 && d.Seconds == 0 && d.Milliseconds == 0
@@ -549,6 +673,14 @@ public sealed partial class AlertEngine
 
     private static string Show(DateTimeOffset? at) =>
         at?.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "never";
+
+    /// <summary>A threshold rule and how many of its conditions the map holds (see <see cref="Add"/>).</summary>
+    private sealed class ThresholdRule(AlertRule rule)
+    {
+        public int Conditions;
+
+        public AlertRule Rule { get; } = rule;
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {Id} raised: rule {Rule} ({Severity}) node {Node} sensor {Sensor}: {Text}")]
     private partial void LogRaised(string id, string rule, string severity, string node, string? sensor, string text);

@@ -164,14 +164,15 @@ public sealed partial class HealthRegistry : INodeObserver
     /// Every node's view, made one at a time as the caller enumerates (unsorted): for the snapshot file, so that a
     /// registry of tens of thousands of sensors with an hour of sparklines is never held as views all at once.
     /// </summary>
-    public IEnumerable<NodeView> EnumerateNodes()
+    /// <param name="sparklines">False for callers that need no sparkline points (the alert tick, the node-count gauge).</param>
+    public IEnumerable<NodeView> EnumerateNodes(bool sparklines = true)
     {
         foreach (var node in _nodes.Values)
         {
             NodeView view;
             lock (node.Gate)
             {
-                view = node.ToView(_time.GetUtcNow(), _policy, sparklines: true);
+                view = node.ToView(_time.GetUtcNow(), _policy, sparklines);
             }
 
             yield return view;
@@ -277,7 +278,7 @@ public sealed partial class HealthRegistry : INodeObserver
             [NodeStatus.Offline] = 0,
             [NodeStatus.Unknown] = 0,
         };
-        foreach (var view in GetNodes(sparklines: false))
+        foreach (var view in EnumerateNodes(sparklines: false))
         {
             counts[view.Status]++;
         }

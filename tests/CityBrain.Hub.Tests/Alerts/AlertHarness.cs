@@ -9,11 +9,18 @@ namespace CityBrain.Hub.Tests.Alerts;
 internal sealed class AlertHarness : IDisposable
 {
     public AlertHarness(DateTimeOffset start, string timeZone = "UTC", params AlertRuleOptions[] rules)
+        : this(start, o => o.TimeZone = timeZone, rules)
+    {
+    }
+
+    /// <param name="configure">Sets engine options other than the rules (caps, queue capacity, time zone).</param>
+    public AlertHarness(DateTimeOffset start, Action<AlertOptions> configure, params AlertRuleOptions[] rules)
     {
         Time = new FakeTimeProvider(start);
         Metrics = new HealthMetrics();
         Registry = new HealthRegistry(Options.Create(new HealthRegistryOptions()), Time, Metrics);
-        var options = new AlertOptions { TimeZone = timeZone };
+        var options = new AlertOptions();
+        configure(options);
         options.Rules.AddRange(rules);
         Queue = new AlertPublishQueue(Options.Create(options), Metrics);
         Engine = new AlertEngine(Options.Create(options), Registry, Queue, Metrics, Time);

@@ -7,7 +7,7 @@ public sealed class ThresholdRuleTests
 {
     private static readonly DateTimeOffset Start = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static AlertRuleOptions BinFull() => new()
+    internal static AlertRuleOptions BinFull(TimeSpan? minimum = null) => new()
     {
         Id = "bin-full",
         Kind = AlertKinds.Threshold,
@@ -15,11 +15,11 @@ public sealed class ThresholdRuleTests
         Quantity = "fill_level",
         Above = 90,
         Clear = 80,
-        For = TimeSpan.FromMinutes(5),
+        For = minimum ?? TimeSpan.FromMinutes(5),
     };
 
-    private static void Fill(AlertHarness h, NodeMessages node, double value) =>
-        h.Observer.OnTelemetry(node.Topic("telemetry"), node.Telemetry(h.Now, ("bin-07", "fill_level", value, "%")), h.Now);
+    internal static void Fill(AlertHarness h, NodeMessages node, double value, string sensor = "bin-07") =>
+        h.Observer.OnTelemetry(node.Topic("telemetry"), node.Telemetry(h.Now, (sensor, "fill_level", value, "%")), h.Now);
 
     [Fact]
     public void Threshold_AboveForLessThanMinimumDuration_DoesNotRaise()
@@ -88,6 +88,7 @@ public sealed class ThresholdRuleTests
         var still = Assert.Single(h.Engine.GetActive());
         Assert.Equal(id, still.Id);
         Assert.Equal(85, still.Value);
+        Assert.Equal(1, h.Engine.ConditionCount);
 
         Fill(h, node, 80);
         Assert.Single(h.Engine.GetActive());
@@ -99,6 +100,13 @@ public sealed class ThresholdRuleTests
         Assert.Equal(AlertStates.Cleared, cleared.State);
         Assert.Equal(h.Now, cleared.ClearedAt);
         Assert.Equal(79.5, cleared.Value);
+        Assert.Equal(0, h.Engine.ConditionCount);
+
+        // Between the levels again without an active alert: nothing pending, nothing kept, nothing raised.
+        Fill(h, node, 85);
+        h.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(0, h.Engine.ConditionCount);
+        Assert.Empty(h.Engine.GetActive());
         Assert.Equal([AlertStates.Raised, AlertStates.Cleared], h.Published().Select(a => a.State));
     }
 
