@@ -164,14 +164,14 @@ public sealed partial class HealthRegistry : INodeObserver
     /// Every node's view, made one at a time as the caller enumerates (unsorted): for the snapshot file, so that a
     /// registry of tens of thousands of sensors with an hour of sparklines is never held as views all at once.
     /// </summary>
-    public IEnumerable<NodeView> EnumerateNodes()
+    public IEnumerable<NodeView> EnumerateNodes(bool sparklines = true)
     {
         foreach (var node in _nodes.Values)
         {
             NodeView view;
             lock (node.Gate)
             {
-                view = node.ToView(_time.GetUtcNow(), _policy, sparklines: true);
+                view = node.ToView(_time.GetUtcNow(), _policy, sparklines);
             }
 
             yield return view;
