@@ -160,7 +160,7 @@ public sealed class OperatorViewApiTests
         Assert.Equal("event: state", await reader.ReadLineAsync(cts.Token));
         var state = JsonSerializer.Deserialize<LiveState>(await DataAsync(reader, cts.Token), ViewJson.Options)!;
         Assert.Equal(["node-n", "node-s"], state.Nodes.Select(n => n.Node));
-        Assert.Empty(state.Nodes[0].Sensors.Single().Quantities.Single().Spark);
+        Assert.Empty(state.Nodes[0].Sensors!.Single().Quantities.Single().Spark);
         Assert.Equal("node-offline", Assert.Single(state.Alerts.Active).Rule);
 
         // A change is pushed within the event interval.
