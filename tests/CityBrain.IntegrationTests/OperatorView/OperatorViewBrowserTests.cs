@@ -197,6 +197,17 @@ public sealed class OperatorViewBrowserTests(ITestOutputHelper output)
             await page.FillAsync("#f-text", "loop-1");
             await Assertions.Expect(page.Locator("article.node")).ToHaveCountAsync(1);
             await Assertions.Expect(page.Locator("[data-node='node-traffic'] [data-sensor='loop-1']")).ToBeVisibleAsync();
+
+            // Without EventSource the page polls the same scoped payloads (/api/state, /api/sparks).
+            var polling = await browser.NewPageAsync();
+            await polling.AddInitScriptAsync("delete window.EventSource;");
+            await polling.GotoAsync(hub.BaseUrl + "/");
+            await Assertions.Expect(polling.Locator("#connection")).ToHaveTextAsync("polling");
+            await Assertions.Expect(polling.Locator("article.node")).ToHaveCountAsync(3);
+            await Assertions.Expect(polling.Locator("#scope-hint")).ToBeVisibleAsync();
+            await polling.SelectOptionAsync("#f-district", "centre");
+            await polling.SelectOptionAsync("#f-grid", "c4");
+            await Assertions.Expect(polling.Locator("[data-node='node-bins'][data-detail='true'] [data-sensor='bin-07'] svg.spark polyline")).ToHaveCountAsync(1);
         }
         catch (Exception)
         {
