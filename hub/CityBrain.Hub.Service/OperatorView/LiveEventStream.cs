@@ -1,4 +1,5 @@
-using System.Text.Json;
+using System.Buffers;
+using System.IO.Pipelines;
 using CityBrain.Hub.Alerts;
 using CityBrain.Hub.Health;
 using Microsoft.AspNetCore.Http;
@@ -7,29 +8,69 @@ using Microsoft.Extensions.Options;
 namespace CityBrain.Hub.Service.OperatorView;
 
 /// <summary>
-/// <c>GET /api/events</c>: Server-Sent Events. A <c>state</c> event (nodes without sparklines, alerts) at once and
-/// then whenever the registry or the alerts changed, checked every <see cref="OperatorViewOptions.EventInterval"/>;
-/// a <c>sparks</c> event (<see cref="LiveSparklines"/>) at once and every
-/// <see cref="OperatorViewOptions.SparklineInterval"/>; a comment as heartbeat every 15 s otherwise. Both payloads
-/// are built once per change and shared by every client. At most <see cref="OperatorViewOptions.MaxEventClients"/>.
+/// <c>GET /api/events?district=&amp;grid=&amp;status=&amp;q=</c>: Server-Sent Events for one scope (the page's
+/// filters; the page reconnects when they change). A <c>state</c> event (<see cref="LiveState"/>: every node's
+/// summary, the scope's sensor detail when it holds at most <see cref="OperatorViewOptions.MaxDetailSensors"/>
+/// sensors, the alerts) at once and then whenever the registry or the alerts changed, checked every
+/// <see cref="OperatorViewOptions.EventInterval"/>; a <c>sparks</c> event (<see cref="LiveSparklines"/>, the nodes
+/// whose detail the state holds) at once and every <see cref="OperatorViewOptions.SparklineInterval"/>; a comment as
+/// heartbeat every 15 s otherwise. A state payload is built once per change and scope and shared by the clients of
+/// that scope (at most <see cref="MaxCachedScopes"/> scopes kept); sparks are written node by node to each client.
+/// At most <see cref="OperatorViewOptions.MaxEventClients"/> clients.
 /// </summary>
-public sealed class LiveEventStream(HealthRegistry registry, AlertEngine alerts, IOptions<OperatorViewOptions> options, TimeProvider time)
+public sealed class LiveEventStream(HealthRegistry registry, AlertEngine alerts, LiveViewWriter writer, IOptions<OperatorViewOptions> options, TimeProvider time)
 {
+    /// <summary>State payloads kept (least recently used dropped first): each is at most the city's summaries plus <see cref="OperatorViewOptions.MaxDetailSensors"/> sensors' detail.</summary>
+    public const int MaxCachedScopes = 8;
+
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
     private readonly Lock _gate = new();
+    private readonly Dictionary<NodeFilter, CachedState> _states = [];
+    private long _uses;
     private int _clients;
-    private (long Version, byte[] Json) _state = (-1, []);
-    private (DateTimeOffset At, byte[] Json) _sparks = (DateTimeOffset.MinValue, []);
 
     public int Clients => Volatile.Read(ref _clients);
 
-    public LiveState Snapshot(bool sparklines = true) => new(
-        registry.Version + alerts.Version,
-        time.GetUtcNow(),
-        registry.GetNodes(sparklines),
-        new AlertsResponse(alerts.GetActive(), alerts.GetHistory().Take(50).ToList()));
+    /// <summary>Scopes whose state payload is kept now (at most <see cref="MaxCachedScopes"/>).</summary>
+    public int CachedScopes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _states.Count;
+            }
+        }
+    }
 
-    public async Task StreamAsync(HttpContext http)
+    /// <summary>The current <c>state</c> payload of <paramref name="filter"/>: cached while nothing changed.</summary>
+    public LivePayload State(NodeFilter filter)
+    {
+        long version = registry.Version + alerts.Version;
+        lock (_gate)
+        {
+            if (!_states.TryGetValue(filter, out var cached) || cached.Payload.Version != version)
+            {
+                var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+                var detailed = writer.WriteState(buffer, filter, version);
+                cached = new CachedState(new LivePayload(version, buffer.WrittenSpan.ToArray(), detailed));
+                _states[filter] = cached;
+                if (_states.Count > MaxCachedScopes)
+                {
+                    _states.Remove(_states.MinBy(s => s.Value.LastUse).Key);
+                }
+            }
+
+            cached.LastUse = ++_uses;
+            return cached.Payload;
+        }
+    }
+
+    /// <summary>Writes the <c>sparks</c> payload of <paramref name="filter"/> (the nodes its state details) to <paramref name="output"/>.</summary>
+    public Task WriteSparksAsync(PipeWriter output, NodeFilter filter, CancellationToken cancellationToken) =>
+        writer.WriteSparksAsync(output, State(filter).Detailed, cancellationToken);
+
+    public async Task StreamAsync(HttpContext http, NodeFilter filter)
     {
         if (Interlocked.Increment(ref _clients) > options.Value.MaxEventClients)
         {
@@ -44,27 +85,31 @@ public sealed class LiveEventStream(HealthRegistry registry, AlertEngine alerts,
             http.Response.Headers.ContentType = "text/event-stream";
             http.Response.Headers.CacheControl = "no-store";
             http.Response.Headers["X-Accel-Buffering"] = "no";
+            var output = http.Response.BodyWriter;
             long sentState = -1;
-            var sentSparks = DateTimeOffset.MinValue;
+            DateTimeOffset? sentSparks = null;
             var lastWrite = time.GetUtcNow();
             using var timer = new PeriodicTimer(options.Value.EventInterval, time);
             do
             {
                 var now = time.GetUtcNow();
                 bool wrote = false;
-                var sparks = Sparks(now);
-                if (sparks.At != sentSparks)
+                var state = State(filter);
+                if (sentSparks is not { } at || now - at >= options.Value.SparklineInterval)
                 {
-                    sentSparks = sparks.At;
-                    await WriteEventAsync(http.Response, "sparks", sparks.Json, ct);
+                    sentSparks = now;
+                    output.Write("event: sparks\ndata: "u8);
+                    await writer.WriteSparksAsync(output, state.Detailed, ct);
+                    output.Write("\n\n"u8);
                     wrote = true;
                 }
 
-                var state = State();
                 if (state.Version != sentState)
                 {
                     sentState = state.Version;
-                    await WriteEventAsync(http.Response, "state", state.Json, ct);
+                    output.Write("event: state\ndata: "u8);
+                    output.Write(state.Json);
+                    output.Write("\n\n"u8);
                     wrote = true;
                 }
 
@@ -74,10 +119,11 @@ public sealed class LiveEventStream(HealthRegistry registry, AlertEngine alerts,
                 }
                 else if (now - lastWrite >= Heartbeat)
                 {
-                    await http.Response.WriteAsync(": keep-alive\n\n", ct);
-                    await http.Response.Body.FlushAsync(ct);
+                    output.Write(": keep-alive\n\n"u8);
                     lastWrite = now;
                 }
+
+                await output.FlushAsync(ct);
             }
             while (await timer.WaitForNextTickAsync(ct));
         }
@@ -90,38 +136,13 @@ public sealed class LiveEventStream(HealthRegistry registry, AlertEngine alerts,
         }
     }
 
-    private (long Version, byte[] Json) State()
+    private sealed class CachedState(LivePayload payload)
     {
-        long version = registry.Version + alerts.Version;
-        lock (_gate)
-        {
-            if (_state.Version != version)
-            {
-                _state = (version, JsonSerializer.SerializeToUtf8Bytes(Snapshot(sparklines: false) with { Version = version }, ViewJsonContext.Default.LiveState));
-            }
+        public LivePayload Payload { get; } = payload;
 
-            return _state;
-        }
-    }
-
-    private (DateTimeOffset At, byte[] Json) Sparks(DateTimeOffset now)
-    {
-        lock (_gate)
-        {
-            if (now - _sparks.At >= options.Value.SparklineInterval)
-            {
-                _sparks = (now, JsonSerializer.SerializeToUtf8Bytes(LiveSparklines.From(registry.GetNodes(sparklines: true), now), ViewJsonContext.Default.LiveSparklines));
-            }
-
-            return _sparks;
-        }
-    }
-
-    private static async Task WriteEventAsync(HttpResponse response, string name, byte[] json, CancellationToken ct)
-    {
-        await response.WriteAsync($"event: {name}\ndata: ", ct);
-        await response.Body.WriteAsync(json, ct);
-        await response.WriteAsync("\n\n", ct);
-        await response.Body.FlushAsync(ct);
+        public long LastUse { get; set; }
     }
 }
+
+/// <summary>A built <c>state</c> payload: its version, its JSON, and the nodes whose detail it holds.</summary>
+public sealed record LivePayload(long Version, byte[] Json, IReadOnlyList<string> Detailed);

@@ -2,9 +2,21 @@ using CityBrain.Hub.Health;
 
 namespace CityBrain.Hub.Service.OperatorView;
 
-/// <summary>The API's node filters: district, grid, status and free text (node, street, sensor or quantity).</summary>
+/// <summary>
+/// The API's node filters: district, grid, status and free text (node, street, sensor or quantity). Also the scope of
+/// a live-stream client and the key of its cached payload (<see cref="From"/> normalises it).
+/// </summary>
 public sealed record NodeFilter(string? District, string? Grid, string? Status, string? Text)
 {
+    /// <summary>Longest filter value kept (a longer one is cut): the filters are cache keys.</summary>
+    public const int MaxLength = 128;
+
+    public static NodeFilter All { get; } = new(null, null, null, null);
+
+    /// <summary>The filter of query parameters: trimmed, empty as null, at most <see cref="MaxLength"/> characters each.</summary>
+    public static NodeFilter From(string? district, string? grid, string? status, string? text) =>
+        new(Clean(district), Clean(grid), Clean(status), Clean(text));
+
     public bool Matches(NodeView node) =>
         (string.IsNullOrEmpty(District) || node.District == District)
         && (string.IsNullOrEmpty(Grid) || node.Grid == Grid)
@@ -16,4 +28,10 @@ public sealed record NodeFilter(string? District, string? Grid, string? Status, 
         || (node.Street?.Contains(text, StringComparison.OrdinalIgnoreCase) ?? false)
         || node.Sensors.Any(s => s.Id.Contains(text, StringComparison.OrdinalIgnoreCase)
             || s.Quantities.Any(q => q.Quantity.Contains(text, StringComparison.OrdinalIgnoreCase)));
+
+    private static string? Clean(string? value)
+    {
+        string? v = value?.Trim();
+        return string.IsNullOrEmpty(v) ? null : v.Length > MaxLength ? v[..MaxLength] : v;
+    }
 }

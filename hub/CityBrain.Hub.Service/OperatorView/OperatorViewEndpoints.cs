@@ -8,9 +8,10 @@ using Microsoft.AspNetCore.Routing;
 namespace CityBrain.Hub.Service.OperatorView;
 
 /// <summary>
-/// The view's routes: the page (<c>/</c>, <c>/assets/…</c>), the JSON API (<c>/api/nodes</c>,
-/// <c>/api/nodes/{node}</c>, <c>/api/alerts</c>, <c>POST /api/alerts/{id}/ack</c>) and the live stream
-/// (<c>/api/events</c>). Everything is read-only except the acknowledgement, which needs the
+/// The view's routes: the page (<c>/</c>, <c>/assets/…</c>), the JSON API (<c>/api/nodes</c> streamed node by node,
+/// sparklines with <c>?sparklines=true</c>; <c>/api/nodes/{node}</c>, <c>/api/alerts</c>,
+/// <c>POST /api/alerts/{id}/ack</c>) and the live stream (<c>/api/events</c>, with <c>/api/state</c> and
+/// <c>/api/sparks</c> as the same payloads for polling). Everything is read-only except the acknowledgement, which needs the
 /// <see cref="AckHeader"/> header (a cross-site form cannot send it), and the token when one is configured.
 /// </summary>
 public static class OperatorViewEndpoints
@@ -22,15 +23,17 @@ public static class OperatorViewEndpoints
 
     public const int MaxAckBodyBytes = 4096;
 
+    private const string JsonContentType = "application/json; charset=utf-8";
+
     public static RouteGroupBuilder MapOperatorView(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("").RequireViewToken();
         group.MapGet("/", () => StaticAssets.Serve("index.html"));
         group.MapGet("/assets/{name}", (string name) => StaticAssets.Serve(name));
-        group.MapGet("/api/nodes", (HealthRegistry registry, string? district, string? grid, string? status, string? q) =>
+        group.MapGet("/api/nodes", (HttpContext http, LiveViewWriter view, string? district, string? grid, string? status, string? q, bool? sparklines) =>
         {
-            var filter = new NodeFilter(district, grid, status, q);
-            return Results.Json(registry.GetNodes().Where(filter.Matches).ToList(), ViewJsonContext.Default.ListNodeView);
+            http.Response.ContentType = JsonContentType;
+            return view.WriteNodesAsync(http.Response.BodyWriter, NodeFilter.From(district, grid, status, q), sparklines == true, http.RequestAborted);
         });
         group.MapGet("/api/nodes/{node}", (HealthRegistry registry, string node) =>
             registry.GetNode(node) is { } view
@@ -39,7 +42,15 @@ public static class OperatorViewEndpoints
         group.MapGet("/api/alerts", (AlertEngine alerts) =>
             Results.Json(new AlertsResponse(alerts.GetActive(), alerts.GetHistory()), ViewJsonContext.Default.AlertsResponse));
         group.MapPost("/api/alerts/{id}/ack", Acknowledge);
-        group.MapGet("/api/events", (HttpContext http, LiveEventStream stream) => stream.StreamAsync(http));
+        group.MapGet("/api/events", (HttpContext http, LiveEventStream stream, string? district, string? grid, string? status, string? q) =>
+            stream.StreamAsync(http, NodeFilter.From(district, grid, status, q)));
+        group.MapGet("/api/state", (LiveEventStream stream, string? district, string? grid, string? status, string? q) =>
+            Results.Bytes(stream.State(NodeFilter.From(district, grid, status, q)).Json, JsonContentType));
+        group.MapGet("/api/sparks", (HttpContext http, LiveEventStream stream, string? district, string? grid, string? status, string? q) =>
+        {
+            http.Response.ContentType = JsonContentType;
+            return stream.WriteSparksAsync(http.Response.BodyWriter, NodeFilter.From(district, grid, status, q), http.RequestAborted);
+        });
         return group;
     }
 

@@ -25,4 +25,16 @@ public sealed class OperatorViewOptions
 
     /// <summary>Most live-stream clients at once (more get 503).</summary>
     public int MaxEventClients { get; set; } = 32;
+
+    /// <summary>
+    /// Most sensors whose detail (last values, sparklines) the live view sends for one client's scope (its filters).
+    /// Beyond it the page gets every node's summary with per-status sensor counts only, and opens a node's detail on
+    /// click (<c>/api/nodes/{node}</c>). 0: summaries only. Bounds what one update costs the hub, whatever the city's size.
+    /// </summary>
+    public int MaxDetailSensors { get; set; } = DefaultMaxDetailSensors;
+
+    public const int DefaultMaxDetailSensors = 2000;
+
+    /// <summary>Upper bound of <see cref="MaxDetailSensors"/>: with an hour of sparklines, ~10 MB of JSON per update.</summary>
+    public const int MaxDetailSensorsLimit = 20_000;
 }

@@ -58,6 +58,11 @@ public sealed class OperatorViewOptionsValidator : IValidateOptions<OperatorView
             errors.Add($"{S}:MaxEventClients is {options.MaxEventClients}; use a number between 1 and 10000 (default 32).");
         }
 
+        if (options.MaxDetailSensors is < 0 or > OperatorViewOptions.MaxDetailSensorsLimit)
+        {
+            errors.Add($"{S}:MaxDetailSensors is {options.MaxDetailSensors}; use a number between 0 (node summaries only) and {OperatorViewOptions.MaxDetailSensorsLimit} (default {OperatorViewOptions.DefaultMaxDetailSensors}): the live view sends sensor detail only for filters holding at most that many sensors.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

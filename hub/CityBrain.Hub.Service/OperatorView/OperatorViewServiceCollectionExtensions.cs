@@ -26,6 +26,7 @@ public static class OperatorViewServiceCollectionExtensions
 
         services.AddOptions<OperatorViewOptions>().Bind(configuration.GetSection(OperatorViewOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OperatorViewOptions>, OperatorViewOptionsValidator>());
+        services.TryAddSingleton<LiveViewWriter>();
         services.TryAddSingleton<LiveEventStream>();
         services.TryAddSingleton<TokenGate>();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<OperatorViewOptions>>((kestrel, view) =>

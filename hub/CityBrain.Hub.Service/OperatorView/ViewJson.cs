@@ -26,6 +26,8 @@ public static class ViewJson
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(LiveState))]
 [JsonSerializable(typeof(LiveSparklines))]
+[JsonSerializable(typeof(NodeSummary))]
+[JsonSerializable(typeof(ViewScope))]
 public sealed partial class ViewJsonContext : JsonSerializerContext;
 
 /// <summary>

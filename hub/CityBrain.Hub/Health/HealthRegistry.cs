@@ -164,7 +164,7 @@ public sealed partial class HealthRegistry : INodeObserver
     /// Every node's view, made one at a time as the caller enumerates (unsorted): for the snapshot file, so that a
     /// registry of tens of thousands of sensors with an hour of sparklines is never held as views all at once.
     /// </summary>
-    /// <param name="sparklines">False for callers that need no sparkline points (the alert tick, the node-count gauge).</param>
+    /// <param name="sparklines">False for callers that need no sparkline points (the alert tick, the node-count gauge, the live view's scan).</param>
     public IEnumerable<NodeView> EnumerateNodes(bool sparklines = true)
     {
         foreach (var node in _nodes.Values)

@@ -154,13 +154,11 @@ public sealed class OperatorViewApiTests
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        Assert.Equal("event: sparks", await reader.ReadLineAsync(cts.Token));
-        var sparks = JsonSerializer.Deserialize<LiveSparklines>(await DataAsync(reader, cts.Token), ViewJson.Options)!;
+        var sparks = await ReadEventAsync<LiveSparklines>(reader, "sparks", cts.Token);
         Assert.Equal(42, Assert.Single(sparks.Nodes["node-n"]["bin-07"]["fill_level"]).V);
-        Assert.Equal("event: state", await reader.ReadLineAsync(cts.Token));
-        var state = JsonSerializer.Deserialize<LiveState>(await DataAsync(reader, cts.Token), ViewJson.Options)!;
+        var state = await ReadEventAsync<LiveState>(reader, "state", cts.Token);
         Assert.Equal(["node-n", "node-s"], state.Nodes.Select(n => n.Node));
-        Assert.Empty(state.Nodes[0].Sensors.Single().Quantities.Single().Spark);
+        Assert.Empty(state.Nodes[0].Sensors!.Single().Quantities.Single().Spark);
         Assert.Equal("node-offline", Assert.Single(state.Alerts.Active).Rule);
 
         // A change is pushed within the event interval.
@@ -178,6 +176,78 @@ public sealed class OperatorViewApiTests
         }
 
         Assert.Equal(["node-e", "node-n", "node-s"], state.Nodes.Select(n => n.Node));
+    }
+
+    [Fact]
+    public async Task Events_ScopedByTheFilters_SummaryOfEveryNode_DetailAndSparksWithinScope()
+    {
+        await using var hub = await HubViewHost.StartAsync(OfflineRule);
+        FeedOfflineNode(hub);
+        using var http = Client(hub);
+
+        using var response = await http.GetAsync("/api/events?district=north&q=bin", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var sparks = await ReadEventAsync<LiveSparklines>(reader, "sparks", cts.Token);
+        Assert.Equal(["node-n"], sparks.Nodes.Keys);
+        Assert.Equal(42, Assert.Single(sparks.Nodes["node-n"]["bin-07"]["fill_level"]).V);
+        var state = await ReadEventAsync<LiveState>(reader, "state", cts.Token);
+        Assert.Equal(new ViewScope("north", null, null, "bin", 1, 1, true, OperatorViewOptions.DefaultMaxDetailSensors), state.Scope);
+        Assert.Equal([("node-n", true, 1), ("node-s", false, 0)], state.Nodes.Select(n => (n.Node, n.InScope, n.Sensors?.Count ?? 0)));
+        Assert.Null(state.Nodes[1].Sensors);
+        Assert.Equal(("offline", "connection_lost"), (state.Nodes[1].Status, state.Nodes[1].OfflineReason));
+        Assert.Equal(new SensorCounts(1, 0, 0, 0), state.Nodes[0].SensorCounts);
+    }
+
+    [Fact]
+    public async Task Api_StateAndSparksForPolling_NodesSparklinesOnRequest()
+    {
+        await using var hub = await HubViewHost.StartAsync(OfflineRule);
+        FeedOfflineNode(hub);
+        using var http = Client(hub);
+
+        var state = await http.GetFromJsonAsync<LiveState>("/api/state?district=north", ViewJson.Options);
+        Assert.Equal(42, state!.Nodes.Single(n => n.InScope).Sensors!.Single().Quantities.Single().Value);
+        var sparks = await http.GetFromJsonAsync<LiveSparklines>("/api/sparks?district=north", ViewJson.Options);
+        Assert.Equal(42, Assert.Single(sparks!.Nodes["node-n"]["bin-07"]["fill_level"]).V);
+
+        var plain = await http.GetFromJsonAsync<List<NodeView>>("/api/nodes", ViewJson.Options);
+        Assert.Empty(plain!.Single(n => n.Node == "node-n").Sensors.Single().Quantities.Single().Spark);
+        var withSparks = await http.GetFromJsonAsync<List<NodeView>>("/api/nodes?sparklines=true&district=north", ViewJson.Options);
+        Assert.Equal(42, Assert.Single(Assert.Single(withSparks!).Sensors.Single().Quantities.Single().Spark).V);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/nodes?sparklines=maybe")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Api_CapExceeded_SummariesOnly_NodeDetailStillServed()
+    {
+        await using var hub = await HubViewHost.StartAsync(new Dictionary<string, string?>(OfflineRule) { ["Hub:OperatorView:MaxDetailSensors"] = "0" });
+        FeedOfflineNode(hub);
+        using var http = Client(hub);
+
+        var state = await http.GetFromJsonAsync<LiveState>("/api/state", ViewJson.Options);
+        Assert.Equal((2, 1, false, 0), (state!.Scope.Nodes, state.Scope.Sensors, state.Scope.Detail, state.Scope.MaxDetailSensors));
+        Assert.All(state.Nodes, n => Assert.Null(n.Sensors));
+        Assert.Empty((await http.GetFromJsonAsync<LiveSparklines>("/api/sparks", ViewJson.Options))!.Nodes);
+        var detail = await http.GetFromJsonAsync<NodeView>("/api/nodes/node-n", ViewJson.Options);
+        Assert.Equal(42, Assert.Single(detail!.Sensors.Single().Quantities.Single().Spark).V);
+    }
+
+    [Fact]
+    public async Task Start_MaxDetailSensorsOutOfRange_FailsNamingTheField()
+    {
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => HubViewHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Hub:OperatorView:MaxDetailSensors"] = "-5",
+        }));
+
+        Assert.Contains("Hub:OperatorView:MaxDetailSensors is -5; use a number between 0", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<T> ReadEventAsync<T>(StreamReader reader, string name, CancellationToken ct)
+    {
+        Assert.Equal($"event: {name}", await reader.ReadLineAsync(ct));
+        return JsonSerializer.Deserialize<T>(await DataAsync(reader, ct), ViewJson.Options)!;
     }
 
     private static async Task<string> DataAsync(StreamReader reader, CancellationToken ct)

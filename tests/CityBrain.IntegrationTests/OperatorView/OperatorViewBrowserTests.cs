@@ -1,4 +1,5 @@
 using CityBrain.Sensing.Contract;
+using CityBrain.Testing.Hub;
 using CityBrain.Testing.Servers;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -64,12 +65,7 @@ public sealed class OperatorViewBrowserTests(ITestOutputHelper output)
         await traffic.HealthAsync(ct);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
         page.SetDefaultTimeout((float)Within.TotalMilliseconds);
         try
@@ -141,6 +137,103 @@ public sealed class OperatorViewBrowserTests(ITestOutputHelper output)
         output.WriteLine($"screenshot: {shot}");
         Assert.True(new FileInfo(shot).Length > 10_000);
     }
+
+    [Fact]
+    public async Task Page_CapExceeded_ShowsSummariesAndAHint_OpensANodesSensors_NarrowFilterBringsDetail()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install the Debian package 'chromium' (apt-get install -y chromium).");
+        await using var hub = await HubViewHost.StartAsync(new Dictionary<string, string?> { ["Hub:OperatorView:MaxDetailSensors"] = "3" });
+        var now = DateTimeOffset.UtcNow;
+        var bins = new NodeMessages("centre", "c4", "node-bins", "market-square");
+        var air = new NodeMessages("centre", "c5", "node-air", "station-road");
+        var traffic = new NodeMessages("harbour", "h1", "node-traffic", "quay-street");
+        hub.Observer.OnStatus(bins.Topic("status"), bins.Online(now, ("bin-07", "fill_level", "%", 60_000), ("bin-08", "fill_level", "%", 60_000)), now);
+        hub.Observer.OnStatus(air.Topic("status"), air.Online(now, ("air", "pm2_5", "ug/m3", 60_000), ("mic", "noise_laeq", "dB(A)", 60_000)), now);
+        hub.Observer.OnStatus(traffic.Topic("status"), traffic.Online(now, ("loop-1", "occupancy", "%", 60_000)), now);
+        hub.Observer.OnTelemetry(bins.Topic("telemetry"), History(bins, now, "bin-07", "fill_level", "%", i => 40 + (i * 0.5), 70), now);
+        hub.Observer.OnTelemetry(bins.Topic("telemetry"), bins.Telemetry(now, ("bin-08", "fill_level", 25, "%")), now);
+        hub.Observer.OnTelemetry(air.Topic("telemetry"), air.Telemetry(now, ("air", "pm2_5", 24, "ug/m3"), ("mic", "noise_laeq", 53, "dB(A)")), now);
+        hub.Observer.OnTelemetry(traffic.Topic("telemetry"), traffic.Telemetry(now, ("loop-1", "occupancy", 44, "%")), now);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        page.SetDefaultTimeout((float)Within.TotalMilliseconds);
+        try
+        {
+            await page.GotoAsync(hub.BaseUrl + "/");
+
+            // 5 sensors in the whole city, cap 3: every node as a summary with its sensors per status, and a hint.
+            var binsCard = page.Locator("[data-node='node-bins']");
+            await Assertions.Expect(page.Locator("article.node")).ToHaveCountAsync(3);
+            await Assertions.Expect(page.Locator("#scope-hint")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("#scope-hint")).ToContainTextAsync("3 nodes with 5 sensors match: more than 3");
+            await Assertions.Expect(binsCard.Locator(".sensor-counts")).ToContainTextAsync("2 sensors");
+            await Assertions.Expect(binsCard.Locator("[data-count='ok']")).ToContainTextAsync("2");
+            await Assertions.Expect(page.Locator("[data-sensor]")).ToHaveCountAsync(0);
+            await Assertions.Expect(page.Locator("[data-node='node-traffic']")).ToHaveAttributeAsync("data-status", "online");
+
+            // Opening a node fetches its detail, sparklines included.
+            await binsCard.Locator("button[data-open]").ClickAsync();
+            await Assertions.Expect(binsCard.Locator("[data-sensor='bin-07'] [data-quantity='fill_level'] .val")).ToContainTextAsync("70.0 %");
+            await Assertions.Expect(binsCard.Locator("[data-sensor='bin-07'] svg.spark polyline")).ToHaveCountAsync(1);
+            await Assertions.Expect(page.Locator("[data-node='node-air'] [data-sensor]")).ToHaveCountAsync(0);
+            Directory.CreateDirectory(ResultsDir);
+            string shot = Path.Combine(ResultsDir, "operator-view-summaries.png");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
+            output.WriteLine($"screenshot: {shot}");
+            await binsCard.Locator("button[data-close]").ClickAsync();
+            await Assertions.Expect(binsCard.Locator("[data-sensor]")).ToHaveCountAsync(0);
+
+            // A filter within the cap: the hub sends that scope's detail, the hint goes.
+            await page.SelectOptionAsync("#f-district", "centre");
+            await page.SelectOptionAsync("#f-grid", "c5");
+            await Assertions.Expect(page.Locator("article.node")).ToHaveCountAsync(1);
+            await Assertions.Expect(page.Locator("[data-node='node-air'][data-detail='true'] [data-sensor='mic'] .val")).ToContainTextAsync("53.0 dB(A)");
+            await Assertions.Expect(page.Locator("#scope-hint")).ToBeHiddenAsync();
+
+            // Search reaches sensors of nodes sent without detail: the hub answers for the scope.
+            await page.SelectOptionAsync("#f-district", "");
+            await page.FillAsync("#f-text", "loop-1");
+            await Assertions.Expect(page.Locator("article.node")).ToHaveCountAsync(1);
+            await Assertions.Expect(page.Locator("[data-node='node-traffic'] [data-sensor='loop-1']")).ToBeVisibleAsync();
+
+            // Without EventSource the page polls the same scoped payloads (/api/state, /api/sparks).
+            var polling = await browser.NewPageAsync();
+            await polling.AddInitScriptAsync("delete window.EventSource;");
+            await polling.GotoAsync(hub.BaseUrl + "/");
+            await Assertions.Expect(polling.Locator("#connection")).ToHaveTextAsync("polling");
+            await Assertions.Expect(polling.Locator("article.node")).ToHaveCountAsync(3);
+            await Assertions.Expect(polling.Locator("#scope-hint")).ToBeVisibleAsync();
+            await polling.SelectOptionAsync("#f-district", "centre");
+            await polling.SelectOptionAsync("#f-grid", "c4");
+            await Assertions.Expect(polling.Locator("[data-node='node-bins'][data-detail='true'] [data-sensor='bin-07'] svg.spark polyline")).ToHaveCountAsync(1);
+        }
+        catch (Exception)
+        {
+            Directory.CreateDirectory(ResultsDir);
+            string failed = Path.Combine(ResultsDir, "operator-view-summaries-failure.png");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = failed, FullPage = true });
+            output.WriteLine($"failure screenshot: {failed}");
+            output.WriteLine(await page.ContentAsync());
+            throw;
+        }
+    }
+
+    /// <summary>An hour of readings of one quantity (one a minute, then <paramref name="last"/> now) in one batch.</summary>
+    private static TelemetryMessage History(NodeMessages node, DateTimeOffset now, string sensor, string quantity, string unit, Func<int, double> value, double last)
+    {
+        var batch = node.Telemetry(now, [.. Enumerable.Range(0, 60).Select(i => (sensor, quantity, value(i), unit)), (sensor, quantity, last, unit)]);
+        return new TelemetryMessage(node.Node, now, [.. batch.Readings.Select((r, i) => r with { Reading = r.Reading with { Timestamp = i < 60 ? now.AddMinutes(i - 60) : now } })]);
+    }
+
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
 
     private static Task<string> BorderColourAsync(IPage page, string node) =>
         page.Locator($"[data-node='{node}']").EvaluateAsync<string>("e => getComputedStyle(e).borderLeftColor");

@@ -65,8 +65,9 @@ public sealed class ViewJsonContextTests
         var alerts = new AlertsResponse([Raised], [Raised with { State = AlertStates.Cleared, ClearedAt = At.AddMinutes(3), AckBy = "alice", AckAt = At.AddMinutes(1) }]);
         Same(alerts, ViewJsonContext.Default.AlertsResponse, ReflectionView);
         Same(Raised, ViewJsonContext.Default.Alert, ReflectionView);
-        Same(new LiveState(42, At, nodes, alerts), ViewJsonContext.Default.LiveState, ReflectionView);
-        Same(LiveSparklines.From(nodes, At), ViewJsonContext.Default.LiveSparklines, ReflectionView);
+        var summaries = nodes.Select((n, i) => i == 0 ? NodeSummary.Of(n, true) with { Sensors = n.Sensors } : NodeSummary.Of(n, false)).ToList();
+        Same(new LiveState(42, At, new ViewScope("centre", null, null, "bin", 1, 2, true, 2000), summaries, alerts), ViewJsonContext.Default.LiveState, ReflectionView);
+        Same(LiveViewWriterTests.OldSparklines(nodes, At), ViewJsonContext.Default.LiveSparklines, ReflectionView);
     }
 
     [Fact]

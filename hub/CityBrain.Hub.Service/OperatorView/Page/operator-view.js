@@ -1,13 +1,18 @@
-// CityBrain operators' view: live state over Server-Sent Events (/api/events), polling /api/nodes and /api/alerts
-// as a fallback. Plain JS, no build step, no external resources.
+// CityBrain operators' view: live state over Server-Sent Events (/api/events?<filters>), polling /api/state and
+// /api/sparks as a fallback. The hub sends every node's summary and, when the filters hold few enough sensors, their
+// detail; beyond that a node's sensors are fetched on demand (/api/nodes/{node}). Plain JS, no build step, no
+// external resources.
 (function () {
   "use strict";
 
-  var state = { nodes: [], alerts: { active: [], recent: [] } };
+  var state = { nodes: [], alerts: { active: [], recent: [] }, scope: null };
   var sparks = {}; // node -> sensor -> quantity -> points, from the "sparks" event (the "state" event carries none)
+  var opened = {}; // node -> NodeView fetched from /api/nodes/{node} (nodes opened while the scope has no detail)
+  var openOrder = [];
+  var MAX_OPENED = 20;
   var filters = { district: "", grid: "", status: "", text: "" };
   var el = function (id) { return document.getElementById(id); };
-  var pollTimer = null;
+  var pollTimer = null, polls = 0, source = null, reconnectTimer = null;
 
   function esc(value) {
     return String(value == null ? "" : value).replace(/[&<>"']/g, function (c) {
@@ -42,13 +47,33 @@
       esc(fmt(min)) + " – " + esc(fmt(max)) + '</title><polyline points="' + pts + '"/></svg>';
   }
 
+  function query() {
+    var p = [];
+    if (filters.district) { p.push("district=" + encodeURIComponent(filters.district)); }
+    if (filters.grid) { p.push("grid=" + encodeURIComponent(filters.grid)); }
+    if (filters.status) { p.push("status=" + encodeURIComponent(filters.status)); }
+    if (filters.text) { p.push("q=" + encodeURIComponent(filters.text)); }
+    return p.length ? "?" + p.join("&") : "";
+  }
+
+  // True when the last state was made for the current filters: its inScope flags are then the hub's answer (which
+  // also searched sensors and quantities of nodes sent without detail).
+  function scopeIsCurrent() {
+    var s = state.scope;
+    return !!s && (s.district || "") === filters.district && (s.grid || "") === filters.grid &&
+      (s.status || "") === filters.status && (s.q || "") === filters.text;
+  }
+
+  function visible(n) { return scopeIsCurrent() ? n.inScope : matches(n); }
+
+  // Until the hub answers for new filters: the same test on what the page has.
   function matches(n) {
     if (filters.district && n.district !== filters.district) { return false; }
     if (filters.grid && n.grid !== filters.grid) { return false; }
     if (filters.status && n.status !== filters.status) { return false; }
     if (filters.text) {
       var t = filters.text.toLowerCase();
-      var hay = [n.node, n.street || ""].concat((n.sensors || []).map(function (s) {
+      var hay = [n.node, n.street || ""].concat((n.sensors || (opened[n.node] || {}).sensors || []).map(function (s) {
         return s.id + " " + (s.quantities || []).map(function (q) { return q.quantity; }).join(" ");
       })).join(" ").toLowerCase();
       if (hay.indexOf(t) < 0) { return false; }
@@ -114,6 +139,14 @@
       (qs || '<span class="muted">no readings yet</span>') + "</div>" + err + "</div>";
   }
 
+  function renderCounts(n) {
+    var c = n.sensorCounts || {};
+    var parts = ["ok", "stale", "fault", "idle"].filter(function (k) { return c[k]; }).map(function (k) {
+      return '<span class="count" data-count="' + k + '"><span class="pill sensor-' + k + '">' + k + "</span> " + c[k] + "</span>";
+    });
+    return '<div class="sensor-counts">' + (c.total ? c.total + " sensor" + (c.total === 1 ? "" : "s") + ": " + parts.join(" ") : '<span class="muted">no sensors</span>') + "</div>";
+  }
+
   function renderNode(n) {
     var meta = [];
     if (n.street) { meta.push(esc(n.street)); }
@@ -126,16 +159,35 @@
     }
     if (n.publish) { meta.push(n.publish.connected ? "p50 " + fmt(n.publish.latencyP50Ms) + " ms" : "edge publisher disconnected"); }
     if (n.sequence && n.sequence.missing) { meta.push(n.sequence.missing + " missing"); }
-    return '<article class="node status-' + esc(n.status) + '" data-node="' + esc(n.node) + '" data-status="' + esc(n.status) + '">' +
+    var detail = n.sensors || (opened[n.node] && opened[n.node].sensors);
+    var toggle = n.sensors ? "" : opened[n.node]
+      ? '<button class="open" data-close="' + esc(n.node) + '">Hide sensors</button>'
+      : '<button class="open" data-open="' + esc(n.node) + '">Show sensors</button>';
+    return '<article class="node status-' + esc(n.status) + '" data-node="' + esc(n.node) + '" data-status="' + esc(n.status) + '"' +
+      (detail ? ' data-detail="true"' : "") + ">" +
       '<div class="node-head"><b>' + esc(n.node) + '</b><span class="pill status-' + esc(n.status) + '">' + esc(n.status) + "</span>" +
-      (n.restored ? '<span class="restored" title="last known state, loaded at hub start">last known</span>' : "") + "</div>" +
+      (n.restored ? '<span class="restored" title="last known state, loaded at hub start">last known</span>' : "") + toggle + "</div>" +
       '<div class="node-meta">' + meta.join(" · ") + "</div>" +
-      (n.sensors || []).map(function (s) { return renderSensor(n.node, s); }).join("") + "</article>";
+      (n.sensors ? "" : renderCounts(n)) +
+      (detail || []).map(function (s) { return renderSensor(n.node, s); }).join("") + "</article>";
+  }
+
+  function renderHint() {
+    var s = state.scope, hint = el("scope-hint");
+    if (s && !s.detail && scopeIsCurrent()) {
+      hint.textContent = s.nodes + " nodes with " + s.sensors + " sensors match: more than " + s.maxDetailSensors +
+        ", so sensors are shown as counts per status. Narrow the filters (district, grid, status, search) to see " +
+        "values and sparklines, or open a node with \u201cShow sensors\u201d.";
+      hint.hidden = false;
+    } else {
+      hint.hidden = true;
+    }
   }
 
   function renderNodes() {
     var html = "", district = null, grid = null, open = false;
-    state.nodes.filter(matches).forEach(function (n) {
+    renderHint();
+    state.nodes.filter(visible).forEach(function (n) {
       if (n.district !== district) {
         if (open) { html += "</div></section></section>"; open = false; }
         district = n.district; grid = null;
@@ -165,32 +217,46 @@
     c.textContent = text;
   }
 
+  function getJson(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) { throw new Error("HTTP " + r.status); }
+      return r.json();
+    });
+  }
+
+  function applyState(s) {
+    state.nodes = s.nodes || [];
+    state.alerts = s.alerts || { active: [], recent: [] };
+    state.scope = s.scope || null;
+    render();
+  }
+
+  // Fallback without the live stream: the same scoped payloads, state every 2 s, sparklines every 30 s.
   function poll() {
-    Promise.all([fetch("/api/nodes", { credentials: "same-origin" }), fetch("/api/alerts", { credentials: "same-origin" })])
-      .then(function (r) {
-        if (!r[0].ok || !r[1].ok) { throw new Error("HTTP " + r[0].status + "/" + r[1].status); }
-        return Promise.all([r[0].json(), r[1].json()]);
+    var withSparks = polls++ % 15 === 0;
+    Promise.all([getJson("/api/state" + query()), withSparks ? getJson("/api/sparks" + query()) : null])
+      .then(function (j) {
+        if (j[1]) { sparks = j[1].nodes || {}; }
+        applyState(j[0]);
+        connection("wait", "polling");
       })
-      .then(function (j) { state.nodes = j[0]; state.alerts = j[1]; sparks = {}; render(); connection("wait", "polling"); })
       .catch(function () { connection("down", "disconnected"); });
   }
 
   function startPolling() {
-    if (!pollTimer) { pollTimer = setInterval(poll, 2000); poll(); }
+    if (!pollTimer) { polls = 0; pollTimer = setInterval(poll, 2000); poll(); }
   }
 
   function connect() {
     if (!window.EventSource) { startPolling(); return; }
-    var source = new EventSource("/api/events");
+    if (source) { source.close(); }
+    source = new EventSource("/api/events" + query());
     source.addEventListener("sparks", function (e) {
       sparks = JSON.parse(e.data).nodes || {};
       renderNodes();
     });
     source.addEventListener("state", function (e) {
-      var s = JSON.parse(e.data);
-      state.nodes = s.nodes;
-      state.alerts = s.alerts;
-      render();
+      applyState(JSON.parse(e.data));
       connection("live", "live");
       if (pollTimer) { clearInterval(pollTimer); pollTimer = null; }
     });
@@ -198,6 +264,39 @@
       connection("wait", "reconnecting…");
       startPolling();
     };
+  }
+
+  // New filters: a new scope for the hub (the stream reconnects; polling picks it up at its next round).
+  function rescope(delay) {
+    if (reconnectTimer) { clearTimeout(reconnectTimer); }
+    reconnectTimer = setTimeout(function () {
+      reconnectTimer = null;
+      if (pollTimer) { polls = 0; poll(); }
+      if (window.EventSource) { connect(); }
+    }, delay);
+  }
+
+  function openNode(node) {
+    return getJson("/api/nodes/" + encodeURIComponent(node)).then(function (view) {
+      if (!opened[node]) {
+        openOrder.push(node);
+        if (openOrder.length > MAX_OPENED) { delete opened[openOrder.shift()]; }
+      }
+      opened[node] = view;
+      renderNodes();
+    });
+  }
+
+  function closeNode(node) {
+    delete opened[node];
+    openOrder = openOrder.filter(function (n) { return n !== node; });
+    renderNodes();
+  }
+
+  function refreshOpened() {
+    openOrder.slice().forEach(function (node) {
+      openNode(node).catch(function () { closeNode(node); });
+    });
   }
 
   function acknowledge(id, button) {
@@ -219,6 +318,16 @@
     });
   }
 
+  el("nodes").addEventListener("click", function (e) {
+    var b = e.target.closest("button[data-open], button[data-close]");
+    if (!b) { return; }
+    if (b.hasAttribute("data-close")) { closeNode(b.getAttribute("data-close")); return; }
+    b.disabled = true;
+    openNode(b.getAttribute("data-open")).catch(function (err) {
+      b.disabled = false;
+      b.title = "failed: " + err.message;
+    });
+  });
   el("alerts").addEventListener("click", function (e) {
     var b = e.target.closest("button[data-ack]");
     if (b) { acknowledge(b.getAttribute("data-ack"), b); }
@@ -229,8 +338,10 @@
       filters[f] = input.value.trim();
       if (f === "district") { filters.grid = ""; }
       render();
+      rescope(f === "text" ? 300 : 0);
     });
   });
   setInterval(renderAlerts, 30000);
+  setInterval(refreshOpened, 15000);
   connect();
 })();
