@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CityBrain.Testing;
 using CityBrain.Testing.Servers;
 
 namespace CityBrain.Benchmarks.Hub;
@@ -18,6 +19,9 @@ public sealed class BenchHub : IAsyncDisposable
     private readonly HttpClient _http;
     private readonly CancellationTokenSource _samplerStop = new();
     private Task _sampler = Task.CompletedTask;
+    private Task _viewer = Task.CompletedTask;
+    private long _viewEvents;
+    private long _viewBytes;
     private readonly object _peakLock = new();
     private RssSample _peak;
     private long _peakGcCommitted;
@@ -146,6 +150,9 @@ public sealed class BenchHub : IAsyncDisposable
 
                 // Its own snapshot (the default path is machine-wide: every earlier run's nodes would be restored).
                 Health = new { SnapshotPath = dir.Combine("health-registry.json") },
+
+                // The deployed alert rules (deploy/hub.example.json): the hub is measured with the work it does in a city.
+                Alerts = DeployedAlerts(),
             },
             Logging = new { LogLevel = new { Default = "Warning" } },
         }, SkipNulls), ct);
@@ -166,6 +173,7 @@ public sealed class BenchHub : IAsyncDisposable
                 if (r.IsSuccessStatusCode)
                 {
                     hub._sampler = hub.SampleAsync(hub._samplerStop.Token);
+                    hub._viewer = hub.WatchAsync(hub._samplerStop.Token);
                     return hub;
                 }
             }
@@ -174,6 +182,52 @@ public sealed class BenchHub : IAsyncDisposable
             }
 
             await Task.Delay(100, ct);
+        }
+    }
+
+    /// <summary>Events and bytes the operator watching the live view (one /api/events client, the whole city) received.</summary>
+    public (long Events, long Bytes) ViewReceived => (Interlocked.Read(ref _viewEvents), Interlocked.Read(ref _viewBytes));
+
+    /// <summary>The <c>Hub:Alerts</c> section of deploy/hub.example.json.</summary>
+    private static System.Text.Json.Nodes.JsonNode? DeployedAlerts()
+    {
+        string path = Path.Combine(RepoPaths.Root, "deploy", "hub.example.json");
+        return System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))?["Hub"]?["Alerts"]?.DeepClone()
+            ?? throw new InvalidOperationException($"{path} has no Hub:Alerts section");
+    }
+
+    /// <summary>An operator with the live page open for the whole run: reads /api/events (Server-Sent Events) and counts it.</summary>
+    private async Task WatchAsync(CancellationToken ct)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "api/events");
+            using var client = new HttpClient { BaseAddress = _http.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            response.EnsureSuccessStatusCode();
+            await using var stream = await response.Content.ReadAsStreamAsync(ct);
+            byte[] buffer = new byte[64 * 1024];
+            int read;
+            while ((read = await stream.ReadAsync(buffer, ct)) > 0)
+            {
+                Interlocked.Add(ref _viewBytes, read);
+                Interlocked.Add(ref _viewEvents, CountEvents(buffer.AsSpan(0, read)));
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
+        {
+            // Stopped with the benchmark, or the hub went away: what was received is counted.
+        }
+
+        static int CountEvents(ReadOnlySpan<byte> bytes)
+        {
+            int count = 0;
+            for (int at; (at = bytes.IndexOf("event: "u8)) >= 0; bytes = bytes[(at + 7)..])
+            {
+                count++;
+            }
+
+            return count;
         }
     }
 
@@ -253,6 +307,7 @@ public sealed class BenchHub : IAsyncDisposable
     {
         await _samplerStop.CancelAsync();
         await _sampler;
+        await _viewer;
         _samplerStop.Dispose();
         int pid = _process.Pid;
         await _process.StopAsync(TimeSpan.FromSeconds(5));

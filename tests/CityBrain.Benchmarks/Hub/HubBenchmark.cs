@@ -10,7 +10,7 @@ namespace CityBrain.Benchmarks.Hub;
 /// citybrain-hub as a separate process (so its peak RSS is its own), and simulated nodes publishing QoS 1.
 /// Per scenario: a paced phase for end-to-end latency, then an open-loop phase (as fast as the broker takes
 /// messages) whose backlog must drain; the sustained rate = points stored / (publish time + drain time).
-/// Args: [--seconds N] [--clients N] [--nodes N] [--only vm|influx1] [--readings 20|100] [--columns value[,quality][,seq]]
+/// Args: [--seconds N] [--clients N] [--nodes N] [--only vm|influx1] [--readings 20|100|N] [--columns value[,quality][,seq]]
 /// [--hub PATH] (the citybrain-hub to run: bench/hub.sh passes the NativeAOT publish; default: the JIT build of the same
 /// configuration).
 /// </summary>
@@ -77,16 +77,16 @@ public sealed class HubBenchmark : IBenchmark
         await influx.CreateDatabaseAsync("citybrain");
 
         var scenarios = new List<(string Db, object Sink, int Readings)>();
+        // The targets' sizes; another --readings (e.g. 500, the edge's largest backlog batch) runs that size alone.
+        int[] sizes = onlyReadings is > 0 and not (20 or 100) ? [onlyReadings] : [20, 100];
         if (only is "all" or "vm")
         {
-            scenarios.Add(("VictoriaMetrics", new { kind = "influx-v2", url = vm.Url, org = "city", bucket = "citybrain", token = "x", writers = 4 }, 20));
-            scenarios.Add(("VictoriaMetrics", new { kind = "influx-v2", url = vm.Url, org = "city", bucket = "citybrain", token = "x", writers = 4 }, 100));
+            scenarios.AddRange(sizes.Select(n => ("VictoriaMetrics", (object)new { kind = "influx-v2", url = vm.Url, org = "city", bucket = "citybrain", token = "x", writers = 4 }, n)));
         }
 
         if (only is "all" or "influx1")
         {
-            scenarios.Add(("InfluxDB 1.x", new { kind = "influx-v1", url = influx.Url, database = "citybrain", writers = 4 }, 20));
-            scenarios.Add(("InfluxDB 1.x", new { kind = "influx-v1", url = influx.Url, database = "citybrain", writers = 4 }, 100));
+            scenarios.AddRange(sizes.Select(n => ("InfluxDB 1.x", (object)new { kind = "influx-v1", url = influx.Url, database = "citybrain", writers = 4 }, n)));
         }
 
         int index = 0;
@@ -149,6 +149,8 @@ public sealed class HubBenchmark : IBenchmark
             Console.WriteLine($"  peak unacknowledged {window} msg; write retries {end.GetProperty("writeRetries").GetInt64()}; rejected {end.GetProperty("rejectedByCode")}; hub CPU {hub.CpuSeconds() - warmCpu:F1} s ({(hub.CpuSeconds() - warmCpu) * 1e6 / Math.Max(1, points):F2} us/point, after a {WarmUpSeconds} s warm-up)");
             Console.WriteLine($"  CPU during publish + drain ({totalSeconds:F1} s x {Environment.ProcessorCount} cores = {totalSeconds * Environment.ProcessorCount:F1} s): {ProcessCpu.Describe(cpuBefore, cpuAfter)}; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
             Console.WriteLine($"  CPU per stored point: {ProcessCpu.PerPoint(cpuBefore, cpuAfter, points)}");
+            var (viewEvents, viewBytes) = hub.ViewReceived;
+            Console.WriteLine($"  while this ran, the hub evaluated the alert rules of deploy/hub.example.json and served one live operator view (/api/events, whole city): {F(viewEvents)} events, {viewBytes / 1024.0:N0} KB");
         }
 
         // Phase 2: a fresh hub, paced at half the sustained rate, for end-to-end latency.
