@@ -27,19 +27,20 @@ public sealed partial class HealthPersistenceService(
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             cts.CancelAfter(IoTimeout);
+            int restored = 0;
             try
             {
-                var snapshot = await _store.LoadAsync(cts.Token);
+                // One node at a time, into the registry as it is read: a city's snapshot is never held whole.
+                var snapshot = await _store.LoadAsync(node => restored += registry.Restore([node]), cts.Token);
                 if (snapshot is not null)
                 {
-                    int restored = registry.Restore(snapshot.Nodes);
                     int restoredAlerts = alerts?.Restore(snapshot.Alerts) ?? 0;
                     LogRestored(restored, restoredAlerts, _store.Path, snapshot.SavedAt);
                 }
             }
             catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
             {
-                LogLoadFailed(ex, _store.Path);
+                LogLoadFailed(ex, _store.Path, restored);
             }
         }
 
@@ -96,8 +97,8 @@ public sealed partial class HealthPersistenceService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Restored {Count} nodes (last known state) and {Alerts} active alerts from {Path}, saved at {SavedAt}")]
     private partial void LogRestored(int count, int alerts, string path, DateTimeOffset savedAt);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not load the health snapshot {Path}; starting empty")]
-    private partial void LogLoadFailed(Exception ex, string path);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not load the health snapshot {Path}; starting with the {Restored} nodes read before the fault")]
+    private partial void LogLoadFailed(Exception ex, string path, int restored);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not save the health snapshot {Path}; will retry at the next interval")]
     private partial void LogSaveFailed(Exception ex, string path);

@@ -124,6 +124,76 @@ public sealed class HealthPersistenceTests : IDisposable
     }
 
     [Fact]
+    public async Task Snapshot_IsAHeaderLineThenOneLinePerNode_ReadBackNodeByNode()
+    {
+        string path = _dir.Combine("registry.json");
+        var (registry, service) = Hub(path);
+        await service.StartAsync(CancellationToken.None);
+        foreach (string id in new[] { "node-1", "node-2", "node-3" })
+        {
+            var n = new NodeMessages("centre", "c4", id);
+            registry.OnTelemetry(n.Topic("telemetry"), n.Telemetry(_time.GetUtcNow(), ("air", "pm2_5", 12, "ug/m3")), _time.GetUtcNow());
+        }
+
+        await service.StopAsync(CancellationToken.None);
+
+        string[] lines = File.ReadAllLines(path);
+        Assert.Equal(4, lines.Length);
+        Assert.StartsWith("{\"v\":2,", lines[0], StringComparison.Ordinal);
+        Assert.Contains("\"nodes\":[]", lines[0], StringComparison.Ordinal);
+        Assert.Equal(["node-1", "node-2", "node-3"], lines.Skip(1).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("node").GetString()).Order(StringComparer.Ordinal));
+
+        var seen = new List<string>();
+        var header = await new HealthSnapshotStore(path).LoadAsync(view => seen.Add(view.Node), CancellationToken.None);
+        Assert.NotNull(header);
+        Assert.Empty(header.Nodes);
+        Assert.Equal(3, seen.Count);
+    }
+
+    [Fact]
+    public async Task Start_SnapshotCorruptAfterTwoNodes_RestoresTheTwoAndStarts()
+    {
+        // Read node by node: what precedes a damaged line is not lost (and was never all held at once).
+        string path = _dir.Combine("registry.json");
+        var (registry, service) = Hub(path);
+        await service.StartAsync(CancellationToken.None);
+        foreach (string id in new[] { "node-1", "node-2" })
+        {
+            var n = new NodeMessages("centre", "c4", id);
+            registry.OnStatus(n.Topic("status"), n.Online(_time.GetUtcNow()), _time.GetUtcNow());
+        }
+
+        await service.StopAsync(CancellationToken.None);
+        await File.AppendAllTextAsync(path, "{\"node\":\"node-3\",\"district\":\"centre\"\n");
+
+        var (after, restarted) = Hub(path);
+        await restarted.StartAsync(CancellationToken.None);
+
+        Assert.Equal(["node-1", "node-2"], after.GetNodes().Select(n => n.Node));
+        Assert.All(after.GetNodes(), n => Assert.True(n.Restored));
+        await Assert.ThrowsAsync<InvalidDataException>(() => new HealthSnapshotStore(path).LoadAsync(CancellationToken.None));
+        await restarted.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Start_Version1Snapshot_SmallIsRestored_LargeIsRefused()
+    {
+        string small = _dir.Combine("v1.json");
+        await File.WriteAllTextAsync(small, "{\"v\":1,\"savedAt\":\"2026-06-01T12:00:00+00:00\",\"nodes\":[{\"node\":\"old-1\",\"district\":\"d\",\"grid\":\"g\",\"status\":\"online\",\"state\":\"online\",\"sequence\":{\"highestSeq\":5,\"missing\":0,\"gaps\":0,\"duplicates\":0,\"late\":0}}],\"alerts\":[]}");
+        var (registry, service) = Hub(small);
+        await service.StartAsync(CancellationToken.None);
+        Assert.Equal("old-1", Assert.Single(registry.GetNodes()).Node);
+        await service.StopAsync(CancellationToken.None);
+
+        // A version 1 file is read whole: one above the limit is refused (with what to do), not read into memory.
+        string large = _dir.Combine("v1-large.json");
+        await File.WriteAllTextAsync(large, "{\"v\":1,\"nodes\":[" + new string(' ', (int)HealthSnapshotStore.MaxVersion1Bytes) + "]}");
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => new HealthSnapshotStore(large).LoadAsync(CancellationToken.None));
+        Assert.Contains("version 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("delete it to start empty", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PeriodicTimer_SavesEverySnapshotInterval()
     {
         string path = _dir.Combine("registry.json");
