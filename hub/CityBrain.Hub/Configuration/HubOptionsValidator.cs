@@ -36,7 +36,7 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
         Range("Mqtt:Port", m.Port, 1, 65535, "use the broker's port (1883 plain, 8883 TLS)");
         Range("Mqtt:ReceiveMaximum", m.ReceiveMaximum, 1, 65535, "allow at least one unacknowledged message");
         Range("Mqtt:SocketBufferBytes", m.SocketBufferBytes, 8192, 64 * 1024 * 1024, "use e.g. 1048576 (1 MiB); the kernel caps it at net.core.rmem_max");
-        Range("Mqtt:ReceiveWindowBytes", m.ReceiveWindowBytes, 65_536, 1L << 30, "use e.g. 8388608 (8 MiB): more only buys throughput with very slow writes, at the cost of memory");
+        Range("Mqtt:ReceiveWindowBytes", m.ReceiveWindowBytes, 65_536, 1L << 30, "use e.g. 4194304 (4 MiB): more only buys throughput with very slow writes, at the cost of memory");
         Range("Mqtt:KeepAliveSeconds", m.KeepAliveSeconds, 1, 3600, "use e.g. 15");
         Range("Mqtt:ConnectTimeoutSeconds", m.ConnectTimeoutSeconds, 1, 300, "use e.g. 10");
         Range("Mqtt:MaxReconnectDelaySeconds", m.MaxReconnectDelaySeconds, 1, 3600, "use e.g. 30");

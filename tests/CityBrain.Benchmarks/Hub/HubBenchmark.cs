@@ -236,7 +236,7 @@ public sealed class HubBenchmark : IBenchmark
     private static readonly (string Name, string Value)[] HubRuntimeEnvironment =
     [
         ("DOTNET_gcServer", "0"),
-        ("DOTNET_GCHeapHardLimit", "4000000"),
+        ("DOTNET_GCHeapHardLimit", "3400000"),
     ];
 
     private static string Breakdown(BenchHub hub)
