@@ -24,11 +24,15 @@ public sealed class LiveViewWriter(HealthRegistry registry, AlertEngine alerts, 
 
     /// <summary>
     /// Every node's summary, sorted by district, grid and node, each marked in scope or not, and the scope's totals.
-    /// Views are made one at a time (without sparklines) and dropped once summarised.
+    /// Views are made one at a time (without sparklines) and dropped once summarised, except those of the scope's
+    /// nodes while the scope holds at most <see cref="OperatorViewOptions.MaxDetailSensors"/> sensors: they are its
+    /// detail (keyed by node; null when the scope holds more).
     /// </summary>
-    public (ViewScope Scope, List<NodeSummary> Nodes) Scan(NodeFilter filter)
+    public (ViewScope Scope, List<NodeSummary> Nodes, Dictionary<string, NodeView>? Detail) Scan(NodeFilter filter)
     {
+        int max = options.Value.MaxDetailSensors;
         var nodes = new List<NodeSummary>(registry.Count);
+        Dictionary<string, NodeView>? detail = new(StringComparer.Ordinal);
         int inNodes = 0, inSensors = 0;
         foreach (var view in registry.EnumerateNodes(sparklines: false))
         {
@@ -37,6 +41,8 @@ public sealed class LiveViewWriter(HealthRegistry registry, AlertEngine alerts, 
             {
                 inNodes++;
                 inSensors += view.Sensors.Count;
+                detail = inSensors > max ? null : detail;
+                detail?.Add(view.Node, view);
             }
 
             nodes.Add(NodeSummary.Of(view, match));
@@ -52,14 +58,13 @@ public sealed class LiveViewWriter(HealthRegistry registry, AlertEngine alerts, 
 
             return c != 0 ? c : string.CompareOrdinal(a.Node, b.Node);
         });
-        int max = options.Value.MaxDetailSensors;
-        return (new ViewScope(filter.District, filter.Grid, filter.Status, filter.Text, inNodes, inSensors, inSensors <= max, max), nodes);
+        return (new ViewScope(filter.District, filter.Grid, filter.Status, filter.Text, inNodes, inSensors, detail is not null, max), nodes, detail);
     }
 
     /// <summary>Writes the <c>state</c> payload of <paramref name="filter"/>; returns the nodes whose detail it holds (for the sparks).</summary>
     public IReadOnlyList<string> WriteState(IBufferWriter<byte> output, NodeFilter filter, long version)
     {
-        var (scope, nodes) = Scan(filter);
+        var (scope, nodes, detail) = Scan(filter);
         var detailed = new List<string>();
         using var json = new Utf8JsonWriter(output, WriterOptions);
         json.WriteStartObject();
@@ -71,9 +76,9 @@ public sealed class LiveViewWriter(HealthRegistry registry, AlertEngine alerts, 
         foreach (var summary in nodes)
         {
             var item = summary;
-            if (scope.Detail && summary.InScope && registry.GetNode(summary.Node, sparklines: false) is { } view)
+            if (detail is not null && summary.InScope && detail.TryGetValue(summary.Node, out var view))
             {
-                item = NodeSummary.Of(view, inScope: true) with { Sensors = view.Sensors };
+                item = summary with { Sensors = view.Sensors };
                 detailed.Add(view.Node);
             }
 
@@ -137,7 +142,7 @@ public sealed class LiveViewWriter(HealthRegistry registry, AlertEngine alerts, 
     /// </summary>
     public async Task WriteNodesAsync(PipeWriter output, NodeFilter filter, bool sparklines, CancellationToken cancellationToken)
     {
-        var (_, nodes) = Scan(filter);
+        var (_, nodes, _) = Scan(filter);
         using var json = new Utf8JsonWriter(output, WriterOptions);
         json.WriteStartArray();
         foreach (var summary in nodes)

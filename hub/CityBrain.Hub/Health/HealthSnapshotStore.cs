@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Text.Json;
 
 namespace CityBrain.Hub.Health;
@@ -90,121 +92,109 @@ public sealed class HealthSnapshotStore(string path)
         }
 
         stream.Position = 0;
-        using var lines = new LineReader(stream, MaxLineBytes);
-        int number = 1;
-        var first = await lines.NextAsync(cancellationToken);
-        if (first is not { } headerLine)
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
+        HealthSnapshotFile? header = null;
+        int number = 0;
+        try
         {
-            throw new InvalidDataException($"Health snapshot '{Path}' is empty; delete it to start empty.");
+            while (true)
+            {
+                var result = await reader.ReadAsync(cancellationToken);
+                var buffer = result.Buffer;
+                while (buffer.PositionOf((byte)'\n') is { } end)
+                {
+                    header = Line(buffer.Slice(0, end), header, ++number, onNode);
+                    buffer = buffer.Slice(buffer.GetPosition(1, end));
+                }
+
+                if (result.IsCompleted)
+                {
+                    if (!buffer.IsEmpty)
+                    {
+                        header = Line(buffer, header, ++number, onNode);
+                    }
+
+                    reader.AdvanceTo(buffer.End);
+                    break;
+                }
+
+                if (buffer.Length > MaxLineBytes)
+                {
+                    throw new InvalidDataException($"Health snapshot '{Path}' line {number + 1} is longer than {MaxLineBytes} bytes; delete it to start empty.");
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        finally
+        {
+            await reader.CompleteAsync();
         }
 
-        var header = Parse(headerLine.Span, HubJsonContext.Default.HealthSnapshotFile, number);
+        return header is null
+            ? throw new InvalidDataException($"Health snapshot '{Path}' is empty; delete it to start empty.")
+            : header with { Nodes = [] };
+    }
 
-        // Version 1 is one JSON object with every node in it (small: checked above); version 2's header has none.
-        foreach (var node in header.Nodes)
+    /// <summary>One line: the header (the first), or a node passed on. Returns the header.</summary>
+    private HealthSnapshotFile Line(ReadOnlySequence<byte> line, HealthSnapshotFile? header, int number, Action<NodeView> onNode)
+    {
+        if (header is null)
         {
-            onNode(node);
-        }
+            header = Parse(line, HubJsonContext.Default.HealthSnapshotFile, number);
+            if (header.V is not (1 or HealthSnapshotFile.CurrentVersion))
+            {
+                throw VersionError(header.V);
+            }
 
-        if (header.V == 1 && lines.Ended)
-        {
-            return header with { Nodes = [] };
+            // Version 1 is one JSON object with every node in it (small: checked above); version 2's header has none.
+            foreach (var node in header.Nodes)
+            {
+                onNode(node);
+            }
+
+            return header;
         }
 
         if (header.V != HealthSnapshotFile.CurrentVersion)
         {
-            throw new InvalidDataException($"Health snapshot '{Path}' has version {header.V.ToString(System.Globalization.CultureInfo.InvariantCulture)}, expected {HealthSnapshotFile.CurrentVersion}; delete it to start empty.");
+            throw VersionError(header.V); // a version 1 file is a single line
         }
 
-        while (await lines.NextAsync(cancellationToken) is { } line)
+        if (!IsBlank(line))
         {
-            number++;
-            if (!line.Span.Trim((byte)' ').IsEmpty)
+            onNode(Parse(line, HubJsonContext.Default.NodeView, number));
+        }
+
+        return header;
+    }
+
+    private InvalidDataException VersionError(int version) =>
+        new($"Health snapshot '{Path}' has version {version.ToString(System.Globalization.CultureInfo.InvariantCulture)}, expected {HealthSnapshotFile.CurrentVersion}; delete it to start empty.");
+
+    private static bool IsBlank(ReadOnlySequence<byte> line)
+    {
+        foreach (var segment in line)
+        {
+            if (segment.Span.IndexOfAnyExcept((byte)' ') >= 0)
             {
-                onNode(Parse(line.Span, HubJsonContext.Default.NodeView, number));
+                return false;
             }
         }
 
-        return header with { Nodes = [] };
+        return true;
     }
 
-    private T Parse<T>(ReadOnlySpan<byte> line, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, int number)
+    private T Parse<T>(ReadOnlySequence<byte> line, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, int number)
     {
         try
         {
-            return JsonSerializer.Deserialize(line, type) ?? throw new InvalidDataException($"Health snapshot '{Path}' line {number} is null; delete it to start empty.");
+            var json = new Utf8JsonReader(line);
+            return JsonSerializer.Deserialize(ref json, type) ?? throw new InvalidDataException($"Health snapshot '{Path}' line {number} is null; delete it to start empty.");
         }
         catch (JsonException ex)
         {
             throw new InvalidDataException($"Health snapshot '{Path}' line {number} is not valid JSON ({ex.Message}); delete it to start empty.", ex);
         }
-    }
-
-    /// <summary>Lines of a stream as byte ranges of one reused buffer (valid until the next call), at most a given length each.</summary>
-    private sealed class LineReader(Stream stream, int maxLine) : IDisposable
-    {
-        private byte[] _buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
-        private int _start;
-        private int _end;
-        private bool _eof;
-
-        /// <summary>True once the stream has been read to its end and every line returned.</summary>
-        public bool Ended => _eof && _start >= _end;
-
-        public async ValueTask<ReadOnlyMemory<byte>?> NextAsync(CancellationToken cancellationToken)
-        {
-            int scanned = _start;
-            while (true)
-            {
-                int at = _buffer.AsSpan(scanned, _end - scanned).IndexOf((byte)'\n');
-                if (at >= 0)
-                {
-                    var line = _buffer.AsMemory(_start, scanned + at - _start);
-                    _start = scanned + at + 1;
-                    return line;
-                }
-
-                scanned = _end;
-                if (_eof)
-                {
-                    if (_start >= _end)
-                    {
-                        return null;
-                    }
-
-                    var last = _buffer.AsMemory(_start, _end - _start);
-                    _start = _end;
-                    return last;
-                }
-
-                if (_end - _start >= maxLine)
-                {
-                    throw new InvalidDataException($"a line of the health snapshot is longer than {maxLine} bytes");
-                }
-
-                if (_end == _buffer.Length)
-                {
-                    // Make room: move the partial line to the front, or grow the buffer for a long line.
-                    int length = _end - _start;
-                    byte[] target = length > _buffer.Length / 2 ? System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Min(maxLine + 1, _buffer.Length * 2)) : _buffer;
-                    Buffer.BlockCopy(_buffer, _start, target, 0, length);
-                    if (!ReferenceEquals(target, _buffer))
-                    {
-                        System.Buffers.ArrayPool<byte>.Shared.Return(_buffer);
-                        _buffer = target;
-                    }
-
-                    scanned -= _start;
-                    _start = 0;
-                    _end = length;
-                }
-
-                int read = await stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
-                _end += read;
-                _eof = read == 0;
-            }
-        }
-
-        public void Dispose() => System.Buffers.ArrayPool<byte>.Shared.Return(_buffer);
     }
 }

@@ -4,6 +4,7 @@ using CityBrain.Hub.Health;
 using CityBrain.Sensing;
 using CityBrain.Sensing.Contract;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CityBrain.Benchmarks.Hub;
 
@@ -26,7 +27,7 @@ public sealed class RegistryMemoryBenchmark : IBenchmark
         int nodes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;
         int sensors = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
         int minutes = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 60;
-        var time = new ManualTime(DateTimeOffset.UtcNow.AddMinutes(-minutes));
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-minutes));
         string[] ids = [.. Enumerable.Range(0, sensors).Select(i => $"s{i:D3}")];
         var templates = Enumerable.Range(0, nodes).Select(n => PayloadTemplate.Create($"n{n:D4}", "pm2_5", ids)).ToArray();
         var topics = Enumerable.Range(0, nodes).Select(n => new NodeTopic($"d{n % 10}", $"g{n % 50}", $"n{n:D4}", Topics.Telemetry)).ToArray();
@@ -131,14 +132,5 @@ public sealed class RegistryMemoryBenchmark : IBenchmark
         long before = GC.GetAllocatedBytesForCurrentThread();
         action();
         return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
-
-    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 }
