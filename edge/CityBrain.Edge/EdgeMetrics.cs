@@ -20,6 +20,7 @@ public sealed class EdgeMetrics : IDisposable
         FilteredOut = _meter.CreateCounter<long>("citybrain.edge.readings.filtered", "{reading}", "Readings removed by processors (deadband, spike, window)");
         Faults = _meter.CreateCounter<long>("citybrain.edge.faults", "{fault}", "Failed reads, by sensor and reason code");
         Overruns = _meter.CreateCounter<long>("citybrain.edge.poll.overruns", "{tick}", "Poll ticks missed because a poll ran long");
+        EventsDropped = _meter.CreateCounter<long>("citybrain.edge.events.dropped", "{reading}", "Event readings (a lid opened) lost because more than 4096 waited for the buffer");
         Buffered = _meter.CreateCounter<long>("citybrain.edge.readings.buffered", "{reading}", "Readings handed to the buffer after processing, by sensor");
         Published = _meter.CreateCounter<long>("citybrain.edge.readings.published", "{reading}", "Readings acknowledged by the broker (PUBACK), by sensor");
         PublishFailures = _meter.CreateCounter<long>("citybrain.edge.publish.failures", "{message}", "Telemetry messages not acknowledged (kept in the buffer)");
@@ -33,6 +34,8 @@ public sealed class EdgeMetrics : IDisposable
     public Counter<long> Faults { get; }
 
     public Counter<long> Overruns { get; }
+
+    public Counter<long> EventsDropped { get; }
 
     public Counter<long> Buffered { get; }
 

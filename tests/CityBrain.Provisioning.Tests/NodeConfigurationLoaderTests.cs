@@ -1,11 +1,15 @@
+using CityBrain.Drivers.Modbus;
+using CityBrain.Drivers.Simulated;
+using CityBrain.Edge.Composition;
 using CityBrain.Provisioning.NodeConfig;
-using CityBrain.Provisioning.Validation;
+using CityBrain.Sensing.Configuration;
+using CityBrain.Sensing.Drivers;
 
 namespace CityBrain.Provisioning.Tests;
 
 public sealed class NodeConfigurationLoaderTests
 {
-    private const string Valid = """
+    internal const string Valid = """
         {
           "version": 1,
           "node": { "id": "n-01", "location": { "city": "metropolis", "district": "harbour", "street": "quay-road", "grid": "g-0417" } },
@@ -14,13 +18,15 @@ public sealed class NodeConfigurationLoaderTests
         }
         """;
 
+    private static readonly DriverRegistry Drivers = BuiltInDrivers.Create();
+
     private static ConfigurationException Reject(string json) =>
-        Assert.Throws<ConfigurationException>(() => NodeConfigurationLoader.Parse(json, "node.json", Path.GetTempPath()));
+        Assert.Throws<ConfigurationException>(() => NodeConfigurationLoader.Parse(json, "node.json", Drivers, Path.GetTempPath()));
 
     [Fact]
     public void Parse_MinimalConfiguration_AppliesDocumentedDefaults()
     {
-        var loaded = NodeConfigurationLoader.Parse(Valid, "node.json");
+        var loaded = NodeConfigurationLoader.Parse(Valid, "node.json", Drivers);
         var c = loaded.Configuration;
         Assert.Equal("n-01", c.Node.Id);
         Assert.Equal("harbour", c.Node.ToIdentity().Location.District);
@@ -37,24 +43,29 @@ public sealed class NodeConfigurationLoaderTests
         Assert.Equal(new MqttSection { Host = "127.0.0.1" }, c.Mqtt);
         Assert.Empty(c.Buses);
         var sensor = Assert.Single(c.Sensors);
-        Assert.Equal((1, 1), (sensor.Seed, sensor.SamplesPerPoll));
         Assert.Empty(sensor.Processors);
+        var fields = Assert.IsType<SimulatedSensorFields>(Assert.Single(loaded.Sensors).Options);
+        Assert.Equal((1, 1, 0), (fields.Seed, fields.SamplesPerPoll, fields.FaultEvery));
     }
 
     [Theory]
-    [InlineData("modbus-tcp", null, 0)]
-    [InlineData("modbus-rtu", null, 10)]
-    [InlineData("modbus-tcp", 5, 5)]
-    public void BusTurnaround_DefaultsToZeroOnTcpAndTenMillisecondsOnRtu(string kind, int? configured, int expected) =>
-        Assert.Equal(expected, new BusSection { Id = "b", Kind = kind, TurnaroundMs = configured }.EffectiveTurnaroundMs);
+    [InlineData("{ \"id\": \"b\", \"kind\": \"modbus-tcp\", \"host\": \"10.0.0.5\" }", 0)]
+    [InlineData("{ \"id\": \"b\", \"kind\": \"modbus-rtu\", \"port\": \"/dev/ttyUSB0\" }", 10)]
+    [InlineData("{ \"id\": \"b\", \"kind\": \"modbus-tcp\", \"host\": \"10.0.0.5\", \"turnaroundMs\": 5 }", 5)]
+    public void BusTurnaround_DefaultsToZeroOnTcpAndTenMillisecondsOnRtu(string bus, int expected)
+    {
+        var loaded = NodeConfigurationLoader.Parse(Valid.Replace("\"sensors\": [", "\"buses\": [ " + bus + " ], \"sensors\": [", StringComparison.Ordinal), "node.json", Drivers);
+        var options = ((IModbusBusFields)loaded.Buses["b"].Options).ToBusOptions("b");
+        Assert.Equal(TimeSpan.FromMilliseconds(expected), options.TurnaroundDelay);
+    }
 
     [Fact]
     public void Parse_ShippedDemoConfiguration_IsValid()
     {
         string path = Path.Combine(RepoRoot(), "deploy", "edge", "node.demo.json");
-        var loaded = NodeConfigurationLoader.Parse(File.ReadAllText(path), path);
+        var loaded = NodeConfigurationLoader.Parse(File.ReadAllText(path), path, Drivers);
         Assert.Contains(loaded.Configuration.Sensors, s => s.Driver == "simulated");
-        Assert.Contains(loaded.Configuration.Sensors, s => s.Driver == "modbus" && s.Bus == "plc-1");
+        Assert.Contains(loaded.Sensors, s => s.Options is ModbusSensorFields { Bus: "plc-1" });
         Assert.Single(loaded.Configuration.Buses);
     }
 
@@ -144,7 +155,7 @@ public sealed class NodeConfigurationLoaderTests
             "\"sensors\": [",
             "\"buses\": [ { \"id\": \"tcp-1\", \"kind\": \"modbus-tcp\", \"host\": \"10.0.0.5\", \"timeoutMs\": 1000 } ], \"sensors\": [ { \"id\": \"em-01\", \"driver\": \"modbus\", \"intervalMs\": 200, \"timeoutMs\": 1000, \"bus\": \"tcp-1\", \"unit\": 1, \"template\": \"t\" },",
             StringComparison.Ordinal);
-        var loaded = NodeConfigurationLoader.Parse(json, "node.json", Path.GetTempPath());
+        var loaded = NodeConfigurationLoader.Parse(json, "node.json", Drivers, Path.GetTempPath());
         Assert.Equal(TimeSpan.FromMilliseconds(1000), loaded.Configuration.Sensors[0].EffectiveTimeout);
     }
 
@@ -160,7 +171,7 @@ public sealed class NodeConfigurationLoaderTests
     [Fact]
     public void Parse_RemoteBrokerWithoutTls_WarnsThatProductionNeedsTls()
     {
-        var loaded = NodeConfigurationLoader.Parse(Valid.Replace("127.0.0.1", "broker.city.local", StringComparison.Ordinal), "node.json");
+        var loaded = NodeConfigurationLoader.Parse(Valid.Replace("127.0.0.1", "broker.city.local", StringComparison.Ordinal), "node.json", Drivers);
         Assert.Contains(loaded.Warnings, w => w.Contains("must use TLS", StringComparison.Ordinal));
     }
 

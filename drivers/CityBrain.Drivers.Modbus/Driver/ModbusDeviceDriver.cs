@@ -162,7 +162,7 @@ public sealed partial class ModbusDeviceDriver : ISensorDriver
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private static byte ResolveUnit(ModbusDeviceOptions options, DeviceTemplate template)
+    internal static byte ResolveUnit(ModbusDeviceOptions options, DeviceTemplate template)
     {
         byte unit = options.UnitId ?? template.DefaultUnitId;
         if (template.Quirks.RequiresUnitId255 && unit != 255)
@@ -178,7 +178,7 @@ public sealed partial class ModbusDeviceDriver : ISensorDriver
         return unit;
     }
 
-    private static List<TemplatePoint> SelectPoints(ModbusDeviceOptions options, DeviceTemplate template)
+    internal static List<TemplatePoint> SelectPoints(ModbusDeviceOptions options, DeviceTemplate template)
     {
         var selected = new List<TemplatePoint>();
         if (options.Points is null || options.Points.Count == 0)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using CityBrain.Sensing.Hardware;
 
 namespace CityBrain.Modbus;
 
@@ -13,7 +14,7 @@ public sealed class ModbusClient : IAsyncDisposable
     private readonly IModbusTransport _transport;
     private readonly IModbusFramer _framer;
     private readonly TimeProvider _timeProvider;
-    private readonly BusGate _gate = new();
+    private readonly BusLock _gate = new();
     private readonly byte[] _tx = new byte[ModbusLimits.MaxTcpAduLength];
     private readonly long _restTicks;
     private readonly long[] _unitRest = new long[256];

@@ -36,4 +36,14 @@ public sealed record SensorHealth
 
     [JsonPropertyName("overruns")]
     public long Overruns { get; init; }
+
+    /// <summary>Readings born from events between polls (a lid opened), for event-driven drivers.</summary>
+    [JsonPropertyName("events")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public long Events { get; init; }
+
+    /// <summary>Driver facts (<see cref="ISensorDiagnostics"/>): chip and library driver chosen, last edge, pulses missed while down.</summary>
+    [JsonPropertyName("detail")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? Detail { get; init; }
 }

@@ -1,3 +1,5 @@
+using CityBrain.Sensing.Hardware;
+
 namespace CityBrain.Edge.Hosting;
 
 /// <summary>Where the node configuration is: <c>--config PATH</c>, env <c>CITYBRAIN_EDGE_CONFIG</c>, or the default.</summary>
@@ -6,4 +8,10 @@ public sealed record EdgeHostOptions
     public const string DefaultConfigPath = "/etc/citybrain/node.json";
 
     public string ConfigPath { get; set; } = DefaultConfigPath;
+
+    /// <summary>
+    /// Registers hardware handles before the drivers are built (a host on unusual hardware, or a test injecting a fake
+    /// GPIO controller or simulated I2C chips); null on a normal node, where each driver opens what it needs.
+    /// </summary>
+    public Action<HardwareContext>? ConfigureHardware { get; set; }
 }

@@ -1,5 +1,5 @@
 using System.Reflection;
-using CityBrain.Edge.Drivers;
+using CityBrain.Edge.Composition;
 using CityBrain.Edge.Health;
 using CityBrain.Edge.Pipeline;
 using CityBrain.Edge.Publishing;
@@ -25,6 +25,7 @@ public sealed class EdgeNode : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ReadingIntake _intake = new();
     private readonly List<SensorRunner> _runners = [];
+    private readonly List<EventRunner> _eventRunners = [];
     private readonly NodeComponents _components;
     private readonly MqttConnectionSupervisor _connection;
     private readonly TelemetryPublisher _publisher;
@@ -61,6 +62,12 @@ public sealed class EdgeNode : IAsyncDisposable
                 time,
                 metrics,
                 loggers.CreateLogger($"CityBrain.Edge.Sensor.{s.Id}")));
+            var driver = components.Drivers[i];
+            _runners[^1].State.Diagnostics = driver as ISensorDiagnostics;
+            if (driver is IEventSensorDriver events)
+            {
+                _eventRunners.Add(new EventRunner(events, _intake, _runners[^1].State, metrics, time, loggers.CreateLogger($"CityBrain.Edge.Sensor.{s.Id}")));
+            }
         }
 
         _connection = new MqttConnectionSupervisor(
@@ -131,7 +138,9 @@ public sealed class EdgeNode : IAsyncDisposable
         var connection = Task.Run(() => _connection.RunAsync(publishing.Token), CancellationToken.None);
         var publisher = Task.Run(() => _publisher.RunAsync(publishing.Token), CancellationToken.None);
         var health = Task.Run(() => _health.RunAsync(publishing.Token), CancellationToken.None);
-        var runners = _runners.Select(r => Task.Run(() => r.RunAsync(stoppingToken), CancellationToken.None)).ToArray();
+        var runners = _runners.Select(r => Task.Run(() => r.RunAsync(stoppingToken), CancellationToken.None))
+            .Concat(_eventRunners.Select(r => Task.Run(() => r.RunAsync(stoppingToken), CancellationToken.None)))
+            .ToArray();
 
         try
         {

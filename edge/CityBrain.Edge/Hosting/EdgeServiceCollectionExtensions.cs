@@ -1,4 +1,6 @@
+using CityBrain.Edge.Composition;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CityBrain.Edge.Hosting;
 
@@ -10,6 +12,7 @@ public static class EdgeServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<EdgeMetrics>();
+        services.TryAddSingleton(_ => BuiltInDrivers.Create());
         services.Configure<EdgeHostOptions>(o => o.ConfigPath = configPath);
         services.AddHostedService<EdgeWorker>();
         return services;

@@ -1,7 +1,9 @@
 using System.Runtime.InteropServices;
-using CityBrain.Edge.Drivers;
+using CityBrain.Edge.Composition;
 using CityBrain.Provisioning.NodeConfig;
-using CityBrain.Provisioning.Validation;
+using CityBrain.Sensing.Configuration;
+using CityBrain.Sensing.Drivers;
+using CityBrain.Sensing.Hardware;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,9 +22,11 @@ public sealed class EdgeWorker : BackgroundService
     private readonly EdgeMetrics _metrics;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger _logger;
+    private readonly DriverRegistry _drivers;
 
-    public EdgeWorker(IOptions<EdgeHostOptions> options, TimeProvider time, ILoggerFactory loggers, EdgeMetrics metrics, IHostApplicationLifetime lifetime)
+    public EdgeWorker(IOptions<EdgeHostOptions> options, TimeProvider time, ILoggerFactory loggers, EdgeMetrics metrics, IHostApplicationLifetime lifetime, DriverRegistry drivers)
     {
+        _drivers = drivers;
         _options = options.Value;
         _time = time;
         _loggers = loggers;
@@ -43,7 +47,7 @@ public sealed class EdgeWorker : BackgroundService
         LoadedNodeConfiguration loaded;
         try
         {
-            loaded = await NodeConfigurationLoader.LoadAsync(_options.ConfigPath, stoppingToken).ConfigureAwait(false);
+            loaded = await NodeConfigurationLoader.LoadAsync(_options.ConfigPath, _drivers, stoppingToken).ConfigureAwait(false);
         }
         catch (ConfigurationException ex)
         {
@@ -56,7 +60,9 @@ public sealed class EdgeWorker : BackgroundService
         NodeComponents components;
         try
         {
-            components = await NodeComponents.BuildAsync(loaded, NodeComponents.TemplatesDirectoryFor(), _time, _loggers, stoppingToken).ConfigureAwait(false);
+            var hardware = new HardwareContext(_time, _loggers, loaded.Buses, new DurableStateStore(Path.Combine(loaded.Configuration.Buffer.Path, "driver-state")));
+            _options.ConfigureHardware?.Invoke(hardware);
+            components = await NodeComponents.BuildAsync(loaded, _drivers, hardware, stoppingToken).ConfigureAwait(false);
         }
         catch (ConfigurationException ex)
         {

@@ -15,6 +15,7 @@ public sealed class SensorState
     private long? _lastReadingMs;
     private SensorFault? _lastFault;
     private bool _lastPollFailed;
+    private long _events;
 
     public SensorState(string sensorId) => SensorId = sensorId;
 
@@ -27,6 +28,11 @@ public sealed class SensorState
     public long Overruns => Interlocked.Read(ref _overruns);
 
     public long Faults => Interlocked.Read(ref _faults);
+
+    public long Events => Interlocked.Read(ref _events);
+
+    /// <summary>The driver's facts for the health message, when it has any (<see cref="ISensorDiagnostics"/>).</summary>
+    public ISensorDiagnostics? Diagnostics { get; set; }
 
     internal void RecordPoll(int readings, int emitted, IReadOnlyList<SensorFault> faults, DateTimeOffset now)
     {
@@ -50,10 +56,34 @@ public sealed class SensorState
         }
     }
 
+    /// <summary>Readings an event-driven driver pushed between polls (already handed to the intake).</summary>
+    internal void RecordEvents(int readings, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            _events += readings;
+            _sampled += readings;
+            if (readings > 0)
+            {
+                _lastReadingMs = now.ToUnixTimeMilliseconds();
+            }
+        }
+    }
+
+    internal void RecordFault(SensorFault fault)
+    {
+        lock (_gate)
+        {
+            _faults++;
+            _lastFault = fault;
+        }
+    }
+
     internal void RecordOverrun(long missedTicks) => Interlocked.Add(ref _overruns, missedTicks);
 
     public SensorHealth Snapshot()
     {
+        var detail = Diagnostics?.Diagnostics();
         lock (_gate)
         {
             return new SensorHealth
@@ -66,6 +96,8 @@ public sealed class SensorState
                 Filtered = _filtered,
                 Faults = _faults,
                 Overruns = _overruns,
+                Events = _events,
+                Detail = detail is { Count: > 0 } ? detail : null,
             };
         }
     }

@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using CityBrain.Provisioning.Schemas;
-using CityBrain.Provisioning.Validation;
+using CityBrain.Sensing.Configuration;
+using CityBrain.Sensing.Drivers;
 
 namespace CityBrain.Provisioning.NodeConfig;
 
@@ -23,7 +24,8 @@ public static class NodeConfigurationLoader
     };
 
     /// <summary>Loads <paramref name="path"/>; throws <see cref="ConfigurationException"/> listing every problem.</summary>
-    public static async Task<LoadedNodeConfiguration> LoadAsync(string path, CancellationToken cancellationToken)
+    /// <param name="drivers">The drivers this build has: they check their own sensors' and buses' fields.</param>
+    public static async Task<LoadedNodeConfiguration> LoadAsync(string path, DriverRegistry drivers, CancellationToken cancellationToken)
     {
         string text;
         try
@@ -35,12 +37,13 @@ public static class NodeConfigurationLoader
             throw new ConfigurationException(path, [new ConfigError("/", null, $"cannot read the file: {ex.Message}", "check the path and the file's permissions")]);
         }
 
-        return Parse(text, path, Path.GetDirectoryName(Path.GetFullPath(path)));
+        return Parse(text, path, drivers, Path.GetDirectoryName(Path.GetFullPath(path)));
     }
 
     /// <summary>Parses and checks a configuration held in memory. Relative file paths resolve against <paramref name="baseDirectory"/>.</summary>
-    public static LoadedNodeConfiguration Parse(string json, string source, string? baseDirectory = null)
+    public static LoadedNodeConfiguration Parse(string json, string source, DriverRegistry drivers, string? baseDirectory = null)
     {
+        ArgumentNullException.ThrowIfNull(drivers);
         JsonDocument document;
         try
         {
@@ -57,7 +60,7 @@ public static class NodeConfigurationLoader
 
         using (document)
         {
-            var schemaErrors = SchemaCheck.Evaluate(EmbeddedSchemas.Get(EmbeddedSchemas.NodeConfig), document.RootElement);
+            var schemaErrors = SchemaCheck.Evaluate(NodeConfigSchema.For(drivers), document.RootElement);
             if (schemaErrors.Count > 0)
             {
                 throw new ConfigurationException(source, schemaErrors);
@@ -74,54 +77,101 @@ public static class NodeConfigurationLoader
                 throw new ConfigurationException(source, [new ConfigError(ex.Path ?? "/", null, ex.Message, "compare the field with the schema")]);
             }
 
+            string baseDir = baseDirectory ?? Directory.GetCurrentDirectory();
             var warnings = new List<string>();
-            var errors = CheckRules(config, baseDirectory ?? Directory.GetCurrentDirectory(), warnings);
+            var errors = CheckRules(config, baseDir, warnings);
+            var (sensors, buses) = CheckDrivers(config, document.RootElement, drivers, baseDir, errors, warnings);
             if (errors.Count > 0)
             {
                 throw new ConfigurationException(source, errors);
             }
 
-            return new LoadedNodeConfiguration(config, source, warnings);
+            return new LoadedNodeConfiguration(config, source, warnings) { Sensors = sensors, Buses = buses, BaseDirectory = baseDir };
         }
+    }
+
+    /// <summary>
+    /// The checks that need files or I/O (device templates and the like), driver by driver; throws
+    /// <see cref="ConfigurationException"/> listing every problem. The node runs them at start, <c>citybrain validate</c> too.
+    /// </summary>
+    public static async Task CheckResourcesAsync(LoadedNodeConfiguration loaded, DriverRegistry drivers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
+        ArgumentNullException.ThrowIfNull(drivers);
+        var context = new DriverConfigContext(loaded.BaseDirectory, loaded.Buses);
+        foreach (var group in loaded.Sensors.GroupBy(s => s.Spec.Driver, StringComparer.Ordinal))
+        {
+            if (drivers.TryGetDriver(group.Key, out var definition))
+            {
+                await definition.CheckResourcesAsync([.. group], context, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (context.Errors.Count > 0)
+        {
+            throw new ConfigurationException(loaded.Source, context.Errors);
+        }
+    }
+
+    /// <summary>Each bus kind and each driver reads and checks its own fields; then each driver checks its sensors together.</summary>
+    private static (List<ConfiguredSensor> Sensors, Dictionary<string, ConfiguredBus> Buses) CheckDrivers(
+        NodeConfiguration c, JsonElement root, DriverRegistry drivers, string baseDirectory, List<ConfigError> errors, List<string> warnings)
+    {
+        var buses = new Dictionary<string, ConfiguredBus>(StringComparer.Ordinal);
+        var context = new DriverConfigContext(baseDirectory, buses);
+        if (root.TryGetProperty("buses", out var busArray))
+        {
+            for (int i = 0; i < c.Buses.Count; i++)
+            {
+                var bus = c.Buses[i];
+                var spec = new BusSpec(bus.Id, bus.Kind, $"/buses/{i}");
+                if (!drivers.TryGetBusKind(bus.Kind, out var kind))
+                {
+                    context.Error(spec.Path + "/kind", bus.Kind, "no driver of this build brings this bus kind", $"use one of: {string.Join(", ", drivers.BusKinds.Select(k => k.Kind))}");
+                }
+                else if (kind.ReadOptions(busArray[i], spec, context) is { } options && !buses.ContainsKey(bus.Id))
+                {
+                    buses[bus.Id] = new ConfiguredBus(spec, options);
+                }
+            }
+        }
+
+        var sensors = new List<ConfiguredSensor>(c.Sensors.Count);
+        var sensorArray = root.GetProperty("sensors");
+        for (int i = 0; i < c.Sensors.Count; i++)
+        {
+            var s = c.Sensors[i];
+            var spec = new SensorSpec(s.Id, s.Driver, $"/sensors/{i}", s.Interval, s.EffectiveTimeout, s.TimeoutMs is not null);
+            if (!drivers.TryGetDriver(s.Driver, out var definition))
+            {
+                context.Error(spec.Path + "/driver", s.Driver, "no such driver in this build", $"use one of: {string.Join(", ", drivers.Drivers.Select(d => d.Name))}");
+            }
+            else if (definition.ReadOptions(sensorArray[i], spec, context) is { } options)
+            {
+                sensors.Add(new ConfiguredSensor(spec, options));
+            }
+        }
+
+        foreach (var group in sensors.GroupBy(s => s.Spec.Driver, StringComparer.Ordinal))
+        {
+            drivers.TryGetDriver(group.Key, out var definition);
+            definition.CheckNode([.. group], context);
+        }
+
+        errors.AddRange(context.Errors);
+        warnings.AddRange(context.Warnings);
+        return (sensors, buses);
     }
 
     private static List<ConfigError> CheckRules(NodeConfiguration c, string baseDirectory, List<string> warnings)
     {
         var errors = new List<ConfigError>();
-        var busIds = new Dictionary<string, BusSection>(StringComparer.Ordinal);
+        var busIds = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < c.Buses.Count; i++)
         {
-            var bus = c.Buses[i];
-            string at = $"/buses/{i}";
-            if (!busIds.TryAdd(bus.Id, bus))
+            if (!busIds.Add(c.Buses[i].Id))
             {
-                errors.Add(new ConfigError(at + "/id", Quote(bus.Id), "duplicate bus id", "give every bus its own id"));
-            }
-
-            if (bus.Kind == BusSection.ModbusTcp)
-            {
-                if (string.IsNullOrWhiteSpace(bus.Host))
-                {
-                    errors.Add(new ConfigError(at + "/host", null, "a modbus-tcp bus needs a host", "set \"host\" to the device's or gateway's address"));
-                }
-
-                if (bus.Port is { ValueKind: JsonValueKind.String })
-                {
-                    errors.Add(new ConfigError(at + "/port", bus.Port.Value.GetRawText(), "a modbus-tcp port is a TCP port number", "use a number such as 502"));
-                }
-                else if (bus.Port is { } p && (p.GetInt32() < 1 || p.GetInt32() > 65535))
-                {
-                    errors.Add(new ConfigError(at + "/port", p.GetRawText(), "TCP port out of range", "use 1..65535 (Modbus default 502)"));
-                }
-            }
-            else if (bus.Kind == BusSection.ModbusRtu && string.IsNullOrWhiteSpace(bus.SerialPort))
-            {
-                errors.Add(new ConfigError(at + "/port", bus.Port?.GetRawText(), "a modbus-rtu bus needs its serial device", "set \"port\" to a path such as \"/dev/ttyUSB0\""));
-            }
-
-            if (bus.Kind == BusSection.ModbusRtu && bus.Parity == "none" && bus.StopBits == 1)
-            {
-                warnings.Add($"/buses/{i}: parity none with 1 stop bit is outside the Modbus RTU specification (8N2); many devices accept it anyway");
+                errors.Add(new ConfigError($"/buses/{i}/id", Quote(c.Buses[i].Id), "duplicate bus id", "give every bus its own id"));
             }
         }
 
@@ -138,30 +188,6 @@ public static class NodeConfigurationLoader
             if (s.JitterMs >= s.IntervalMs)
             {
                 errors.Add(new ConfigError(at + "/jitterMs", s.JitterMs.ToString(CultureInfo.InvariantCulture), $"jitter must be smaller than the interval ({s.IntervalMs} ms)", "use a jitter of a few percent of the interval"));
-            }
-
-            if (s.SamplesPerPoll is < 1 or > 1000)
-            {
-                errors.Add(new ConfigError(at + "/samplesPerPoll", s.SamplesPerPoll.ToString(CultureInfo.InvariantCulture), "samples per poll out of range", "use 1..1000"));
-            }
-
-            if (s.Driver == SensorSection.Modbus && s.Bus is not null && !busIds.ContainsKey(s.Bus))
-            {
-                errors.Add(new ConfigError(at + "/bus", Quote(s.Bus), "no bus with this id", busIds.Count == 0 ? "declare the bus under \"buses\"" : $"use one of: {string.Join(", ", busIds.Keys)}"));
-            }
-            else if (s.Driver == SensorSection.Modbus && s.Bus is not null && s.EffectiveTimeout.TotalMilliseconds < busIds[s.Bus].TimeoutMs)
-            {
-                // A poll abandoned before the bus's request timeout never tells the device's breaker that the device
-                // is silent, so a dead device would hold a shared line on every poll.
-                var busTimeout = busIds[s.Bus].TimeoutMs.ToString(CultureInfo.InvariantCulture);
-                errors.Add(s.TimeoutMs is { } t
-                    ? new ConfigError(at + "/timeoutMs", t.ToString(CultureInfo.InvariantCulture), $"the poll timeout is shorter than bus '{s.Bus}' request timeout ({busTimeout} ms): a silent device would never be detected", $"set timeoutMs to at least {busTimeout} (or lower the bus's timeoutMs)")
-                    : new ConfigError(at + "/intervalMs", s.IntervalMs.ToString(CultureInfo.InvariantCulture), $"without timeoutMs a poll may last one interval, shorter than bus '{s.Bus}' request timeout ({busTimeout} ms): a silent device would never be detected", $"set \"timeoutMs\": {busTimeout} or more on this sensor (polls then overrun instead of being abandoned), or lower the bus's timeoutMs"));
-            }
-
-            if (s.Driver == SensorSection.Modbus && s.Unit is 0)
-            {
-                errors.Add(new ConfigError(at + "/unit", "0", "unit 0 is the Modbus broadcast address: no device answers a read sent to it", "use the device's unit id (1..247, or 255 for some TCP devices)"));
             }
         }
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CityBrain.Provisioning.Validation;
+using CityBrain.Sensing.Configuration;
 using Json.Schema;
 
 namespace CityBrain.Provisioning.Schemas;
@@ -57,14 +57,16 @@ public static class SchemaCheck
 
     private static string DescribeKeyword(string keyword, string message, string evaluationPath) => keyword switch
     {
-        "" when evaluationPath.EndsWith("additionalProperties", StringComparison.Ordinal) => "unknown field (not in the schema)",
+        "" when IsUnknownField(evaluationPath) => "unknown field (not in the schema)",
+        "unevaluatedProperties" or "additionalProperties" => "unknown field (not in the schema)",
         "required" => message.Replace("Required properties", "missing required field(s)", StringComparison.Ordinal),
         _ => $"{keyword}: {message}",
     };
 
     private static string FixFor(string keyword, string evaluationPath) => keyword switch
     {
-        "" when evaluationPath.EndsWith("additionalProperties", StringComparison.Ordinal) => "remove the field or check its spelling (names are camelCase)",
+        "" when IsUnknownField(evaluationPath) => "remove the field or check its spelling (names are camelCase; a driver's fields are listed in its part of the schema)",
+        "unevaluatedProperties" or "additionalProperties" => "remove the field or check its spelling (names are camelCase; a driver's fields are listed in its part of the schema)",
         "required" => "add the missing field(s)",
         "pattern" => "ids are lower-case letters, digits, '-' and '_', starting with a letter or digit, at most 64 characters",
         "enum" or "const" => "use one of the allowed values",
@@ -72,6 +74,9 @@ public static class SchemaCheck
         "type" => "use a value of the expected type",
         _ => "see the schema",
     };
+
+    private static bool IsUnknownField(string evaluationPath) =>
+        evaluationPath.EndsWith("additionalProperties", StringComparison.Ordinal) || evaluationPath.EndsWith("unevaluatedProperties", StringComparison.Ordinal);
 
     private static string? ValueAt(JsonElement document, string pointer)
     {

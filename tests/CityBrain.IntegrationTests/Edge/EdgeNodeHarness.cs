@@ -1,7 +1,8 @@
 using CityBrain.Edge;
-using CityBrain.Edge.Drivers;
+using CityBrain.Edge.Composition;
 using CityBrain.Edge.Hosting;
 using CityBrain.Provisioning.NodeConfig;
+using CityBrain.Sensing.Hardware;
 using CityBrain.Testing.Servers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -40,9 +41,10 @@ public sealed class EdgeNodeHarness : IAsyncDisposable
         var dir = new TempDirectory("edge");
         string configPath = dir.Combine("node.json");
         await File.WriteAllTextAsync(configPath, configForBufferPath(dir.Combine("buffer")));
-        var loaded = await NodeConfigurationLoader.LoadAsync(configPath, CancellationToken.None);
+        var drivers = BuiltInDrivers.Create();
+        var loaded = await NodeConfigurationLoader.LoadAsync(configPath, drivers, CancellationToken.None);
         loggers ??= NullLoggerFactory.Instance;
-        var components = await NodeComponents.BuildAsync(loaded, NodeComponents.TemplatesDirectoryFor(), TimeProvider.System, loggers, CancellationToken.None);
+        var components = await NodeComponents.BuildAsync(loaded, drivers, new HardwareContext(TimeProvider.System, loggers, loaded.Buses), CancellationToken.None);
         var buffer = await BufferFactory.OpenAsync(loaded.Configuration.Buffer, TimeProvider.System, loggers, CancellationToken.None);
         var node = new EdgeNode(loaded, buffer, components, new EdgeMetrics(), TimeProvider.System, loggers);
         var harness = new EdgeNodeHarness(node, dir);

@@ -1,4 +1,4 @@
-namespace CityBrain.Provisioning.Validation;
+namespace CityBrain.Sensing.Configuration;
 
 /// <summary>One problem in a configuration file: where (JSON pointer), the offending value, what is wrong and how to fix it.</summary>
 public sealed record ConfigError(string Path, string? Value, string Problem, string Fix)

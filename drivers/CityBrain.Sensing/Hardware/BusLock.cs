@@ -1,13 +1,14 @@
-namespace CityBrain.Modbus;
+namespace CityBrain.Sensing.Hardware;
 
 /// <summary>
-/// The bus's one-transaction-at-a-time lock, first come first served, handing over directly: <see cref="Release"/>
+/// One physical bus, one lock: the one-transaction-at-a-time lock of an RS-485 line, a Modbus TCP connection or an
+/// I2C bus, first come first served, handing over directly: <see cref="Release"/>
 /// completes the next waiter on the releasing thread, whose continuation runs there up to its first pending I/O,
 /// instead of queueing it to the thread pool as <see cref="SemaphoreSlim"/> does (a thread wake-up per contended
 /// transaction). Cancelling a wait removes the waiter. Nested hand-overs (a transaction that completed without
 /// pending I/O) are bounded; deeper ones go through the thread pool.
 /// </summary>
-internal sealed class BusGate
+public sealed class BusLock
 {
     private const int MaxInlineDepth = 4;
 
@@ -40,6 +41,26 @@ internal sealed class BusGate
         }
 
         return waiter.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes the lock within <paramref name="timeout"/> (a hung neighbour must not hold a caller forever); dispose the
+    /// result to release it. Throws <see cref="TimeoutException"/> when the bus stayed busy.
+    /// </summary>
+    public async ValueTask<Held> AcquireAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        try
+        {
+            await EnterAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the bus stayed busy for {timeout.TotalMilliseconds:0} ms");
+        }
+
+        return new Held(this);
     }
 
     /// <summary>Hands the gate to the next waiter that has not given up, or frees it.</summary>
@@ -101,6 +122,21 @@ internal sealed class BusGate
             }
 
             await _granted.Task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The lock while held; disposing releases it once.</summary>
+    public struct Held : IDisposable
+    {
+        private BusLock? _owner;
+
+        internal Held(BusLock owner) => _owner = owner;
+
+        public void Dispose()
+        {
+            var owner = _owner;
+            _owner = null;
+            owner?.Release();
         }
     }
 }

@@ -1,4 +1,4 @@
-namespace CityBrain.Provisioning.Validation;
+namespace CityBrain.Sensing.Configuration;
 
 /// <summary>A configuration file that cannot be used; <see cref="Errors"/> lists every problem found, not just the first.</summary>
 public sealed class ConfigurationException : Exception
