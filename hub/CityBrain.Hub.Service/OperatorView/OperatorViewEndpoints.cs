@@ -33,23 +33,28 @@ public static class OperatorViewEndpoints
         group.MapGet("/api/nodes", (HttpContext http, LiveViewWriter view, string? district, string? grid, string? status, string? q, bool? sparklines) =>
         {
             http.Response.ContentType = JsonContentType;
-            return view.WriteNodesAsync(http.Response.BodyWriter, NodeFilter.From(district, grid, status, q), sparklines == true, http.RequestAborted);
+            return view.WriteNodesAsync(http.Response.BodyWriter, Viewer.Of(http).Filter(district, grid, status, q), sparklines == true, http.RequestAborted);
         });
-        group.MapGet("/api/nodes/{node}", (HealthRegistry registry, string node) =>
-            registry.GetNode(node) is { } view
+        group.MapGet("/api/nodes/{node}", (HttpContext http, HealthRegistry registry, string node) =>
+            registry.GetNode(node) is { } view && Viewer.Of(http).MaySee(view.District)
                 ? Results.Json(view, ViewJsonContext.Default.NodeView)
                 : Results.Json(new ErrorResponse($"no node '{node}' is known"), ViewJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status404NotFound));
-        group.MapGet("/api/alerts", (AlertEngine alerts) =>
-            Results.Json(new AlertsResponse(alerts.GetActive(), alerts.GetHistory()), ViewJsonContext.Default.AlertsResponse));
+        group.MapGet("/api/alerts", (HttpContext http, AlertEngine alerts) =>
+        {
+            var viewer = Viewer.Of(http);
+            return Results.Json(
+                new AlertsResponse([.. alerts.GetActive().Where(a => viewer.MaySee(a.District))], [.. alerts.GetHistory().Where(a => viewer.MaySee(a.District))]),
+                ViewJsonContext.Default.AlertsResponse);
+        });
         group.MapPost("/api/alerts/{id}/ack", Acknowledge);
         group.MapGet("/api/events", (HttpContext http, LiveEventStream stream, string? district, string? grid, string? status, string? q) =>
-            stream.StreamAsync(http, NodeFilter.From(district, grid, status, q)));
-        group.MapGet("/api/state", (LiveEventStream stream, string? district, string? grid, string? status, string? q) =>
-            Results.Bytes(stream.State(NodeFilter.From(district, grid, status, q)).Json, JsonContentType));
+            stream.StreamAsync(http, Viewer.Of(http).Filter(district, grid, status, q)));
+        group.MapGet("/api/state", (HttpContext http, LiveEventStream stream, string? district, string? grid, string? status, string? q) =>
+            Results.Bytes(stream.State(Viewer.Of(http).Filter(district, grid, status, q)).Json, JsonContentType));
         group.MapGet("/api/sparks", (HttpContext http, LiveEventStream stream, string? district, string? grid, string? status, string? q) =>
         {
             http.Response.ContentType = JsonContentType;
-            return stream.WriteSparksAsync(http.Response.BodyWriter, NodeFilter.From(district, grid, status, q), http.RequestAborted);
+            return stream.WriteSparksAsync(http.Response.BodyWriter, Viewer.Of(http).Filter(district, grid, status, q), http.RequestAborted);
         });
         return group;
     }
@@ -61,7 +66,14 @@ public static class OperatorViewEndpoints
             return Results.Json(new ErrorResponse($"acknowledgements must carry the header {AckHeader}: ack"), ViewJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status400BadRequest);
         }
 
-        string by = "operator";
+        // With tokens, the acknowledgement is recorded under the authenticated holder; a name in the body is kept beside it.
+        var viewer = Viewer.Of(http);
+        if (alerts.Find(id) is { } target && !viewer.MaySee(target.District))
+        {
+            return Results.Json(new ErrorResponse($"no alert '{id}'"), ViewJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status404NotFound);
+        }
+
+        string by = viewer.Name ?? TokenGate.DefaultHolder;
         if (http.Request.HasJsonContentType() && http.Request.ContentLength is null or > 0)
         {
             if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -74,7 +86,8 @@ public static class OperatorViewEndpoints
                 var body = await http.Request.ReadFromJsonAsync(ViewJsonContext.Default.AckRequest, http.RequestAborted);
                 if (!string.IsNullOrWhiteSpace(body?.By))
                 {
-                    by = new string(body.By.Trim().Where(c => !char.IsControl(c)).Take(MaxAckByLength).ToArray());
+                    string said = new(body.By.Trim().Where(c => !char.IsControl(c)).Take(MaxAckByLength).ToArray());
+                    by = viewer.Name is null ? said : said == viewer.Name ? viewer.Name : $"{viewer.Name} ({said})";
                 }
             }
             catch (Exception ex) when (ex is System.Text.Json.JsonException or BadHttpRequestException)

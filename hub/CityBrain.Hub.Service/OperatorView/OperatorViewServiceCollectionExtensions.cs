@@ -1,5 +1,7 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using CityBrain.Hub.Health;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,8 +31,22 @@ public static class OperatorViewServiceCollectionExtensions
         services.TryAddSingleton<LiveViewWriter>();
         services.TryAddSingleton<LiveEventStream>();
         services.TryAddSingleton<TokenGate>();
+        // Host header check (DNS rebinding): explicit AllowedHosts, else loopback names when the view is loopback only.
+        services.PostConfigure<HostFilteringOptions>(filtering =>
+        {
+            var view = configuration.GetSection(OperatorViewOptions.Section).Get<OperatorViewOptions>() ?? new OperatorViewOptions();
+            if (!string.IsNullOrWhiteSpace(view.AllowedHosts))
+            {
+                filtering.AllowedHosts = [.. view.AllowedHosts.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+            }
+            else if (view.Listen.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(e => ListenAddress.TryParse(e, out var a) && a.IsLoopback))
+            {
+                filtering.AllowedHosts = ["localhost", "127.0.0.1", "[::1]"];
+            }
+        });
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<OperatorViewOptions>>((kestrel, view) =>
         {
+            X509Certificate2? certificate = null;
             foreach (string entry in view.Value.Listen.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 if (!ListenAddress.TryParse(entry, out var address))
@@ -38,17 +54,25 @@ public static class OperatorViewServiceCollectionExtensions
                     continue; // reported by the validator, which runs first
                 }
 
+                Action<ListenOptions> tls = _ => { };
+                if (address.IsHttps)
+                {
+                    certificate ??= X509Certificate2.CreateFromPemFile(view.Value.CertificateFile!, view.Value.KeyFile);
+                    var cert = certificate;
+                    tls = listen => listen.UseHttps(cert);
+                }
+
                 if (address.Address is null)
                 {
-                    kestrel.ListenLocalhost(address.Port);
+                    kestrel.ListenLocalhost(address.Port, tls);
                 }
                 else if (address.Address.Equals(IPAddress.IPv6Any))
                 {
-                    kestrel.ListenAnyIP(address.Port);
+                    kestrel.ListenAnyIP(address.Port, tls);
                 }
                 else
                 {
-                    kestrel.Listen(address.Address, address.Port);
+                    kestrel.Listen(address.Address, address.Port, tls);
                 }
             }
         });

@@ -5,6 +5,7 @@ using System.Text.Json;
 using CityBrain.Hub.Health;
 using CityBrain.Hub.Service.OperatorView;
 using CityBrain.Testing.Hub;
+using CityBrain.Testing.Servers;
 using Microsoft.Extensions.Options;
 using Prometheus;
 
@@ -44,7 +45,120 @@ public sealed class OperatorViewApiTests
             ["Hub:OperatorView:Listen"] = "http://0.0.0.0:18080",
         }));
 
-        Assert.Contains("Hub:OperatorView:Listen has http://0.0.0.0:18080, which is not loopback, and Hub:OperatorView:Token is not set", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Hub:OperatorView:Listen has http://0.0.0.0:18080, which is not loopback, and no token is set", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("CHANGE-ME-to-a-long-random-token (or Hub__OperatorView__Token in the environment)")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaa")]
+    [InlineData("your-token-goes-here-1234")]
+    public async Task Start_PlaceholderToken_IsRefused(string token)
+    {
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => HubViewHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Hub:OperatorView:Token"] = token,
+        }));
+
+        Assert.Contains("Hub:OperatorView:Token is a placeholder, not a secret", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_PlainHttpBeyondLoopback_NeedsHttpsOrAnExplicitAllowance()
+    {
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => HubViewHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Hub:OperatorView:Listen"] = "http://0.0.0.0:18081",
+            ["Hub:OperatorView:Token"] = Token,
+        }));
+        Assert.Contains("plain HTTP off this machine sends the token in clear text", ex.Message, StringComparison.Ordinal);
+
+        ex = await Assert.ThrowsAsync<OptionsValidationException>(() => HubViewHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Hub:OperatorView:Listen"] = "https://0.0.0.0:18081",
+            ["Hub:OperatorView:Token"] = Token,
+        }));
+        Assert.Contains("CertificateFile and Hub:OperatorView:KeyFile are not both set", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HostHeader_OfAnotherName_IsRefused_OnALoopbackViewWithoutToken()
+    {
+        // DNS rebinding: a page on attacker.example rebinds its name to 127.0.0.1; its requests carry its own host name.
+        await using var hub = await HubViewHost.StartAsync(OfflineRule);
+        using var http = Client(hub);
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, "/api/alerts");
+        rebound.Headers.Host = "attacker.example";
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(rebound)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/alerts")).StatusCode);
+        using var named = new HttpRequestMessage(HttpMethod.Get, "/api/alerts");
+        named.Headers.Host = "localhost";
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(named)).StatusCode);
+    }
+
+    [Fact]
+    public async Task DistrictToken_SeesOnlyItsDistrict_AndAcknowledgesUnderItsHoldersName()
+    {
+        const string northToken = "north-centre-7f3a9c2e5b1d";
+        const string cityToken = "city-brain-4e8b1f6a2c9d";
+        var settings = new Dictionary<string, string?>(OfflineRule)
+        {
+            ["Hub:OperatorView:Tokens:0:Name"] = "ops-north",
+            ["Hub:OperatorView:Tokens:0:Token"] = northToken,
+            ["Hub:OperatorView:Tokens:0:District"] = "north",
+            ["Hub:OperatorView:Tokens:1:Name"] = "city-brain",
+            ["Hub:OperatorView:Tokens:1:Token"] = cityToken,
+        };
+        await using var hub = await HubViewHost.StartAsync(settings);
+        string southAlert = FeedOfflineNode(hub); // node-s in district south is offline
+        using var north = Client(hub);
+        north.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", northToken);
+        using var city = Client(hub);
+        city.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", cityToken);
+
+        var seen = await north.GetFromJsonAsync<List<NodeView>>("/api/nodes?district=south", ViewJson.Options);
+        Assert.Equal("node-n", Assert.Single(seen!).Node);
+        Assert.Equal(HttpStatusCode.NotFound, (await north.GetAsync("/api/nodes/node-s")).StatusCode);
+        using (var alerts = JsonDocument.Parse(await north.GetStringAsync("/api/alerts")))
+        {
+            Assert.Equal(0, alerts.RootElement.GetProperty("active").GetArrayLength());
+        }
+
+        using var northAck = new HttpRequestMessage(HttpMethod.Post, $"/api/alerts/{southAlert}/ack");
+        northAck.Headers.Add(OperatorViewEndpoints.AckHeader, "ack");
+        Assert.Equal(HttpStatusCode.NotFound, (await north.SendAsync(northAck)).StatusCode);
+
+        Assert.Equal(2, (await city.GetFromJsonAsync<List<NodeView>>("/api/nodes", ViewJson.Options))!.Count);
+        using var cityAck = new HttpRequestMessage(HttpMethod.Post, $"/api/alerts/{southAlert}/ack") { Content = JsonContent.Create(new { by = "Alice" }) };
+        cityAck.Headers.Add(OperatorViewEndpoints.AckHeader, "ack");
+        var ok = await city.SendAsync(cityAck);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        using var body = JsonDocument.Parse(await ok.Content.ReadAsStringAsync());
+        Assert.Equal("city-brain (Alice)", body.RootElement.GetProperty("ackBy").GetString());
+    }
+
+    [Fact]
+    public async Task Https_WithAPemCertificate_ServesTheViewOverTls()
+    {
+        using var dir = new TempDirectory("view-tls");
+        using (var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256))
+        {
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+            using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+            await File.WriteAllTextAsync(dir.Combine("view.crt"), cert.ExportCertificatePem());
+            await File.WriteAllTextAsync(dir.Combine("view.key"), key.ExportPkcs8PrivateKeyPem());
+        }
+
+        int port = FreePort.Get();
+        await using var hub = await HubViewHost.StartAsync(new Dictionary<string, string?>(OfflineRule)
+        {
+            ["Hub:OperatorView:Listen"] = $"https://127.0.0.1:{port}",
+            ["Hub:OperatorView:CertificateFile"] = dir.Combine("view.crt"),
+            ["Hub:OperatorView:KeyFile"] = dir.Combine("view.key"),
+        });
+        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true }) { Timeout = TimeSpan.FromSeconds(10) };
+        var response = await http.GetAsync($"https://127.0.0.1:{port}/api/alerts");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]

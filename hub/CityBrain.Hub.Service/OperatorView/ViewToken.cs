@@ -1,0 +1,17 @@
+namespace CityBrain.Hub.Service.OperatorView;
+
+/// <summary>
+/// One named token of the view (<c>Hub:OperatorView:Tokens</c>): who holds it (recorded on every acknowledgement they
+/// make) and, for a district command centre, the one district it may see.
+/// </summary>
+public sealed class ViewToken
+{
+    /// <summary>Who holds the token (an id: lower-case letters, digits, '-' and '_'), e.g. <c>ops-north</c>.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>The secret, at least 16 characters; better from the environment (<c>Hub__OperatorView__Tokens__0__Token</c>).</summary>
+    public string Token { get; set; } = "";
+
+    /// <summary>When set, the holder sees and acknowledges only this district's nodes and alerts.</summary>
+    public string? District { get; set; }
+}
