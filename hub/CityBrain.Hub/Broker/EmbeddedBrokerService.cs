@@ -29,6 +29,9 @@ public sealed class EmbeddedBrokerService : IHostedService, IDisposable
 
     public bool IsRunning => _server?.IsStarted ?? false;
 
+    [System.Runtime.CompilerServices.UnsafeAccessor(System.Runtime.CompilerServices.UnsafeAccessorKind.Field, Name = "_connectPacket")]
+    private static extern ref MQTTnet.Packets.MqttConnectPacket ConnectPacket(ValidatingConnectionEventArgs args);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!_options.Enabled)
@@ -53,21 +56,41 @@ public sealed class EmbeddedBrokerService : IHostedService, IDisposable
         }
 
         _server = new MqttServerFactory().CreateMqttServer(builder.Build());
-        if (!string.IsNullOrEmpty(_options.Username))
+        _server.ValidatingConnectionAsync += e =>
         {
-            _server.ValidatingConnectionAsync += e =>
+            if (!string.IsNullOrEmpty(_options.Username)
+                && !(string.Equals(e.UserName, _options.Username, StringComparison.Ordinal) && string.Equals(e.Password, _options.Password, StringComparison.Ordinal)))
             {
-                bool ok = string.Equals(e.UserName, _options.Username, StringComparison.Ordinal)
-                    && string.Equals(e.Password, _options.Password, StringComparison.Ordinal);
-                if (!ok)
+                e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+                _logger.LogWarning("Embedded broker refused client {ClientId} from {Endpoint}: bad user name or password", e.ClientId, e.RemoteEndPoint);
+                return Task.CompletedTask;
+            }
+
+            // MQTT lets a client leave its id to the server (3.1.1 with a clean session, 5.0 always): assign one, as
+            // Mosquitto does, so `mosquitto_sub -t 'citybrain/v1/#'` works as written in the README.
+            if (string.IsNullOrEmpty(e.ClientId))
+            {
+                if (e.ProtocolVersion != MQTTnet.Formatter.MqttProtocolVersion.V500 && e.CleanSession != true)
                 {
-                    e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
-                    _logger.LogWarning("Embedded broker refused client {ClientId} from {Endpoint}: bad user name or password", e.ClientId, e.RemoteEndPoint);
+                    e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+                    return Task.CompletedTask;
                 }
 
-                return Task.CompletedTask;
-            };
-        }
+                string assigned = "auto-" + Guid.NewGuid().ToString("N");
+                if (e.ProtocolVersion == MQTTnet.Formatter.MqttProtocolVersion.V500)
+                {
+                    e.AssignedClientIdentifier = assigned;
+                }
+                else
+                {
+                    // MQTTnet.Server assigns ids to MQTT 5 clients only; a 3.1.1 client (mosquitto_sub's default) gets its
+                    // id written into the CONNECT packet it sent (the event args keep it in a private field).
+                    ConnectPacket(e).ClientId = assigned;
+                }
+            }
+
+            return Task.CompletedTask;
+        };
 
         await _server.StartAsync();
         _logger.LogInformation("Embedded MQTT broker listening on {Address}:{Port}{Tls}", _options.BindAddress, _options.Port,
