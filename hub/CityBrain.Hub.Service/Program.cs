@@ -46,7 +46,6 @@ if (string.IsNullOrEmpty(builder.Configuration["Hub:OperatorView:Listen"]))
 
 builder.Services.AddCityBrainHub(builder.Configuration);
 builder.Services.AddOperatorView(builder.Configuration);
-builder.Services.AddMqttAlertPublisher(sp => sp.GetRequiredService<MqttIngestService>().Client);
 
 // Inside the try: resolving the ingest service validates the options (an invalid hub.json is exit 2 with the
 // failures listed, not an unhandled exception).

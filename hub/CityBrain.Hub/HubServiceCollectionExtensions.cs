@@ -1,5 +1,6 @@
 using CityBrain.Hub.Broker;
 using CityBrain.Hub.Configuration;
+using CityBrain.Hub.Health;
 using CityBrain.Hub.Ingest;
 using CityBrain.Hub.Sinks;
 using Microsoft.Extensions.Configuration;
@@ -10,7 +11,11 @@ using Microsoft.Extensions.Options;
 
 namespace CityBrain.Hub;
 
-/// <summary>Registers the hub's ingest path: options (validated at start), sinks, pipeline, MQTT ingest and the embedded broker.</summary>
+/// <summary>
+/// Registers the hub: options (validated at start), sinks, pipeline, MQTT ingest, the embedded broker, and the health
+/// registry with its alerts (published on the ingest's own MQTT connection). Alerts belong to the hub: a hub composed
+/// without the operators' view raises and publishes them all the same.
+/// </summary>
 public static class HubServiceCollectionExtensions
 {
     public static IServiceCollection AddCityBrainHub(this IServiceCollection services, IConfiguration configuration)
@@ -54,6 +59,9 @@ public static class HubServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerService>());
         services.AddSingleton<MqttIngestService>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttIngestService>());
+
+        services.AddHubHealthAndAlerts(configuration);
+        services.AddMqttAlertPublisher(sp => sp.GetRequiredService<MqttIngestService>().Client);
         return services;
     }
 

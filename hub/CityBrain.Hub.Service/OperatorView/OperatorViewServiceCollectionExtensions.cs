@@ -21,10 +21,7 @@ public static class OperatorViewServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddOperatorView(this IServiceCollection services, IConfiguration configuration)
     {
-        if (!services.Any(d => d.ServiceType == typeof(HealthRegistry)))
-        {
-            services.AddHubHealthAndAlerts(configuration);
-        }
+        services.AddHubHealthAndAlerts(configuration); // a no-op after AddCityBrainHub, which registers them
 
         services.AddOptions<OperatorViewOptions>().Bind(configuration.GetSection(OperatorViewOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OperatorViewOptions>, OperatorViewOptionsValidator>());

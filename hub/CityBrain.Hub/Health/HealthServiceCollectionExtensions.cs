@@ -19,6 +19,11 @@ public static class HealthServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddHubHealthAndAlerts(this IServiceCollection services, IConfiguration configuration)
     {
+        if (services.Any(d => d.ServiceType == typeof(HealthRegistry)))
+        {
+            return services; // already registered (AddCityBrainHub, then a view that asks again)
+        }
+
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<HealthRegistryOptions>().Bind(configuration.GetSection(HealthRegistryOptions.Section)).ValidateOnStart();

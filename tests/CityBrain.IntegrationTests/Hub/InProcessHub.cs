@@ -22,6 +22,8 @@ public sealed class InProcessHub : IAsyncDisposable
     public static async Task<InProcessHub> StartAsync(string hubJson)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // No health snapshot file unless the test's JSON names one (the default is the installed hub's /var/lib path).
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Hub:Health:SnapshotPath"] = "" });
         builder.Configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(hubJson)));
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddCityBrainHub(builder.Configuration);
