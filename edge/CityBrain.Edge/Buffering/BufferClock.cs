@@ -1,3 +1,5 @@
+using CityBrain.Sensing;
+
 namespace CityBrain.Edge.Buffering;
 
 /// <summary>
@@ -30,6 +32,36 @@ internal sealed class BufferClock
 
     /// <summary>False while the wall clock reads before the earliest plausible time (not synchronised yet).</summary>
     public bool IsWallClockPlausible => _time.GetUtcNow() >= _earliestPlausible;
+
+    /// <summary>
+    /// Gives readings stamped before the clock was set (timestamps before the earliest plausible time) the time they were
+    /// really read: their timestamp plus the step the wall clock made since the buffer opened (wall now minus buffer
+    /// now), so the hub stores them instead of dead-lettering them. Exact when the step happened while this buffer was
+    /// open (the usual case: NTP sets the clock a minute after boot); readings from an earlier run are left as they are.
+    /// </summary>
+    public void CorrectUnsetTimestamps(List<SequencedReading> readings)
+    {
+        if (_earliestPlausible == DateTimeOffset.MinValue || readings.Count == 0)
+        {
+            return;
+        }
+
+        DateTimeOffset now = _time.GetUtcNow();
+        long stepMs = now.ToUnixTimeMilliseconds() - NowMs;
+        if (now < _earliestPlausible || stepMs <= 0)
+        {
+            return;
+        }
+
+        for (int i = 0; i < readings.Count; i++)
+        {
+            Reading reading = readings[i].Reading;
+            if (reading.Timestamp < _earliestPlausible)
+            {
+                readings[i] = readings[i] with { Reading = reading with { Timestamp = reading.Timestamp.AddMilliseconds(stepMs) } };
+            }
+        }
+    }
 
     public string ImplausibleProblem =>
         $"wall clock {_time.GetUtcNow():O} is before {_earliestPlausible:yyyy-MM-dd} (not synchronised): publishing and expiry held";

@@ -284,6 +284,7 @@ public sealed class DiskReadingBuffer : IReadingBuffer
                 DropUnreadable(selected, readings);
             }
 
+            _core.Clock.CorrectUnsetTimestamps(readings);
             return new BufferBatch(selected.Id, lane, readings);
         }
         finally
@@ -753,7 +754,7 @@ public sealed class DiskReadingBuffer : IReadingBuffer
         var touched = new List<(Segment Segment, long Length)>(2);
         try
         {
-            Segment active = Prepare(_encoded.WrittenCount, _records.Count > 0 ? _records[0].Seq : _core.NextSeq);
+            Segment active = Prepare(_encoded.WrittenCount, group.Readings.Count > 0 ? group.FirstSeq : -1);
             touched.Add((active, active.Length));
             var locations = new RecordLocation[_records.Count];
             long chunkFileStart = active.Length;
@@ -942,12 +943,14 @@ public sealed class DiskReadingBuffer : IReadingBuffer
     /// Expires and drops for overflow before a write; returns the active segment, reopening it for writing (or creating
     /// it) when the buffer was opened read-only. Throws while the filesystem still refuses.
     /// </summary>
+    /// <param name="firstSeq">The group's first reading, or -1 for markers only: names a segment created here.</param>
     private Segment Prepare(int incomingBytes, long firstSeq)
     {
         Segment? newest;
         lock (_core.Gate)
         {
             newest = _segments.Count > 0 ? _segments[^1] : null;
+            firstSeq = firstSeq >= 0 ? firstSeq : _core.NextSeq;
         }
 
         if (newest is null)

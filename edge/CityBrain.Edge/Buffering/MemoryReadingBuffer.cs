@@ -93,6 +93,7 @@ public sealed class MemoryReadingBuffer : IReadingBuffer
                 }
             }
 
+            _core.Clock.CorrectUnsetTimestamps(result);
             return ValueTask.FromResult(new BufferBatch(selected.Id, lane, result));
         }
     }
