@@ -14,6 +14,7 @@ else
     mbpoll libmodbus-dev               # libmodbus as a client, and its C library for the benchmark
     socat                              # serial pty pairs for Modbus RTU
     chromium fonts-dejavu-core         # the operators' view, tested in a real browser
+    faketime                           # libfaketime: clock steps under the real edge process
     procps curl gcc
   )
 fi

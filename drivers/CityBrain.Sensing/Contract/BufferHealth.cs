@@ -23,7 +23,23 @@ public sealed record BufferHealth
     [JsonPropertyName("nextSeq")]
     public long NextSeq { get; init; }
 
-    /// <summary>Readings dropped, by reason: <c>overflow</c>, <c>expired</c>, <c>corrupt</c>.</summary>
+    /// <summary>
+    /// <c>ok</c>, <c>degraded</c> (storage refuses writes; readings held in memory, see <see cref="HeldInMemory"/>) or
+    /// <c>clock_held</c> (the wall clock is not set; nothing is published or expired). Absent from older nodes: ok.
+    /// </summary>
+    [JsonPropertyName("state")]
+    public string State { get; set; } = "ok";
+
+    /// <summary>Readings held only in memory while storage refuses writes (lost if the process stops before it recovers).</summary>
+    [JsonPropertyName("held")]
+    public long HeldInMemory { get; init; }
+
+    /// <summary>Why the state is not ok (the storage error, or the clock), else null.</summary>
+    [JsonPropertyName("problem")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Problem { get; init; }
+
+    /// <summary>Readings dropped, by reason: <c>overflow</c>, <c>expired</c>, <c>corrupt</c>, <c>disk_full</c>.</summary>
     [JsonPropertyName("dropped")]
     public required IReadOnlyDictionary<string, long> Dropped { get; init; }
 

@@ -24,6 +24,24 @@ public sealed record BufferStats
     /// <summary>Readings lost to damaged records found at recovery (torn writes, bad checksums).</summary>
     public long DroppedCorrupt { get; init; }
 
+    /// <summary>
+    /// Readings dropped because the buffer's storage refused writes (disk full, read-only filesystem) while the
+    /// in-memory overflow was full too.
+    /// </summary>
+    public long DroppedDiskFull { get; init; }
+
+    /// <summary>Age of the oldest stored reading on the buffer's monotonic clock (zero when empty).</summary>
+    public TimeSpan OldestAge { get; init; }
+
+    /// <summary>Readings held only in memory because storage refused writes (a disk buffer in degraded mode).</summary>
+    public long HeldInMemory { get; init; }
+
+    /// <summary><see cref="BufferStates.Ok"/>, <see cref="BufferStates.Degraded"/> or <see cref="BufferStates.ClockHeld"/>.</summary>
+    public string State { get; init; } = BufferStates.Ok;
+
+    /// <summary>Why the buffer is not <see cref="BufferStates.Ok"/> (the last storage error, or the clock), else null.</summary>
+    public string? Problem { get; init; }
+
     /// <summary>Total readings appended since start.</summary>
     public long Appended { get; init; }
 

@@ -37,10 +37,10 @@ internal sealed class BatchReader(BufferCore<RecordLocation> core, ILogger logge
                 long to = Math.Min(run.End, record.End);
                 slices.Add(new ReadSlice(record, seq, to));
                 seq = to;
-                if (record.Payload.Segment != previous)
+                if (record.Payload.Segment is { } segment && segment != previous)
                 {
-                    previous = record.Payload.Segment;
-                    previous.Readers++;
+                    previous = segment;
+                    segment.Readers++;
                 }
             }
         }
@@ -55,6 +55,16 @@ internal sealed class BatchReader(BufferCore<RecordLocation> core, ILogger logge
         foreach (ReadSlice slice in slices)
         {
             LedgerRecord<RecordLocation> entry = slice.Record;
+            if (entry.Payload.Held is { } held)
+            {
+                for (long seq = slice.From; seq < slice.To; seq++)
+                {
+                    readings.Add(new SequencedReading(seq, held[seq - entry.FirstSeq]));
+                }
+
+                continue;
+            }
+
             await LoadAsync(entry, cancellationToken);
             for (long seq = slice.From; seq < slice.To; seq++)
             {
@@ -99,7 +109,8 @@ internal sealed class BatchReader(BufferCore<RecordLocation> core, ILogger logge
     private async ValueTask LoadAsync(LedgerRecord<RecordLocation> entry, CancellationToken cancellationToken)
     {
         RecordLocation location = entry.Payload;
-        if (location.Segment == _cachedSegment && location.Offset == _cachedOffset && entry.Count == _cachedCount)
+        Segment segment = location.Segment!;
+        if (segment == _cachedSegment && location.Offset == _cachedOffset && entry.Count == _cachedCount)
         {
             return;
         }
@@ -116,9 +127,9 @@ internal sealed class BatchReader(BufferCore<RecordLocation> core, ILogger logge
             _decoded = new Reading[Math.Max(entry.Count, _decoded.Length * 2)];
         }
 
-        int read = await RandomAccess.ReadAsync(location.Segment.Handle, _bytes.AsMemory(0, location.Length), location.Offset, cancellationToken);
+        int read = await RandomAccess.ReadAsync(segment.Handle, _bytes.AsMemory(0, location.Length), location.Offset, cancellationToken);
         DecodeBlock(_bytes.AsSpan(0, read), entry);
-        _cachedSegment = location.Segment;
+        _cachedSegment = segment;
         _cachedOffset = location.Offset;
         _cachedCount = entry.Count;
     }
@@ -168,5 +179,5 @@ internal sealed class BatchReader(BufferCore<RecordLocation> core, ILogger logge
 
     private void Report(LedgerRecord<RecordLocation> entry, long seq, int pos, string problem) => logger.LogWarning(
         "Buffer segment {Segment}: record at offset {Offset} (from seq {Seq}) is unreadable ({Problem}); its readings are dropped as corrupt",
-        entry.Payload.Segment.Path, entry.Payload.Offset + pos, seq, problem);
+        entry.Payload.Segment?.Path, entry.Payload.Offset + pos, seq, problem);
 }

@@ -5,19 +5,33 @@ namespace CityBrain.Edge.Buffering;
 
 /// <summary>
 /// What the memory and disk buffers share around the <see cref="BufferLedger{TPayload}"/>: the one lock, the clock,
-/// lane cut-off and age expiry, drop counters, the read signal and stats. Members ending in <c>Locked</c> must be
+/// lane cut-off and age expiry, drop counters, the read signal and stats. Time is a <see cref="BufferClock"/> (monotonic
+/// from open); while the wall clock is not plausibly set nothing is handed out and nothing expires. Members ending in <c>Locked</c> must be
 /// called while holding <see cref="Gate"/>.
 /// </summary>
 internal sealed class BufferCore<TPayload> : IDisposable
 {
+    /// <summary>How often a reader waiting while the clock is held looks again.</summary>
+    private static readonly TimeSpan ClockHoldPoll = TimeSpan.FromSeconds(1);
+
     private readonly TimeProvider _time;
+    private readonly BufferClock _clock;
     private readonly long _liveWindowMs;
     private readonly long _maxAgeMs;
     private TaskCompletionSource? _readable;
 
-    public BufferCore(string kind, long startSeq, TimeSpan liveWindow, TimeSpan maxAge, TimeProvider time, IMeterFactory? meterFactory, Func<BufferStats> stats)
+    public BufferCore(
+        string kind,
+        long startSeq,
+        TimeSpan liveWindow,
+        TimeSpan maxAge,
+        DateTimeOffset earliestPlausibleTime,
+        TimeProvider time,
+        IMeterFactory? meterFactory,
+        Func<BufferStats> stats)
     {
         _time = time;
+        _clock = new BufferClock(time, earliestPlausibleTime);
         _liveWindowMs = (long)liveWindow.TotalMilliseconds;
         _maxAgeMs = (long)maxAge.TotalMilliseconds;
         Ledger = new BufferLedger<TPayload>(startSeq);
@@ -41,9 +55,17 @@ internal sealed class BufferCore<TPayload> : IDisposable
 
     public long DroppedCorrupt { get; private set; }
 
+    public long DroppedDiskFull { get; private set; }
+
     public long BytesWritten { get; private set; }
 
-    public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+    /// <summary>Now on the buffer's clock (Unix ms, monotonic since open; see <see cref="BufferClock"/>).</summary>
+    public long NowMs => _clock.NowMs;
+
+    public BufferClock Clock => _clock;
+
+    /// <summary>True while the wall clock is not plausibly set: nothing is selected, nothing expires.</summary>
+    public bool ClockHeld => !_clock.IsWallClockPlausible;
 
     /// <summary>Assigns <paramref name="count"/> sequence numbers and returns the first.</summary>
     public long AssignLocked(int count)
@@ -72,6 +94,7 @@ internal sealed class BufferCore<TPayload> : IDisposable
         {
             case DropReason.Overflow: DroppedOverflow += readings; break;
             case DropReason.Expired: DroppedExpired += readings; break;
+            case DropReason.DiskFull: DroppedDiskFull += readings; break;
             default: DroppedCorrupt += readings; break;
         }
 
@@ -85,7 +108,7 @@ internal sealed class BufferCore<TPayload> : IDisposable
     public bool ExpireLocked(long nowMs)
     {
         long? oldest = Ledger.OldestAppendMs;
-        if (oldest is null || oldest.Value >= nowMs - _maxAgeMs)
+        if (oldest is null || oldest.Value >= nowMs - _maxAgeMs || ClockHeld)
         {
             return false;
         }
@@ -98,7 +121,7 @@ internal sealed class BufferCore<TPayload> : IDisposable
     public void CompactLocked(PayloadMerger<TPayload> merge) => Ledger.Compact(NowMs - _liveWindowMs, merge);
 
     public LedgerBatch? SelectLocked(BufferLane lane, int maxReadings, long nowMs) =>
-        Ledger.Select(lane, maxReadings, nowMs - _liveWindowMs);
+        ClockHeld ? null : Ledger.Select(lane, maxReadings, nowMs - _liveWindowMs);
 
     /// <summary>Ends a batch in the ledger and counts kept readings that were dropped while in flight.</summary>
     public void EndLocked(BufferBatch batch, int acceptedCount, List<SeqRun> ackedRuns)
@@ -130,6 +153,12 @@ internal sealed class BufferCore<TPayload> : IDisposable
     public ValueTask WaitToReadAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (ClockHeld)
+        {
+            // Nothing is handed out until the clock is set; look again now and then instead of spinning.
+            return new ValueTask(Task.Delay(ClockHoldPoll, _time, cancellationToken));
+        }
+
         Task wait;
         lock (Gate)
         {
@@ -145,14 +174,21 @@ internal sealed class BufferCore<TPayload> : IDisposable
         return new ValueTask(wait.WaitAsync(cancellationToken));
     }
 
-    public BufferStats StatsLocked(long bytes)
+    /// <summary>Stats; <paramref name="storageProblem"/> (a disk buffer refused by its storage) makes the state degraded.</summary>
+    public BufferStats StatsLocked(long bytes, long heldInMemory = 0, string? storageProblem = null)
     {
         long? oldest = Ledger.OldestAppendMs;
+        bool clockHeld = ClockHeld;
         return new BufferStats
         {
             Readings = Ledger.Stored,
             Bytes = bytes,
             Oldest = oldest is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(oldest.Value),
+            OldestAge = oldest is null ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Max(0, NowMs - oldest.Value)),
+            HeldInMemory = heldInMemory,
+            State = storageProblem is not null ? BufferStates.Degraded : clockHeld ? BufferStates.ClockHeld : BufferStates.Ok,
+            Problem = storageProblem ?? (clockHeld ? _clock.ImplausibleProblem : null),
+            DroppedDiskFull = DroppedDiskFull,
             NextSeq = NextSeq,
             DroppedOverflow = DroppedOverflow,
             DroppedExpired = DroppedExpired,

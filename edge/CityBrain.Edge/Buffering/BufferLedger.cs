@@ -118,6 +118,14 @@ internal sealed class BufferLedger<TPayload>
         _compacted = w - 1;
     }
 
+    /// <summary>How many sequence numbers in <c>[start, end)</c> are still stored (in flight included).</summary>
+    public long StoredIn(long start, long end)
+    {
+        start = Math.Max(start, Head);
+        end = Math.Min(end, End);
+        return start < end ? end - start - _acked.CountIn(start, end) : 0;
+    }
+
     /// <summary>Index (relative to the first record) of the record holding <paramref name="seq"/>.</summary>
     public int IndexOf(long seq)
     {

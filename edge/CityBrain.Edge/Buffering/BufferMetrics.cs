@@ -14,6 +14,7 @@ internal sealed class BufferMetrics : IDisposable
     private static readonly KeyValuePair<string, object?> OverflowTag = new("reason", "overflow");
     private static readonly KeyValuePair<string, object?> ExpiredTag = new("reason", "expired");
     private static readonly KeyValuePair<string, object?> CorruptTag = new("reason", "corrupt");
+    private static readonly KeyValuePair<string, object?> DiskFullTag = new("reason", "disk_full");
 
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
@@ -53,6 +54,7 @@ internal sealed class BufferMetrics : IDisposable
         {
             DropReason.Overflow => OverflowTag,
             DropReason.Expired => ExpiredTag,
+            DropReason.DiskFull => DiskFullTag,
             _ => CorruptTag,
         };
         _dropped.Add(readings, _kindTag, reasonTag);

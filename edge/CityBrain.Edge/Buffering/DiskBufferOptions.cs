@@ -29,6 +29,19 @@ public sealed record DiskBufferOptions
     /// <summary>A reading is live while younger than this (from append time), backlog after. Default 10 s.</summary>
     public TimeSpan LiveWindow { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// While storage refuses writes (disk full, read-only filesystem) appended readings are kept in memory, up to this
+    /// many (56 bytes each), and still published; beyond it new readings are dropped and counted as <c>disk_full</c>.
+    /// Default 131,072 (about 7 MiB). Zero: drop and count at once.
+    /// </summary>
+    public int MaxHeldReadings { get; init; } = 128 * 1024;
+
+    /// <summary>
+    /// While the wall clock reads before this (a node without a real-time clock before NTP), nothing is handed out for
+    /// publishing and nothing expires. Default: no hold. The edge sets its build date (see <c>ClockPlausibility</c>).
+    /// </summary>
+    public DateTimeOffset EarliestPlausibleTime { get; init; } = DateTimeOffset.MinValue;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad field, its value and the fix.</summary>
     public void Validate()
     {
@@ -49,6 +62,7 @@ public sealed record DiskBufferOptions
         OptionChecks.InRange(
             (long)GroupCommitWindow.TotalMilliseconds, 0, 10_000, owner, nameof(GroupCommitWindow), "use 0 to 10 s in milliseconds, e.g. 00:00:00.050");
         OptionChecks.InRange(GroupCommitBytes, 4096, 64 * 1024 * 1024, owner, nameof(GroupCommitBytes), "use 4 KiB to 64 MiB, e.g. 1048576");
+        OptionChecks.InRange(MaxHeldReadings, 0, 16 * 1024 * 1024, owner, nameof(MaxHeldReadings), "use 0 to 16777216 readings, e.g. 131072");
         OptionChecks.Positive(FsyncInterval, owner, nameof(FsyncInterval), "use e.g. 00:00:01");
         if (!Enum.IsDefined(FsyncPolicy))
         {

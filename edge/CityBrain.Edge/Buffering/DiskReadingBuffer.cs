@@ -17,6 +17,14 @@ namespace CityBrain.Edge.Buffering;
 /// still take back. <see cref="EndBatchAsync"/> returns once the ack is queued; it is written with the next group (at
 /// most one group-commit window later) and fsynced per policy. A crash before that replays those readings once more
 /// (identical duplicates, which the hub's idempotent write absorbs); <see cref="FlushAsync"/> forces everything out.</para>
+/// <para>Storage that refuses writes (disk full, read-only filesystem, I/O error): the group that failed is cut off the
+/// file again and its readings are held in memory under their sequence numbers (degraded mode, <see
+/// cref="BufferStates.Degraded"/> in the stats): they are still published, and every later group tries the disk again, so
+/// the buffer recovers by itself once a write succeeds. Held readings are bounded by
+/// <see cref="DiskBufferOptions.MaxHeldReadings"/>; a group beyond it is dropped and counted as <c>disk_full</c>. A buffer
+/// opened on a read-only filesystem starts degraded (its segments read-only) instead of failing. What is held is lost if
+/// the process stops before the disk accepts writes again (logged; the next open counts it as corrupt when later records
+/// show the gap).</para>
 /// <para>Memory: only a small index and one decoded block are held: an entry (about 48 bytes) per group-commit record
 /// while in the live lane, then per block of back-to-back records (up to 64 KiB, one minute of appends);
 /// batches are read back from the segment files (page cache for the newest).</para>
@@ -33,7 +41,7 @@ public sealed class DiskReadingBuffer : IReadingBuffer
     private readonly ILogger _logger;
     private readonly BufferCore<RecordLocation> _core;
     private readonly List<Segment> _segments;
-    private readonly FileStream _lockFile;
+    private readonly FileStream? _lockFile;
     /// <summary>Bounds a record's decode buffer (about 200 KiB of readings).</summary>
     private const int MaxReadingsPerRecord = 4096;
 
@@ -48,6 +56,13 @@ public sealed class DiskReadingBuffer : IReadingBuffer
     private ArrayBufferWriter<byte> _encoded = new(64 * 1024);
     private readonly int _maxPendingReadings;
     private readonly Queue<WaitingAppend> _waiting = new();
+    private readonly int _maxHeldReadings;
+
+    /// <summary>Sequence ranges held in memory (merged when adjacent); guarded by the lock.</summary>
+    private readonly List<SeqRun> _heldRuns = [];
+
+    /// <summary>Why storage refuses writes, while it does (degraded mode); guarded by the lock.</summary>
+    private string? _storageProblem;
     private PendingGroup _pending = new();
     private PendingGroup _spare = new();
     private TaskCompletionSource? _wake;
@@ -58,7 +73,13 @@ public sealed class DiskReadingBuffer : IReadingBuffer
     private bool _disposing;
 
     private DiskReadingBuffer(
-        DiskBufferOptions options, TimeProvider time, ILogger logger, IMeterFactory? meterFactory, FileStream lockFile, RecoveryResult recovered)
+        DiskBufferOptions options,
+        TimeProvider time,
+        ILogger logger,
+        IMeterFactory? meterFactory,
+        FileStream? lockFile,
+        RecoveryResult recovered,
+        bool writable)
     {
         _options = options;
         _time = time;
@@ -67,9 +88,16 @@ public sealed class DiskReadingBuffer : IReadingBuffer
         _windowMs = options.FsyncPolicy == FsyncPolicy.GroupCommit ? (long)options.GroupCommitWindow.TotalMilliseconds : 0;
         _intervalMs = (long)options.FsyncInterval.TotalMilliseconds;
         _maxPendingReadings = Math.Max(16 * 1024, 4 * options.GroupCommitBytes / PendingGroup.EstimatedBytesPerReading);
+        _maxHeldReadings = options.MaxHeldReadings;
+        if (!writable)
+        {
+            _storageProblem = $"{options.Directory} is read-only";
+        }
+
         _segments = recovered.Segments;
         long head = _segments.Count > 0 ? _segments[0].BaseSeq : 0;
-        _core = new BufferCore<RecordLocation>("disk", head, options.LiveWindow, options.MaxAge, time, meterFactory, GetStats);
+        _core = new BufferCore<RecordLocation>(
+            "disk", head, options.LiveWindow, options.MaxAge, options.EarliestPlausibleTime, time, meterFactory, GetStats);
         _core.NextSeq = recovered.NextSeq;
         _reader = new BatchReader(_core, logger);
         Restore(recovered);
@@ -104,16 +132,29 @@ public sealed class DiskReadingBuffer : IReadingBuffer
         CancellationToken cancellationToken = default)
     {
         options.Validate();
-        Directory.CreateDirectory(options.Directory);
-        FileStream lockFile = OpenLockFile(options.Directory);
+        bool writable = TryCreateDirectory(options.Directory, logger);
+        FileStream? lockFile = writable ? OpenLockFile(options.Directory, ref writable) : null;
+        if (!writable)
+        {
+            logger.LogCritical(
+                "Disk buffer {Directory} is on a read-only filesystem: starting degraded, new readings are held in memory (at most {Max}) until it is writable again",
+                options.Directory, options.MaxHeldReadings);
+        }
+
         try
         {
-            RecoveryResult recovered = await SegmentRecovery.RecoverAsync(options.Directory, logger, cancellationToken);
-            return new DiskReadingBuffer(options, timeProvider, logger, meterFactory, lockFile, recovered);
+            RecoveryResult recovered = Directory.Exists(options.Directory)
+                ? await SegmentRecovery.RecoverAsync(options.Directory, writable, logger, cancellationToken)
+                : new RecoveryResult();
+            return new DiskReadingBuffer(options, timeProvider, logger, meterFactory, lockFile, recovered, writable);
         }
         catch
         {
-            await lockFile.DisposeAsync();
+            if (lockFile is not null)
+            {
+                await lockFile.DisposeAsync();
+            }
+
             throw;
         }
     }
@@ -243,6 +284,7 @@ public sealed class DiskReadingBuffer : IReadingBuffer
                 DropUnreadable(selected, readings);
             }
 
+            _core.Clock.CorrectUnsetTimestamps(readings);
             return new BufferBatch(selected.Id, lane, readings);
         }
         finally
@@ -294,7 +336,7 @@ public sealed class DiskReadingBuffer : IReadingBuffer
     {
         lock (_core.Gate)
         {
-            return _core.StatsLocked(_totalBytes);
+            return _core.StatsLocked(_totalBytes, HeldLocked(), _storageProblem);
         }
     }
 
@@ -327,32 +369,82 @@ public sealed class DiskReadingBuffer : IReadingBuffer
                 }
             }
 
+            long held;
+            lock (_core.Gate)
+            {
+                held = HeldLocked();
+            }
+
+            if (held > 0)
+            {
+                _logger.LogError(
+                    "Disk buffer {Directory} closes with {Held} readings held only in memory (storage refused writes: {Problem}); they are lost",
+                    _options.Directory, held, _storageProblem);
+            }
+
             _readGate.Dispose();
             _core.Dispose();
-            await _lockFile.DisposeAsync();
+            if (_lockFile is not null)
+            {
+                await _lockFile.DisposeAsync();
+            }
         }
     }
 
-    private static FileStream OpenLockFile(string directory)
+    /// <summary>Creates the directory; false when the filesystem refuses (read-only), logged.</summary>
+    private static bool TryCreateDirectory(string directory, ILogger logger)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError(ex, "Disk buffer {Directory}: cannot create the directory", directory);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Takes the directory's lock file. On a read-only filesystem (the file cannot be opened for writing) an existing lock
+    /// file is locked read-only and <paramref name="writable"/> becomes false; held by another buffer: throws.
+    /// </summary>
+    private static FileStream? OpenLockFile(string directory, ref bool writable)
     {
         string path = Path.Combine(directory, LockFileName);
         try
         {
             return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidOperationException(
-                $"The buffer directory {directory} is in use (lock file {path} is held); only one buffer may own a directory.", ex);
+            try
+            {
+                // Succeeds only when the write failed for another reason than a lock held elsewhere: read-only.
+                FileStream? readOnly = File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None) : null;
+                writable = false;
+                return readOnly;
+            }
+            catch (IOException)
+            {
+                throw new InvalidOperationException(
+                    $"The buffer directory {directory} is in use (lock file {path} is held); only one buffer may own a directory.", ex);
+            }
         }
     }
 
     private void Restore(RecoveryResult recovered)
     {
         BufferLedger<RecordLocation> ledger = _core.Ledger;
+        long openedMs = _core.NowMs;
+        long earliestMs = _core.Clock.EarliestPlausibleMs;
         foreach (LedgerRecord<RecordLocation> record in recovered.Records)
         {
-            ledger.Add(record.FirstSeq, record.Count, record.AppendMs, record.Payload);
+            // An append time before the earliest plausible time was stamped by an unset clock: its age is unknown, so it
+            // counts from now instead of looking decades old (and being purged as expired).
+            long appendMs = record.AppendMs < earliestMs ? openedMs : record.AppendMs;
+            ledger.Add(record.FirstSeq, record.Count, appendMs, record.Payload);
         }
 
         ledger.Compact(_core.NowMs - (long)_options.LiveWindow.TotalMilliseconds, RecordLocation.TryMerge);
@@ -371,7 +463,7 @@ public sealed class DiskReadingBuffer : IReadingBuffer
             _totalBytes += segment.Length;
         }
 
-        if (_segments.Count == 0)
+        if (_segments.Count == 0 && _storageProblem is null)
         {
             _segments.Add(Segment.Open(_options.Directory, _core.NextSeq, create: true));
         }
@@ -467,8 +559,7 @@ public sealed class DiskReadingBuffer : IReadingBuffer
             Segment? previous = null;
             foreach (ReadSlice slice in slices)
             {
-                Segment segment = slice.Record.Payload.Segment;
-                if (segment != previous)
+                if (slice.Record.Payload.Segment is { } segment && segment != previous)
                 {
                     previous = segment;
                     if (--segment.Readers == 0 && segment.Retired)
@@ -495,7 +586,7 @@ public sealed class DiskReadingBuffer : IReadingBuffer
             {
                 segment.Delete();
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 _logger.LogError(ex, "Could not delete retired buffer segment {Segment}", segment.Path);
             }
@@ -580,7 +671,16 @@ public sealed class DiskReadingBuffer : IReadingBuffer
             }
             else if (syncNow)
             {
-                Fsync(active!);
+                try
+                {
+                    Fsync(active!);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // The data stays written; the next group's write and fsync tell whether the disk is still usable.
+                    _logger.LogError(ex, "Disk buffer {Directory}: fsync failed", _options.Directory);
+                    _dirty = false;
+                }
             }
             else if (dueMs == long.MaxValue)
             {
@@ -650,10 +750,12 @@ public sealed class DiskReadingBuffer : IReadingBuffer
 
     private async Task FlushGroupAsync(PendingGroup group)
     {
+        Encode(group);
+        var touched = new List<(Segment Segment, long Length)>(2);
         try
         {
-            Encode(group);
-            Segment active = PrepareLocked(_encoded.WrittenCount);
+            Segment active = Prepare(_encoded.WrittenCount, group.Readings.Count > 0 ? group.FirstSeq : -1);
+            touched.Add((active, active.Length));
             var locations = new RecordLocation[_records.Count];
             long chunkFileStart = active.Length;
             int chunkStart = 0;
@@ -672,6 +774,7 @@ public sealed class DiskReadingBuffer : IReadingBuffer
                     }
 
                     active = Roll(record.Seq);
+                    touched.Add((active, 0));
                     chunkFileStart = 0;
                     chunkStart = record.Offset;
                     chunkLength = 0;
@@ -684,19 +787,182 @@ public sealed class DiskReadingBuffer : IReadingBuffer
             await WriteAsync(active, _encoded.WrittenMemory.Slice(chunkStart, chunkLength));
             SyncAfterWrite(active, group.ForceSync);
             Publish(locations);
-            group.Done.TrySetResult();
+            LeaveDegraded();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            _logger.LogError(ex, "Disk buffer {Directory}: writing {Records} records failed", _options.Directory, _records.Count);
-            RecoverActiveLength();
-            group.Done.TrySetException(new IOException($"Disk buffer {_options.Directory}: write failed: {ex.Message}", ex));
+            Undo(touched);
+            Hold(group, ex);
+        }
+
+        group.Done.TrySetResult();
+    }
+
+    /// <summary>Cuts what a failed group wrote off the segments again, so no half record stays between good ones.</summary>
+    private void Undo(List<(Segment Segment, long Length)> touched)
+    {
+        foreach ((Segment segment, long length) in touched)
+        {
+            try
+            {
+                if (RandomAccess.GetLength(segment.Handle) > length)
+                {
+                    RandomAccess.SetLength(segment.Handle, length);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Left as a damaged region that recovery skips; appends continue after it.
+                _logger.LogWarning("Disk buffer {Directory}: could not cut a failed write off {Segment}: {Error}", _options.Directory, segment.Path, ex.Message);
+            }
+
+            lock (_core.Gate)
+            {
+                long actual = RandomAccess.GetLength(segment.Handle);
+                _totalBytes += actual - segment.Length;
+                segment.Length = actual;
+            }
+        }
+
+        _dirty = false;
+    }
+
+    /// <summary>
+    /// Storage refused the group: its readings stay in the ledger in memory under their sequence numbers (or are dropped
+    /// and counted as <c>disk_full</c> beyond <see cref="DiskBufferOptions.MaxHeldReadings"/>); its ack and trim markers go
+    /// back into the pending group to be written with the next one.
+    /// </summary>
+    private void Hold(PendingGroup group, Exception error)
+    {
+        int count = group.Readings.Count;
+        bool entering;
+        bool dropped = false;
+        long held;
+        lock (_core.Gate)
+        {
+            entering = _storageProblem is null;
+            _storageProblem = $"{error.GetType().Name}: {error.Message}";
+            if (count > 0)
+            {
+                long end = group.FirstSeq + count;
+                if (HeldLocked() + count <= _maxHeldReadings)
+                {
+                    _core.Ledger.Add(group.FirstSeq, count, group.ReadingsAppendMs, RecordLocation.InMemory([.. group.Readings]));
+                    if (_heldRuns.Count > 0 && _heldRuns[^1].End == group.FirstSeq)
+                    {
+                        _heldRuns[^1] = new SeqRun(_heldRuns[^1].Start, end);
+                    }
+                    else
+                    {
+                        _heldRuns.Add(new SeqRun(group.FirstSeq, end));
+                    }
+
+                    _core.SignalLocked();
+                }
+                else
+                {
+                    // The ledger marks the gap gone at its next record; the ack marker keeps recovery from counting it again.
+                    _core.CountDropLocked(count, DropReason.DiskFull);
+                    EnqueueMarkerLocked(RecordKind.Ack, group.FirstSeq, end);
+                    dropped = true;
+                }
+            }
+
+            ReadOnlySpan<byte> markers = group.Bytes.WrittenSpan;
+            foreach (PendingRecord marker in group.Records)
+            {
+                PendingGroup pending = StartRecordLocked(_core.NowMs);
+                int offset = pending.Bytes.WrittenCount;
+                pending.Bytes.Write(markers.Slice(marker.Offset, marker.Length));
+                pending.Records.Add(marker with { Offset = offset });
+            }
+
+            held = HeldLocked();
+        }
+
+        if (entering)
+        {
+            _logger.LogCritical(
+                error,
+                "Disk buffer {Directory}: storage refuses writes; degraded: new readings are held in memory (at most {Max}, then dropped and counted as disk_full) and every group retries the disk",
+                _options.Directory, _maxHeldReadings);
+        }
+        else if (dropped)
+        {
+            _logger.LogWarning(
+                "Disk buffer {Directory}: still refusing writes and {Held} readings held in memory; {Count} readings dropped (disk_full)",
+                _options.Directory, held, count);
         }
     }
 
-    /// <summary>Expires and drops for overflow before a write; returns the active segment.</summary>
-    private Segment PrepareLocked(int incomingBytes)
+    /// <summary>A write succeeded: leave degraded mode.</summary>
+    private void LeaveDegraded()
     {
+        long held;
+        lock (_core.Gate)
+        {
+            if (_storageProblem is null)
+            {
+                return;
+            }
+
+            _storageProblem = null;
+            held = HeldLocked();
+        }
+
+        _logger.LogWarning(
+            "Disk buffer {Directory}: storage accepts writes again; {Held} readings still held in memory go out as they are published",
+            _options.Directory, held);
+    }
+
+    /// <summary>Readings held in memory and still stored (not yet acknowledged or dropped).</summary>
+    private long HeldLocked()
+    {
+        BufferLedger<RecordLocation> ledger = _core.Ledger;
+        int gone = 0;
+        while (gone < _heldRuns.Count && _heldRuns[gone].End <= ledger.Head)
+        {
+            gone++;
+        }
+
+        if (gone > 0)
+        {
+            _heldRuns.RemoveRange(0, gone);
+        }
+
+        long held = 0;
+        foreach (SeqRun run in _heldRuns)
+        {
+            held += ledger.StoredIn(run.Start, run.End);
+        }
+
+        return held;
+    }
+
+    /// <summary>
+    /// Expires and drops for overflow before a write; returns the active segment, reopening it for writing (or creating
+    /// it) when the buffer was opened read-only. Throws while the filesystem still refuses.
+    /// </summary>
+    /// <param name="firstSeq">The group's first reading, or -1 for markers only: names a segment created here.</param>
+    private Segment Prepare(int incomingBytes, long firstSeq)
+    {
+        Segment? newest;
+        lock (_core.Gate)
+        {
+            newest = _segments.Count > 0 ? _segments[^1] : null;
+            firstSeq = firstSeq >= 0 ? firstSeq : _core.NextSeq;
+        }
+
+        if (newest is null)
+        {
+            Directory.CreateDirectory(_options.Directory);
+            Roll(firstSeq);
+        }
+        else if (!newest.Writable)
+        {
+            newest.ReopenForWrite();
+        }
+
         List<Segment>? released = null;
         Segment active;
         lock (_core.Gate)
@@ -786,17 +1052,6 @@ public sealed class DiskReadingBuffer : IReadingBuffer
 
             _core.CompactLocked(RecordLocation.TryMerge);
             _core.SignalLocked();
-        }
-    }
-
-    private void RecoverActiveLength()
-    {
-        lock (_core.Gate)
-        {
-            Segment active = _segments[^1];
-            long length = RandomAccess.GetLength(active.Handle);
-            _totalBytes += length - active.Length;
-            active.Length = length;
         }
     }
 }

@@ -6,4 +6,7 @@ internal enum DropReason
     Overflow,
     Expired,
     Corrupt,
+
+    /// <summary>Storage refused the write (disk full, read-only) and the memory overflow was full: <c>disk_full</c>.</summary>
+    DiskFull,
 }

@@ -12,6 +12,12 @@ public sealed record MemoryBufferOptions
     /// <summary>A reading is live while younger than this (from append time), backlog after. Default 10 s.</summary>
     public TimeSpan LiveWindow { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// While the wall clock reads before this (a node without a real-time clock before NTP), nothing is handed out for
+    /// publishing and nothing expires. Default: no hold. The edge sets its build date (see <c>ClockPlausibility</c>).
+    /// </summary>
+    public DateTimeOffset EarliestPlausibleTime { get; init; } = DateTimeOffset.MinValue;
+
     /// <summary>First sequence number to assign: the edge persists the next one across restarts in memory mode.</summary>
     public long FirstSeq { get; init; }
 

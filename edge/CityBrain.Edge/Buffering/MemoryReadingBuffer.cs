@@ -26,7 +26,7 @@ public sealed class MemoryReadingBuffer : IReadingBuffer
         options.Validate();
         _options = options;
         _core = new BufferCore<Reading[]>(
-            "memory", options.FirstSeq, options.LiveWindow, options.MaxAge, timeProvider, meterFactory, GetStats);
+            "memory", options.FirstSeq, options.LiveWindow, options.MaxAge, options.EarliestPlausibleTime, timeProvider, meterFactory, GetStats);
     }
 
     public ValueTask AppendAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken)
@@ -93,6 +93,7 @@ public sealed class MemoryReadingBuffer : IReadingBuffer
                 }
             }
 
+            _core.Clock.CorrectUnsetTimestamps(result);
             return ValueTask.FromResult(new BufferBatch(selected.Id, lane, result));
         }
     }

@@ -12,7 +12,9 @@ internal static class SegmentRecovery
 {
     private const int ResyncChunk = 64 * 1024;
 
-    public static async ValueTask<RecoveryResult> RecoverAsync(string directory, ILogger logger, CancellationToken cancellationToken)
+    /// <param name="writable">False on a read-only filesystem: segments are opened read-only and a torn end is only
+    /// remembered (<see cref="Segment.Length"/>), to be cut off when the segment is reopened for writing.</param>
+    public static async ValueTask<RecoveryResult> RecoverAsync(string directory, bool writable, ILogger logger, CancellationToken cancellationToken)
     {
         var result = new RecoveryResult();
         var bases = new List<long>();
@@ -32,7 +34,7 @@ internal static class SegmentRecovery
         var scanner = new Scanner(result, logger);
         for (int i = 0; i < bases.Count; i++)
         {
-            Segment segment = Segment.Open(directory, bases[i], create: false);
+            Segment segment = Segment.Open(directory, bases[i], create: false, writable);
             result.Segments.Add(segment);
             result.NextSeq = Math.Max(result.NextSeq, segment.BaseSeq);
             await scanner.ScanAsync(segment, isNewest: i == bases.Count - 1, cancellationToken);
@@ -170,7 +172,12 @@ internal static class SegmentRecovery
                     segment.Path, segment.Length - pos, pos);
             }
 
-            if (isNewest)
+            if (isNewest && !segment.Writable)
+            {
+                segment.Length = pos;
+                logger.LogWarning("Buffer segment {Segment}: read-only; appends will continue at offset {Length}, after the damage", segment.Path, pos);
+            }
+            else if (isNewest)
             {
                 RandomAccess.SetLength(segment.Handle, pos);
                 RandomAccess.FlushToDisk(segment.Handle);

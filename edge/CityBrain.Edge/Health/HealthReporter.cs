@@ -23,7 +23,7 @@ public sealed class HealthReporter
     private readonly TimeSpan _interval;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly DateTimeOffset _started;
+    private readonly long _started;
 
     public HealthReporter(
         NodeIdentity node,
@@ -47,7 +47,7 @@ public sealed class HealthReporter
         _interval = interval;
         _time = time;
         _logger = logger;
-        _started = time.GetUtcNow();
+        _started = time.GetTimestamp();
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -80,7 +80,7 @@ public sealed class HealthReporter
             Node = _node.NodeId,
             Timestamp = now.ToUnixTimeMilliseconds(),
             Boot = _boot,
-            UptimeSeconds = (long)(now - _started).TotalSeconds,
+            UptimeSeconds = (long)_time.GetElapsedTime(_started).TotalSeconds,
             MemoryBytes = process.WorkingSet64,
             IntervalSeconds = (int)Math.Max(1, _interval.TotalSeconds),
             Buffer = new BufferHealth
@@ -88,13 +88,17 @@ public sealed class HealthReporter
                 Kind = _bufferKind,
                 Readings = stats.Readings,
                 Bytes = stats.Bytes,
-                OldestAgeSeconds = stats.Oldest is { } oldest ? Math.Max(0, Math.Round((now - oldest).TotalSeconds, 1)) : 0,
+                OldestAgeSeconds = Math.Round(stats.OldestAge.TotalSeconds, 1),
                 NextSeq = stats.NextSeq,
+                State = stats.State,
+                HeldInMemory = stats.HeldInMemory,
+                Problem = stats.Problem,
                 Dropped = new Dictionary<string, long>(StringComparer.Ordinal)
                 {
                     ["overflow"] = stats.DroppedOverflow,
                     ["expired"] = stats.DroppedExpired,
                     ["corrupt"] = stats.DroppedCorrupt,
+                    ["disk_full"] = stats.DroppedDiskFull,
                 },
                 BytesWritten = stats.BytesWritten,
             },

@@ -21,6 +21,7 @@ public static class BufferFactory
                 MaxAge = TimeSpan.FromHours(section.MaxAgeHours),
                 LiveWindow = TimeSpan.FromSeconds(section.LiveWindowSeconds),
                 FirstSeq = first,
+                EarliestPlausibleTime = ClockPlausibility.EarliestPlausibleTime,
             };
             options.Validate();
             return new SequencePersistingBuffer(new MemoryReadingBuffer(options, time), seq);
@@ -40,6 +41,7 @@ public static class BufferFactory
                 _ => FsyncPolicy.GroupCommit,
             },
             LiveWindow = TimeSpan.FromSeconds(section.LiveWindowSeconds),
+            EarliestPlausibleTime = ClockPlausibility.EarliestPlausibleTime,
         };
         return await DiskReadingBuffer.OpenAsync(disk, time, loggers.CreateLogger<DiskReadingBuffer>(), cancellationToken: cancellationToken).ConfigureAwait(false);
     }

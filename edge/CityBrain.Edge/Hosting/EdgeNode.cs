@@ -165,8 +165,8 @@ public sealed class EdgeNode : IAsyncDisposable
     /// <summary>At shutdown, gives the publisher a short while to send what is buffered (a disk buffer keeps the rest anyway).</summary>
     private async Task DrainAsync()
     {
-        var deadline = _time.GetUtcNow() + ShutdownDrain;
-        while (_connection.IsConnected && _buffer.GetStats().Readings > 0 && _time.GetUtcNow() < deadline)
+        long started = _time.GetTimestamp();
+        while (_connection.IsConnected && _buffer.GetStats().Readings > 0 && _time.GetElapsedTime(started) < ShutdownDrain)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(20), _time).ConfigureAwait(false);
         }

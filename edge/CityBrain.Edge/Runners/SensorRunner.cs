@@ -8,7 +8,8 @@ namespace CityBrain.Edge.Runners;
 /// <summary>
 /// Owns one sensor's schedule: polls its driver every interval (with jitter) under a timeout, runs the sensor's
 /// processor chain and hands the output to the intake. Each sensor has its own loop, so a slow driver never delays
-/// another; a poll that runs past its next tick skips the missed ticks and counts them as overruns.
+/// another; a poll that runs past its next tick skips the missed ticks and counts them as overruns. The schedule runs on
+/// the monotonic clock (<see cref="TimeProvider.GetTimestamp"/>), readings are stamped with the wall clock.
 /// </summary>
 public sealed class SensorRunner
 {
@@ -52,15 +53,17 @@ public sealed class SensorRunner
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        // Scheduled on the monotonic clock: a step of the wall clock (NTP, a node without RTC) neither stops sampling
+        // (backward) nor fires a burst of catch-up polls (forward). Readings keep wall-clock timestamps.
         // Spread the first polls over one interval so a node's sensors do not all fire at once.
-        var first = TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * Math.Min(_interval.Ticks, TimeSpan.FromSeconds(1).Ticks)));
-        var next = _time.GetUtcNow() + first;
+        long started = _time.GetTimestamp();
+        var next = TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * Math.Min(_interval.Ticks, TimeSpan.FromSeconds(1).Ticks)));
         var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var wait = next - _time.GetUtcNow();
+                var wait = next - _time.GetElapsedTime(started);
                 if (wait > TimeSpan.Zero)
                 {
                     try
@@ -75,7 +78,7 @@ public sealed class SensorRunner
 
                 timeout = await PollAsync(timeout, cancellationToken).ConfigureAwait(false);
 
-                var now = _time.GetUtcNow();
+                var now = _time.GetElapsedTime(started);
                 next += _interval + Jitter();
                 if (next <= now)
                 {

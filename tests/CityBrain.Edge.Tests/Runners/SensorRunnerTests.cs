@@ -126,4 +126,31 @@ public sealed class SensorRunnerTests
         Assert.InRange(fast.Polls, 9, 11);
         Assert.Equal(0, fastRunner.State.Overruns);
     }
+
+    [Theory]
+    [InlineData(-300)] // NTP or an operator steps the clock back 5 minutes
+    [InlineData(3600)] // a node without RTC gets its time an hour later than it thought
+    public async Task Run_WallClockSteps_SamplingKeepsItsMonotonicSchedule(int stepSeconds)
+    {
+        var clock = new SteppedWallClock(Start);
+        var driver = new ScriptedDriver("loop-1", clock.Fake, TimeSpan.Zero);
+        var intake = new ReadingIntake(1024);
+        var runner = new SensorRunner(
+            driver, null, intake, new SensorSchedule(TimeSpan.FromSeconds(1), TimeSpan.Zero, TimeSpan.FromSeconds(1)), clock, new EdgeMetrics(), NullLogger.Instance);
+        using var cts = new CancellationTokenSource();
+
+        var run = runner.RunAsync(cts.Token);
+        await AdvanceAsync(clock.Fake, TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(50));
+        int beforeStep = driver.Polls;
+        clock.StepWallClock(TimeSpan.FromSeconds(stepSeconds));
+        await AdvanceAsync(clock.Fake, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+
+        // One poll a second before and after the step: no pause for the minutes stepped back, no catch-up burst forward.
+        Assert.InRange(beforeStep, 3, 4);
+        Assert.InRange(driver.Polls - beforeStep, 9, 11);
+        Assert.Equal(0, runner.State.Overruns);
+        Assert.Equal(driver.Polls, intake.Count);
+    }
 }

@@ -191,18 +191,6 @@ public sealed class EdgeLossTests
     private static string SimulatedSensors(int count, string kind, int intervalMs, int samplesPerPoll) =>
         "[" + string.Join(",", Enumerable.Range(1, count).Select(i => $$"""{ "id": "s-{{i:D2}}", "driver": "simulated", "kind": "{{kind}}", "intervalMs": {{intervalMs}}, "seed": {{i}}, "samplesPerPoll": {{samplesPerPoll}} }""")) + "]";
 
-    private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, string what, EdgeProcess edge)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            edge.AssertAlive();
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"timed out after {timeout.TotalSeconds:F0} s waiting for {what}. Edge log: {edge.Tail()}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitAsync(Func<bool> condition, TimeSpan timeout, string what, EdgeProcess edge) =>
+        edge.WaitUntilAsync(condition, timeout, what);
 }

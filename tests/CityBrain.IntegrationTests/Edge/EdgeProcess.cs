@@ -7,10 +7,12 @@ namespace CityBrain.IntegrationTests.Edge;
 public sealed class EdgeProcess : IAsyncDisposable
 {
     private readonly TempDirectory _dir = new("edge-proc");
+    private readonly IReadOnlyList<string> _environment;
     private ServerProcess? _process;
 
-    private EdgeProcess(Func<string, string> configForBufferPath)
+    private EdgeProcess(Func<string, string> configForBufferPath, IReadOnlyList<string> environment)
     {
+        _environment = environment;
         BufferPath = _dir.Combine("buffer");
         ConfigPath = _dir.Combine("node.json");
         File.WriteAllText(ConfigPath, configForBufferPath(BufferPath));
@@ -34,9 +36,10 @@ public sealed class EdgeProcess : IAsyncDisposable
         }
     }
 
-    public static EdgeProcess Start(Func<string, string> configForBufferPath)
+    /// <param name="environment">Extra <c>NAME=value</c> variables (e.g. LD_PRELOAD of libfaketime); the process is then started through env(1).</param>
+    public static EdgeProcess Start(Func<string, string> configForBufferPath, IReadOnlyList<string>? environment = null)
     {
-        var edge = new EdgeProcess(configForBufferPath);
+        var edge = new EdgeProcess(configForBufferPath, environment ?? []);
         edge.StartProcess();
         return edge;
     }
@@ -49,7 +52,9 @@ public sealed class EdgeProcess : IAsyncDisposable
             throw new InvalidOperationException("citybrain-edge is already running");
         }
 
-        _process = ServerProcess.Start("citybrain-edge", Executable, ["--config", ConfigPath], _dir.Path, "(build edge/CityBrain.Edge.Service)");
+        _process = _environment.Count == 0
+            ? ServerProcess.Start("citybrain-edge", Executable, ["--config", ConfigPath], _dir.Path, "(build edge/CityBrain.Edge.Service)")
+            : ServerProcess.Start("citybrain-edge", "/usr/bin/env", [.. _environment, Executable, "--config", ConfigPath], _dir.Path, "coreutils");
     }
 
     /// <summary>SIGKILL: no shutdown code runs.</summary>
@@ -69,6 +74,22 @@ public sealed class EdgeProcess : IAsyncDisposable
         if (_process is { HasExited: true })
         {
             throw new InvalidOperationException("citybrain-edge exited: " + _process.Tail());
+        }
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; throws with the log tail on timeout or if the process died.</summary>
+    public async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            AssertAlive();
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"timed out after {timeout.TotalSeconds:F0} s waiting for {what}. Edge log: {Tail()}");
+            }
+
+            await Task.Delay(50);
         }
     }
 
