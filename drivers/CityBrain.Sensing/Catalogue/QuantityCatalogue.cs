@@ -88,7 +88,7 @@ public sealed class QuantityCatalogue
 
     /// <summary>
     /// The catalogued name closest to <paramref name="name"/>, for "did you mean": a former name (alias), then a
-    /// catalogued name the input extends (<c>occupancy_lane_1</c> → <c>occupancy</c>), then the smallest edit
+    /// catalogued name or alias the input extends (<c>occupancy_lane_1</c> → <c>occupancy</c>), then the smallest edit
     /// distance within about a third of the name's length. Null when nothing is close.
     /// </summary>
     public string? Nearest(string name)
@@ -106,12 +106,17 @@ public sealed class QuantityCatalogue
         }
 
         string? extended = null;
+        int extendedLength = 0;
         foreach (var q in Entries)
         {
-            if (key.Length > q.Name.Length && key.StartsWith(q.Name, StringComparison.Ordinal) && key[q.Name.Length] == '_'
-                && (extended is null || q.Name.Length > extended.Length))
+            foreach (string candidate in q.Aliases.Prepend(q.Name))
             {
-                extended = q.Name;
+                if (key.Length > candidate.Length && candidate.Length > extendedLength && key[candidate.Length] == '_'
+                    && key.StartsWith(candidate, StringComparison.Ordinal))
+                {
+                    extended = q.Name;
+                    extendedLength = candidate.Length;
+                }
             }
         }
 
