@@ -1,4 +1,5 @@
 using CityBrain.Hub.Broker;
+using CityBrain.Hub.Catalogue;
 using CityBrain.Hub.Configuration;
 using CityBrain.Hub.Ingest;
 using CityBrain.Hub.Sinks;
@@ -54,6 +55,9 @@ public static class HubServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerService>());
         services.AddSingleton<MqttIngestService>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttIngestService>());
+
+        // The quantity catalogue, retained on citybrain/v1/_catalogue/quantities after every connect.
+        services.AddHostedService<CataloguePublishingService>();
         return services;
     }
 
