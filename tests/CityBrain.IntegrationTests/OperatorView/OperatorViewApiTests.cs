@@ -61,6 +61,26 @@ public sealed class OperatorViewApiTests
     }
 
     [Fact]
+    public async Task Api_Catalogue_ServesTheFileAndNodesFlagUncataloguedReadings()
+    {
+        await using var hub = await HubViewHost.StartAsync(OfflineRule);
+        var now = DateTimeOffset.UtcNow;
+        var node = new NodeMessages("north", "n1", "node-n", "river-road");
+        hub.Observer.OnTelemetry(node.Topic("telemetry"), node.Telemetry(now, ("env-1", "air_temperature", 21.5, "°C"), ("env-1", "pm2_5", 9, "ug/m3")), now);
+        using var http = Client(hub);
+
+        var file = await http.GetAsync("/api/catalogue");
+        Assert.Equal("application/json", file.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(File.ReadAllBytes(CityBrain.Testing.RepoPaths.Combine("firmware-config", "catalogue", "quantities.json")), await file.Content.ReadAsByteArrayAsync());
+        var detail = await http.GetFromJsonAsync<NodeView>("/api/nodes/node-n", ViewJson.Options);
+        var quantities = detail!.Sensors.Single().Quantities;
+        var celsius = quantities.Single(q => q.Quantity == "air_temperature");
+        Assert.Equal(("°C", "unit_mismatch", "degC"), (celsius.Unit, celsius.Catalogue, celsius.CatalogueUnit));
+        Assert.Null(quantities.Single(q => q.Quantity == "pm2_5").Catalogue);
+        Assert.DoesNotContain("\"catalogue\":null", await http.GetStringAsync("/api/nodes/node-n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Api_NodesFiltersAndNodeDetail()
     {
         await using var hub = await HubViewHost.StartAsync(OfflineRule);
