@@ -10,7 +10,7 @@ namespace CityBrain.Hub.Service.OperatorView;
 
 /// <summary>
 /// The view's routes: the page (<c>/</c>, <c>/assets/…</c>), the JSON API (<c>/api/nodes</c> streamed node by node,
-/// sparklines with <c>?sparklines=true</c>; <c>/api/nodes/{node}</c>, <c>/api/alerts</c>, <c>/api/catalogue</c> (the quantity catalogue file),
+/// sparklines with <c>?sparklines=true</c>; <c>/api/nodes/{node}</c>, <c>/api/alerts</c>, <c>/api/catalogue</c> (the quantity catalogue file), <c>/api/catalogue/inventory</c> (every node, sensor, quantity, unit, interval and location known),
 /// <c>POST /api/alerts/{id}/ack</c>) and the live stream (<c>/api/events</c>, with <c>/api/state</c> and
 /// <c>/api/sparks</c> as the same payloads for polling). Everything is read-only except the acknowledgement, which needs the
 /// <see cref="AckHeader"/> header (a cross-site form cannot send it), and the token when one is configured.
@@ -41,6 +41,8 @@ public static class OperatorViewEndpoints
                 ? Results.Json(view, ViewJsonContext.Default.NodeView)
                 : Results.Json(new ErrorResponse($"no node '{node}' is known"), ViewJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status404NotFound));
         group.MapGet("/api/catalogue", () => Results.Bytes(QuantityCatalogue.Default.Json, JsonContentType));
+        group.MapGet("/api/catalogue/inventory", (HealthRegistry registry) =>
+            Results.Json(registry.EnumerateNodes(sparklines: false).Select(InventoryNode.From).ToList(), ViewJsonContext.Default.ListInventoryNode));
         group.MapGet("/api/alerts", (AlertEngine alerts) =>
             Results.Json(new AlertsResponse(alerts.GetActive(), alerts.GetHistory()), ViewJsonContext.Default.AlertsResponse));
         group.MapPost("/api/alerts/{id}/ack", Acknowledge);

@@ -78,6 +78,14 @@ public sealed class OperatorViewApiTests
         Assert.Equal(("°C", "unit_mismatch", "degC"), (celsius.Unit, celsius.Catalogue, celsius.CatalogueUnit));
         Assert.Null(quantities.Single(q => q.Quantity == "pm2_5").Catalogue);
         Assert.DoesNotContain("\"catalogue\":null", await http.GetStringAsync("/api/nodes/node-n"), StringComparison.Ordinal);
+
+        hub.Observer.OnStatus(node.Topic("status"), node.Online(now, ("env-1", "air_temperature", "°C", 60_000), ("env-1", "pm2_5", "ug/m3", 60_000)), now);
+        var inventory = await http.GetFromJsonAsync<List<InventoryNode>>("/api/catalogue/inventory", ViewJson.Options);
+        var known = Assert.Single(inventory!);
+        Assert.Equal(("node-n", "north", "river-road", "n1", "testcity"), (known.Node, known.District, known.Street, known.Grid, known.City));
+        var sensor = Assert.Single(known.Sensors);
+        Assert.Equal(("env-1", 60_000L), (sensor.Id, sensor.IntervalMs));
+        Assert.Equal([new InventoryQuantity("air_temperature", "°C", "unit_mismatch"), new InventoryQuantity("pm2_5", "ug/m3", null)], sensor.Quantities.OrderBy(q => q.Quantity));
     }
 
     [Fact]
