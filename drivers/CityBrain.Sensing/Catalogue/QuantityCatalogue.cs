@@ -58,6 +58,9 @@ public sealed class QuantityCatalogue
     public bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CatalogueQuantity? entry) =>
         _byName.TryGetValue(name, out entry);
 
+    /// <summary>True when <paramref name="quantity"/> is catalogued, or a catalogued name with a derived suffix (<c>pm2_5_mean</c>).</summary>
+    public bool Contains(string quantity) => Check(quantity, "").Status != CatalogueStatus.UnknownQuantity;
+
     /// <summary>
     /// Checks a reading's quantity and unit: a catalogued name in its unit, or a catalogued name with a derived
     /// suffix in the unit the suffix gives; anything else is <see cref="CatalogueStatus.UnknownQuantity"/> or
