@@ -1,4 +1,5 @@
 using CityBrain.Hub.Broker;
+using CityBrain.Hub.Catalogue;
 using CityBrain.Hub.Configuration;
 using CityBrain.Hub.Health;
 using CityBrain.Hub.Ingest;
@@ -62,6 +63,9 @@ public static class HubServiceCollectionExtensions
 
         services.AddHubHealthAndAlerts(configuration);
         services.AddMqttAlertPublisher(sp => sp.GetRequiredService<MqttIngestService>().Client);
+
+        // The quantity catalogue, retained on citybrain/v1/_catalogue/quantities after every connect.
+        services.AddHostedService<CataloguePublishingService>();
         return services;
     }
 

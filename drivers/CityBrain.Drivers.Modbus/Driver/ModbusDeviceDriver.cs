@@ -56,7 +56,7 @@ public sealed partial class ModbusDeviceDriver : ISensorDriver
         var quantities = new List<QuantityInfo>(Points.Count);
         foreach (var point in Points)
         {
-            quantities.Add(new QuantityInfo(point.Name, point.Unit));
+            quantities.Add(new QuantityInfo(point.Quantity, point.Unit));
         }
 
         Quantities = quantities;
@@ -180,6 +180,33 @@ public sealed partial class ModbusDeviceDriver : ISensorDriver
 
     internal static List<TemplatePoint> SelectPoints(ModbusDeviceOptions options, DeviceTemplate template)
     {
+        var selected = SelectNamedPoints(options, template);
+        for (int i = 0; i < selected.Count; i++)
+        {
+            for (int j = 0; j < i; j++)
+            {
+                if (selected[i].Quantity == selected[j].Quantity)
+                {
+                    string lane = LaneSuffix(selected[j]);
+                    var example = selected.Where(p => lane.Length == 0 ? p == selected[j] : p.Name.EndsWith(lane, StringComparison.Ordinal)).Select(p => $"\"{p.Name}\"");
+                    throw ModbusConfigurationException.Field(
+                        $"sensors[{options.SensorId}].points",
+                        options.Points is { Count: > 0 } ? string.Join(",", options.Points) : "(all)",
+                        $"points '{selected[j].Name}' and '{selected[i].Name}' of template '{template.Name}' both report {selected[i].Quantity}: one sensor cannot carry two values of a quantity",
+                        $"read one lane per sensor: give this sensor only one lane's points (e.g. \"points\": [{string.Join(", ", example)}]) and add a sensor with its own id for the other lane");
+                }
+            }
+        }
+
+        return selected;
+    }
+
+    /// <summary>What a point's name adds to its quantity (<c>_lane_1</c> for occupancy_lane_1); empty when the name is the quantity.</summary>
+    private static string LaneSuffix(TemplatePoint point) =>
+        point.Name.StartsWith(point.Quantity, StringComparison.Ordinal) ? point.Name[point.Quantity.Length..] : "";
+
+    private static List<TemplatePoint> SelectNamedPoints(ModbusDeviceOptions options, DeviceTemplate template)
+    {
         var selected = new List<TemplatePoint>();
         if (options.Points is null || options.Points.Count == 0)
         {
@@ -234,7 +261,7 @@ public sealed partial class ModbusDeviceDriver : ISensorDriver
             }
 
             var quality = point.IsInRange(value) ? Quality.Good : Quality.Bad;
-            collector.Add(new Reading(SensorId, point.Name, value, point.Unit, now, quality));
+            collector.Add(new Reading(SensorId, point.Quantity, value, point.Unit, now, quality));
         }
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CityBrain.Modbus;
+using CityBrain.Sensing.Catalogue;
 
 namespace CityBrain.Drivers.Modbus;
 
@@ -235,13 +236,14 @@ public static partial class TemplateLoader
         }
 
         int errorsBefore = CountErrors(reader);
-        reader.CheckKnownFields(p, path, "name", "table", "address", "type", "order", "bit", "length", "scale", "offset", "validMin", "validMax", "unit", "description", "simulation");
+        reader.CheckKnownFields(p, path, "name", "quantity", "table", "address", "type", "order", "bit", "length", "scale", "offset", "validMin", "validMax", "unit", "description", "simulation");
         string? name = reader.String(p, path, "name", required: true);
         if (name is not null && !QuantityPattern().IsMatch(name))
         {
             reader.Error($"{path}.name", $"\"{name}\"", "must be a snake_case quantity name", "use a-z, digits and '_', starting with a letter, e.g. \"air_temperature\"");
         }
 
+        string? quantity = reader.String(p, path, "quantity", required: false);
         var table = reader.Choice(p, path, "table", Tables, required: true);
         var type = reader.Choice(p, path, "type", Types, required: true);
         var order = reader.Choice(p, path, "order", Orders, required: false) ?? defaultOrder;
@@ -276,6 +278,11 @@ public static partial class TemplateLoader
             CheckTypeAndTable(ty, tb, bit, length, path, p, reader);
         }
 
+        if (name is not null && unit is not null && type is not PointType.String && QuantityPattern().IsMatch(quantity ?? name))
+        {
+            CheckCatalogue(quantity ?? name, unit, quantity is null ? $"{path}.name" : $"{path}.quantity", $"{path}.unit", reader);
+        }
+
         if (CountErrors(reader) > errorsBefore || name is null || table is null || type is null || address is null || unit is null)
         {
             return null;
@@ -284,6 +291,7 @@ public static partial class TemplateLoader
         var point = new TemplatePoint
         {
             Name = name,
+            Quantity = quantity ?? name,
             Table = table.Value,
             Address = (ushort)address.Value,
             Type = type.Value,
@@ -300,6 +308,23 @@ public static partial class TemplateLoader
         };
         CheckFit(point, quirks, path, reader);
         return CountErrors(reader) > errorsBefore ? null : point;
+    }
+
+    /// <summary>A measurement point reports a catalogued quantity in the catalogue's unit (firmware-config/catalogue/quantities.json).</summary>
+    private static void CheckCatalogue(string quantity, string unit, string quantityPath, string unitPath, JsonFieldReader reader)
+    {
+        var catalogue = QuantityCatalogue.Default;
+        var check = catalogue.Check(quantity, unit);
+        if (check.Status == CatalogueStatus.UnknownQuantity)
+        {
+            string? nearest = catalogue.Nearest(quantity);
+            reader.Error(quantityPath, $"\"{quantity}\"", "is not in the quantity catalogue" + (nearest is null ? "" : $"; did you mean \"{nearest}\"?"),
+                "report a catalogued quantity (firmware-config/catalogue/quantities.json; set \"quantity\" when the point's name differs, e.g. per lane), or add the quantity to the catalogue");
+        }
+        else if (check.Status == CatalogueStatus.UnitMismatch)
+        {
+            reader.Error(unitPath, $"\"{unit}\"", $"the catalogue publishes {quantity} in \"{check.ExpectedUnit}\"", $"use \"unit\": \"{check.ExpectedUnit}\" (convert with scale and offset if the device reports another unit)");
+        }
     }
 
     private static void CheckTypeAndTable(PointType type, ModbusTable table, long bit, long length, string path, JsonElement p, JsonFieldReader reader)

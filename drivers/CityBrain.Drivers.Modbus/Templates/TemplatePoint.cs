@@ -8,8 +8,18 @@ namespace CityBrain.Drivers.Modbus;
 /// </summary>
 public sealed record TemplatePoint
 {
-    /// <summary>The quantity name (snake_case, e.g. <c>air_temperature</c>); unique within the template.</summary>
+    /// <summary>The point's name (snake_case, e.g. <c>air_temperature</c>, <c>occupancy_lane_1</c>); unique within the template, node configs select points by it.</summary>
     public required string Name { get; init; }
+
+    /// <summary>
+    /// The catalogue quantity the point's readings carry: the template's <c>quantity</c>, or the name when none is
+    /// given. Per-lane points of one device share a quantity; each lane is read as a sensor of its own.
+    /// </summary>
+    public string Quantity
+    {
+        get => field ?? Name;
+        init;
+    }
 
     public required ModbusTable Table { get; init; }
 

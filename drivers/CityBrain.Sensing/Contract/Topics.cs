@@ -20,6 +20,9 @@ public static class Topics
     /// <summary>Where the hub publishes rejected input with the reason.</summary>
     public const string DeadLetter = "citybrain/v1/_hub/deadletter";
 
+    /// <summary>Where the hub keeps the quantity catalogue (firmware-config/catalogue/quantities.json), retained.</summary>
+    public const string Catalogue = "citybrain/v1/_catalogue/quantities";
+
     /// <summary>Prefix of alert topics: <c>citybrain/v1/_alerts/{district}/{grid}/{node}</c>.</summary>
     public const string AlertsPrefix = "citybrain/v1/_alerts/";
 

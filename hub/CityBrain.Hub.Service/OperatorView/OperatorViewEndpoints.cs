@@ -1,5 +1,6 @@
 using CityBrain.Hub.Alerts;
 using CityBrain.Hub.Health;
+using CityBrain.Sensing.Catalogue;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -9,7 +10,7 @@ namespace CityBrain.Hub.Service.OperatorView;
 
 /// <summary>
 /// The view's routes: the page (<c>/</c>, <c>/assets/…</c>), the JSON API (<c>/api/nodes</c> streamed node by node,
-/// sparklines with <c>?sparklines=true</c>; <c>/api/nodes/{node}</c>, <c>/api/alerts</c>,
+/// sparklines with <c>?sparklines=true</c>; <c>/api/nodes/{node}</c>, <c>/api/alerts</c>, <c>/api/catalogue</c> (the quantity catalogue file), <c>/api/catalogue/inventory</c> (every node, sensor, quantity, unit, interval and location known),
 /// <c>POST /api/alerts/{id}/ack</c>) and the live stream (<c>/api/events</c>, with <c>/api/state</c> and
 /// <c>/api/sparks</c> as the same payloads for polling). Everything is read-only except the acknowledgement, which needs the
 /// <see cref="AckHeader"/> header (a cross-site form cannot send it), and the token when one is configured.
@@ -39,6 +40,12 @@ public static class OperatorViewEndpoints
             registry.GetNode(node) is { } view && Viewer.Of(http).MaySee(view.District)
                 ? Results.Json(view, ViewJsonContext.Default.NodeView)
                 : Results.Json(new ErrorResponse($"no node '{node}' is known"), ViewJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status404NotFound));
+        group.MapGet("/api/catalogue", () => Results.Bytes(QuantityCatalogue.Default.Json, JsonContentType));
+        group.MapGet("/api/catalogue/inventory", (HttpContext http, HealthRegistry registry) =>
+        {
+            var viewer = Viewer.Of(http);
+            return Results.Json(registry.EnumerateNodes(sparklines: false).Where(n => viewer.MaySee(n.District)).Select(InventoryNode.From).ToList(), ViewJsonContext.Default.ListInventoryNode);
+        });
         group.MapGet("/api/alerts", (HttpContext http, AlertEngine alerts) =>
         {
             var viewer = Viewer.Of(http);

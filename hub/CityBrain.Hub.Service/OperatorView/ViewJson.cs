@@ -28,6 +28,7 @@ public static class ViewJson
 [JsonSerializable(typeof(LiveSparklines))]
 [JsonSerializable(typeof(NodeSummary))]
 [JsonSerializable(typeof(ViewScope))]
+[JsonSerializable(typeof(List<InventoryNode>))]
 public sealed partial class ViewJsonContext : JsonSerializerContext;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CityBrain.Sensing;
+using CityBrain.Sensing.Catalogue;
 using CityBrain.Sensing.Contract;
 
 namespace CityBrain.Hub.Alerts;
@@ -86,6 +87,11 @@ public static class AlertRuleCompiler
                 if (!TelemetryCodec.IsValidQuantity(r.Quantity))
                 {
                     problems.Add($"{at}:Quantity is '{r.Quantity}'; threshold rules need the snake_case quantity they watch (e.g. 'fill_level').");
+                }
+                else if (!QuantityCatalogue.Default.Contains(r.Quantity!))
+                {
+                    string? nearest = QuantityCatalogue.Default.Nearest(r.Quantity!);
+                    problems.Add($"{at}:Quantity is '{r.Quantity}', which is not in the quantity catalogue, so no node reports it{(nearest is null ? "" : $"; did you mean '{nearest}'?")} (firmware-config/catalogue/quantities.json lists the quantities).");
                 }
 
                 if (r.Above.HasValue == r.Below.HasValue)

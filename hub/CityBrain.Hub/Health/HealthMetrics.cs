@@ -18,6 +18,7 @@ public sealed class HealthMetrics : IDisposable
     private readonly Counter<long> _nodesRejected;
     private readonly Counter<long> _sequenceGaps;
     private readonly Counter<long> _sequenceDuplicates;
+    private readonly Counter<long> _uncatalogued;
     private Func<IReadOnlyDictionary<string, int>>? _nodeCounts;
 
     public HealthMetrics(IMeterFactory? meterFactory = null)
@@ -30,6 +31,7 @@ public sealed class HealthMetrics : IDisposable
         _nodesRejected = _meter.CreateCounter<long>("citybrain.hub.health.nodes_rejected", description: "Messages of new nodes ignored because the registry is at its node cap.");
         _sequenceGaps = _meter.CreateCounter<long>("citybrain.hub.sequence.gaps", "{reading}", "Sequence numbers skipped by nodes (readings missing)");
         _sequenceDuplicates = _meter.CreateCounter<long>("citybrain.hub.sequence.duplicates", "{reading}", "Readings whose sequence number was already seen");
+        _uncatalogued = _meter.CreateCounter<long>("citybrain.hub.readings.uncatalogued", "{reading}", "Readings stored with a quantity or unit the catalogue does not know, by reason (unknown_quantity, unit_mismatch)");
         _meter.CreateObservableGauge("citybrain.hub.nodes", ObserveNodes, description: "Nodes by status (online, stale, fault, offline, unknown).");
     }
 
@@ -61,6 +63,20 @@ public sealed class HealthMetrics : IDisposable
         if (duplicates > 0)
         {
             _sequenceDuplicates.Add(duplicates, new KeyValuePair<string, object?>("node", node));
+        }
+    }
+
+    /// <summary>Counts a message's readings of uncatalogued quantities and units (nothing when both are zero).</summary>
+    public void UncataloguedObserved(long unknownQuantity, long unitMismatch)
+    {
+        if (unknownQuantity > 0)
+        {
+            _uncatalogued.Add(unknownQuantity, new KeyValuePair<string, object?>("reason", UncataloguedReasons.UnknownQuantity));
+        }
+
+        if (unitMismatch > 0)
+        {
+            _uncatalogued.Add(unitMismatch, new KeyValuePair<string, object?>("reason", UncataloguedReasons.UnitMismatch));
         }
     }
 

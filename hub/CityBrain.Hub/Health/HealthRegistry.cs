@@ -54,14 +54,18 @@ public sealed partial class HealthRegistry : INodeObserver
 
             int gaps;
             (long Skipped, long Duplicates) before, after;
+            (long UnknownQuantity, long UnitMismatch) flaggedBefore, flaggedAfter;
             lock (node.Gate)
             {
                 before = node.SequenceTotals;
+                flaggedBefore = node.UncataloguedTotals;
                 gaps = node.ApplyTelemetry(topic, message, receivedAt);
                 after = node.SequenceTotals;
+                flaggedAfter = node.UncataloguedTotals;
             }
 
             _metrics.SequenceObserved(topic.Node, after.Skipped - before.Skipped, after.Duplicates - before.Duplicates);
+            _metrics.UncataloguedObserved(flaggedAfter.UnknownQuantity - flaggedBefore.UnknownQuantity, flaggedAfter.UnitMismatch - flaggedBefore.UnitMismatch);
 
             if (gaps > 0)
             {

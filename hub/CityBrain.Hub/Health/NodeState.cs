@@ -1,3 +1,4 @@
+using CityBrain.Sensing.Catalogue;
 using CityBrain.Sensing.Contract;
 
 namespace CityBrain.Hub.Health;
@@ -29,6 +30,10 @@ internal sealed class NodeState
 
     private QuantityEntry[] _quantities = [];
     private int _quantityCount;
+
+    // Quantities (by index) whose name or unit the catalogue does not know, with the check's answer; null while every
+    // quantity of the node is catalogued (the usual case: no lookup per reading then).
+    private Dictionary<int, CatalogueCheck>? _uncatalogued;
 
     // The sparkline slots of quantity i are [i × _points, (i + 1) × _points).
     private SparkSlot[] _slots = [];
@@ -92,6 +97,12 @@ internal sealed class NodeState
 
     /// <summary>Sensors dropped because the node has more than the configured cap.</summary>
     public long SensorsRejected { get; private set; }
+
+    /// <summary>Readings whose quantity (<c>unknown_quantity</c>) or unit (<c>unit_mismatch</c>) is not the catalogue's, so far (callers take differences).</summary>
+    public (long UnknownQuantity, long UnitMismatch) UncataloguedTotals => (_unknownQuantityReadings, _unitMismatchReadings);
+
+    private long _unknownQuantityReadings;
+    private long _unitMismatchReadings;
 
     public void ApplyStatus(NodeTopic topic, StatusMessage status, DateTimeOffset at)
     {
@@ -249,9 +260,26 @@ internal sealed class NodeState
             if (ticks >= q.TimestampTicks)
             {
                 q.Value = r.Value;
-                Set(ref q.Unit, r.Unit);
+                if (!string.Equals(q.Unit, r.Unit, StringComparison.Ordinal))
+                {
+                    q.Unit = r.Unit;
+                    Classify(quantity, q.Quantity, q.Unit);
+                }
+
                 q.Quality = r.Quality;
                 q.TimestampTicks = ticks;
+            }
+
+            if (_uncatalogued is not null && _uncatalogued.TryGetValue(quantity, out var flagged))
+            {
+                if (flagged.Status == CatalogueStatus.UnknownQuantity)
+                {
+                    _unknownQuantityReadings++;
+                }
+                else
+                {
+                    _unitMismatchReadings++;
+                }
             }
 
             q.Spark.Add(Slots(quantity), _bucketMs, r.TimestampMs, r.Value);
@@ -305,6 +333,7 @@ internal sealed class NodeState
                 {
                     ref var state = ref _quantities[quantity];
                     state.Unit = q.Unit;
+                    Classify(quantity, state.Quantity, state.Unit);
                     state.Value = q.Value;
                     state.Quality = Sensing.QualityNames.TryParse(q.Quality, out var quality) ? quality : Sensing.Quality.Uncertain;
                     state.TimestampTicks = q.Timestamp.UtcTicks;
@@ -337,7 +366,11 @@ internal sealed class NodeState
                     state.Value,
                     Sensing.QualityNames.ToWire(state.Quality),
                     new DateTimeOffset(state.TimestampTicks, TimeSpan.Zero),
-                    sparklines ? state.Spark.Points(Slots(q), _bucketMs, nowMs) : []));
+                    sparklines ? state.Spark.Points(Slots(q), _bucketMs, nowMs) : [])
+                {
+                    Catalogue = CatalogueFlag(q, out string? expected),
+                    CatalogueUnit = expected,
+                });
             }
 
             sensors.Add(new SensorView
@@ -544,6 +577,37 @@ internal sealed class NodeState
         }
 
         return index;
+    }
+
+    /// <summary>Looks the quantity and its unit up in the catalogue (when the unit changes: not per reading) and keeps the answer if it is a flag.</summary>
+    private void Classify(int index, string quantity, string unit)
+    {
+        var check = QuantityCatalogue.Default.Check(quantity, unit);
+        if (check.IsValid)
+        {
+            _uncatalogued?.Remove(index);
+            if (_uncatalogued is { Count: 0 })
+            {
+                _uncatalogued = null;
+            }
+        }
+        else
+        {
+            (_uncatalogued ??= [])[index] = check;
+        }
+    }
+
+    /// <summary>The view's flag for quantity <paramref name="index"/>: null when catalogued, else the reason and the catalogue's unit.</summary>
+    private string? CatalogueFlag(int index, out string? expectedUnit)
+    {
+        expectedUnit = null;
+        if (_uncatalogued is null || !_uncatalogued.TryGetValue(index, out var check))
+        {
+            return null;
+        }
+
+        expectedUnit = check.ExpectedUnit;
+        return check.Status == CatalogueStatus.UnknownQuantity ? UncataloguedReasons.UnknownQuantity : UncataloguedReasons.UnitMismatch;
     }
 
     private Span<SparkSlot> Slots(int quantity) => _slots.AsSpan(quantity * _points, _points);

@@ -27,6 +27,23 @@ public sealed class AlertOptionsValidationTests
         Assert.Contains(errors, e => e.Contains("Hub:Alerts:Rules:2:Window is '22-6'", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("sound_level_laeq", "did you mean 'noise_laeq'?")]
+    [InlineData("occupancy_lane_1", "did you mean 'occupancy'?")]
+    [InlineData("xyzzy_frobnication", "quantities.json")]
+    public void Validate_ThresholdOnAnUncataloguedQuantity_IsRefusedWithTheNearestName(string quantity, string hint)
+    {
+        var options = new AlertOptions();
+        options.Rules.Add(new AlertRuleOptions { Id = "r", Kind = AlertKinds.Threshold, Quantity = quantity, Above = 1 });
+        options.Rules.Add(new AlertRuleOptions { Id = "derived", Kind = AlertKinds.Threshold, Quantity = "pm2_5_mean", Above = 1 });
+
+        var errors = new AlertOptionsValidator().Validate(null, options).Failures!.ToList();
+
+        var error = Assert.Single(errors);
+        Assert.Contains($"Hub:Alerts:Rules:0:Quantity is '{quantity}', which is not in the quantity catalogue", error, StringComparison.Ordinal);
+        Assert.Contains(hint, error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ExampleConfig_ShippedRuleSet_BindsAndCompiles()
     {

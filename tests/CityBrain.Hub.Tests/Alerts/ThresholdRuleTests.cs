@@ -131,10 +131,10 @@ public sealed class ThresholdRuleTests
     {
         using var h = new AlertHarness(Start, rules: new AlertRuleOptions
         {
-            Id = "battery-low", Kind = AlertKinds.Threshold, Quantity = "battery", Below = 10, Clear = 20,
+            Id = "battery-low", Kind = AlertKinds.Threshold, Quantity = "battery_level", Below = 10, Clear = 20,
         });
         var node = new NodeMessages("centre", "c4", "node-1");
-        void Battery(double v) => h.Observer.OnTelemetry(node.Topic("telemetry"), node.Telemetry(h.Now, ("power", "battery", v, "%")), h.Now);
+        void Battery(double v) => h.Observer.OnTelemetry(node.Topic("telemetry"), node.Telemetry(h.Now, ("power", "battery_level", v, "%")), h.Now);
 
         Battery(12);
         Assert.Empty(h.Engine.GetActive());

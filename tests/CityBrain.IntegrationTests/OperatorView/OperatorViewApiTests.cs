@@ -175,6 +175,34 @@ public sealed class OperatorViewApiTests
     }
 
     [Fact]
+    public async Task Api_Catalogue_ServesTheFileAndNodesFlagUncataloguedReadings()
+    {
+        await using var hub = await HubViewHost.StartAsync(OfflineRule);
+        var now = DateTimeOffset.UtcNow;
+        var node = new NodeMessages("north", "n1", "node-n", "river-road");
+        hub.Observer.OnTelemetry(node.Topic("telemetry"), node.Telemetry(now, ("env-1", "air_temperature", 21.5, "°C"), ("env-1", "pm2_5", 9, "ug/m3")), now);
+        using var http = Client(hub);
+
+        var file = await http.GetAsync("/api/catalogue");
+        Assert.Equal("application/json", file.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(File.ReadAllBytes(CityBrain.Testing.RepoPaths.Combine("firmware-config", "catalogue", "quantities.json")), await file.Content.ReadAsByteArrayAsync());
+        var detail = await http.GetFromJsonAsync<NodeView>("/api/nodes/node-n", ViewJson.Options);
+        var quantities = detail!.Sensors.Single().Quantities;
+        var celsius = quantities.Single(q => q.Quantity == "air_temperature");
+        Assert.Equal(("°C", "unit_mismatch", "degC"), (celsius.Unit, celsius.Catalogue, celsius.CatalogueUnit));
+        Assert.Null(quantities.Single(q => q.Quantity == "pm2_5").Catalogue);
+        Assert.DoesNotContain("\"catalogue\":null", await http.GetStringAsync("/api/nodes/node-n"), StringComparison.Ordinal);
+
+        hub.Observer.OnStatus(node.Topic("status"), node.Online(now, ("env-1", "air_temperature", "°C", 60_000), ("env-1", "pm2_5", "ug/m3", 60_000)), now);
+        var inventory = await http.GetFromJsonAsync<List<InventoryNode>>("/api/catalogue/inventory", ViewJson.Options);
+        var known = Assert.Single(inventory!);
+        Assert.Equal(("node-n", "north", "river-road", "n1", "testcity"), (known.Node, known.District, known.Street, known.Grid, known.City));
+        var sensor = Assert.Single(known.Sensors);
+        Assert.Equal(("env-1", 60_000L), (sensor.Id, sensor.IntervalMs));
+        Assert.Equal([new InventoryQuantity("air_temperature", "°C", "unit_mismatch"), new InventoryQuantity("pm2_5", "ug/m3", null)], sensor.Quantities.OrderBy(q => q.Quantity));
+    }
+
+    [Fact]
     public async Task Api_NodesFiltersAndNodeDetail()
     {
         await using var hub = await HubViewHost.StartAsync(OfflineRule);

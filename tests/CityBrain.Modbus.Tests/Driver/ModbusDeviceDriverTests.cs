@@ -19,20 +19,73 @@ public sealed class ModbusDeviceDriverTests
         var template = await SimulatedBus.TemplateAsync(name);
         var vector = await SimulatedBus.VectorAsync(name);
         await using var sim = await SimulatedBus.StartTcpAsync(name, template.DefaultUnitId);
-        await using var driver = new ModbusDeviceDriver(Options("dev-1"), template, sim.Bus);
+        int read = 0;
+        foreach (var (sensor, points) in OneSensorPerLane(template))
+        {
+            await using var driver = new ModbusDeviceDriver(Options(sensor) with { Points = [.. points.Select(p => p.Name)] }, template, sim.Bus);
+            var collector = new CollectingReadings();
+            await driver.PollAsync(collector, CancellationToken.None);
+
+            Assert.Empty(collector.Faults);
+            Assert.Equal(points.Count, collector.Readings.Count);
+            foreach (var reading in collector.Readings)
+            {
+                var point = Assert.Single(points, p => p.Quantity == reading.Quantity);
+                double expected = vector.Expected[point.Name];
+                Assert.True(Math.Abs(expected - reading.Value) <= Math.Max(1e-9, Math.Abs(expected) * 1e-6), $"{point.Name}: {reading.Value} vs {expected}");
+                Assert.Equal(Quality.Good, reading.Quality);
+                Assert.Equal(sensor, reading.Sensor);
+                Assert.Equal(point.Unit, reading.Unit);
+            }
+
+            read += collector.Readings.Count;
+        }
+
+        Assert.Equal(template.Points.Count(p => p.IsMeasurement), read);
+    }
+
+    [Fact]
+    public async Task Options_TwoLanesInOneSensor_AreRefusedWithOneSensorPerLaneAsTheFix()
+    {
+        var template = await SimulatedBus.TemplateAsync("traffic-loop-controller-tc8");
+        await using var sim = await SimulatedBus.StartTcpAsync("traffic-loop-controller-tc8", template.DefaultUnitId);
+        var ex = Assert.Throws<ModbusConfigurationException>(() => new ModbusDeviceDriver(Options("loop-1"), template, sim.Bus));
+        Assert.Contains("both report vehicle_count_total", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("\"occupancy_lane_1\"", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("one lane per sensor", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Poll_OneLanesPoints_ReportCatalogueQuantitiesUnderTheLanesSensor()
+    {
+        var template = await SimulatedBus.TemplateAsync("traffic-loop-controller-tc8");
+        await using var sim = await SimulatedBus.StartTcpAsync("traffic-loop-controller-tc8", template.DefaultUnitId);
+        await using var driver = new ModbusDeviceDriver(Options("loop-1-lane2") with { Points = ["occupancy_lane_2", "mean_speed_lane_2", "presence_lane_2"] }, template, sim.Bus);
         var collector = new CollectingReadings();
         await driver.PollAsync(collector, CancellationToken.None);
 
-        Assert.Empty(collector.Faults);
-        Assert.Equal(driver.Quantities.Count, collector.Readings.Count);
-        foreach (var reading in collector.Readings)
+        Assert.Equal(["mean_speed", "occupancy", "presence"], collector.Readings.Select(r => r.Quantity).Order());
+        Assert.All(collector.Readings, r => Assert.Equal("loop-1-lane2", r.Sensor));
+        Assert.Equal(9.8, collector.Readings.Single(r => r.Quantity == "occupancy").Value, 6);
+    }
+
+    /// <summary>The template's measurement points split into sensors that each carry a quantity once (one sensor per lane).</summary>
+    private static List<(string Sensor, List<TemplatePoint> Points)> OneSensorPerLane(DeviceTemplate template)
+    {
+        var sensors = new List<(string Sensor, List<TemplatePoint> Points)>();
+        foreach (var point in template.Points.Where(p => p.IsMeasurement))
         {
-            double expected = vector.Expected[reading.Quantity];
-            Assert.True(Math.Abs(expected - reading.Value) <= Math.Max(1e-9, Math.Abs(expected) * 1e-6), $"{reading.Quantity}: {reading.Value} vs {expected}");
-            Assert.Equal(Quality.Good, reading.Quality);
-            Assert.Equal("dev-1", reading.Sensor);
-            Assert.Equal(template.FindPoint(reading.Quantity)!.Unit, reading.Unit);
+            var home = sensors.FirstOrDefault(s => s.Points.TrueForAll(p => p.Quantity != point.Quantity));
+            if (home.Points is null)
+            {
+                home = ($"dev-{sensors.Count + 1}", []);
+                sensors.Add(home);
+            }
+
+            home.Points.Add(point);
         }
+
+        return sensors;
     }
 
     [Fact]
@@ -106,7 +159,7 @@ public sealed class ModbusDeviceDriverTests
         var collector = new CollectingReadings();
         await driver.PollAsync(collector, CancellationToken.None);
 
-        Assert.Equal(["precipitation_intensity", "precipitation_total", "solar_radiation"], collector.Faults.Select(f => f.Message.Split(' ')[0]).Order());
+        Assert.Equal(["rain_rate", "rainfall", "solar_radiation"], collector.Faults.Select(f => f.Message.Split(' ')[0]).Order());
         Assert.All(collector.Faults, f => Assert.Equal(FaultCodes.DeviceException, f.Code));
         Assert.All(collector.Faults, f => Assert.False(f.Transient));
         Assert.All(collector.Faults, f => Assert.Contains("illegal data address", f.Message, StringComparison.Ordinal));

@@ -13,6 +13,8 @@
   var filters = { district: "", grid: "", status: "", text: "" };
   var el = function (id) { return document.getElementById(id); };
   var pollTimer = null, polls = 0, source = null, reconnectTimer = null;
+  // The quantity catalogue (/api/catalogue): name -> entry (unit, display.decimals/symbol/words); derived suffixes.
+  var catalogue = { byName: {}, derived: [] };
 
   function esc(value) {
     return String(value == null ? "" : value).replace(/[&<>"']/g, function (c) {
@@ -33,6 +35,41 @@
     if (v == null) { return ""; }
     var a = Math.abs(v);
     return a >= 1000 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : v.toFixed(2);
+  }
+
+  // The catalogue entry a quantity displays by: its own, or its base quantity's for a derived name (pm2_5_mean).
+  function entryOf(quantity, unit) {
+    var e = catalogue.byName[quantity];
+    if (e) { return e.unit === unit ? e : null; }
+    for (var i = 0; i < catalogue.derived.length; i++) {
+      var d = catalogue.derived[i].suffix, base = quantity.slice(0, -d.length);
+      if (quantity.length > d.length && quantity.slice(-d.length) === d && catalogue.byName[base]) {
+        e = catalogue.byName[base];
+        return d === "_count" ? { unit: unit, display: { decimals: 0, symbol: "" } }
+          : e.unit === unit && !e.display.words ? e : null;
+      }
+    }
+    return null;
+  }
+
+  // A value as the catalogue says: a state's word, or the display decimals and symbol; the raw unit otherwise.
+  function fmtq(quantity, value, unit) {
+    if (value == null) { return ""; }
+    var e = entryOf(quantity, unit);
+    if (!e) { return fmt(value) + " " + (unit || ""); }
+    var words = e.display.words;
+    if (words && (value === 0 || value === 1)) { return words[value]; }
+    var symbol = e.display.symbol != null ? e.display.symbol : e.unit;
+    return value.toFixed(e.display.decimals) + (symbol ? " " + symbol : "");
+  }
+
+  function loadCatalogue() {
+    getJson("/api/catalogue").then(function (c) {
+      var byName = {};
+      (c.quantities || []).forEach(function (q) { byName[q.name] = q; });
+      catalogue = { byName: byName, derived: c.derived || [] };
+      render();
+    }).catch(function () { setTimeout(loadCatalogue, 10000); });
   }
 
   function spark(points) {
@@ -116,7 +153,7 @@
       var button = a.state === "raised" ? '<button class="ack" data-ack="' + esc(a.id) + '">Acknowledge</button>' : "";
       return '<tr class="alert alert-' + esc(a.state) + '" data-alert-id="' + esc(a.id) + '" data-rule="' + esc(a.rule) +
         '" data-state="' + esc(a.state) + '"><td><span class="sev sev-' + esc(a.severity) + '">' + esc(a.severity) + "</span></td><td>" +
-        where + "</td><td>" + esc(a.message) + "</td><td>" + (a.value != null ? esc(fmt(a.value)) + " " + esc(a.unit || "") : "") +
+        where + "</td><td>" + esc(a.message) + "</td><td>" + (a.value != null ? esc(fmtq(a.quantity, a.value, a.unit)) : "") +
         "</td><td>" + ago(a.raisedAt) + '</td><td class="alert-state">' + st + "</td><td>" + button + "</td></tr>";
     }).join("");
   }
@@ -128,9 +165,13 @@
 
   function renderSensor(node, s) {
     var qs = (s.quantities || []).map(function (q) {
-      return '<div class="q" data-quantity="' + esc(q.quantity) + '"><span class="name">' + esc(q.quantity) +
+      var flag = q.catalogue
+        ? ' <span class="uncatalogued" title="' + esc(q.catalogue === "unit_mismatch"
+          ? "unit " + q.unit + " is not the catalogue's (" + q.catalogueUnit + ")" : "quantity not in the catalogue") +
+          '">' + esc(q.catalogue.replace("_", " ")) + "</span>" : "";
+      return '<div class="q" data-quantity="' + esc(q.quantity) + '"><span class="name">' + esc(q.quantity) + flag +
         '</span><span class="val quality-' + esc(q.quality) + '" title="' + esc(q.quality) + ", " + esc(q.timestamp) + '">' +
-        esc(fmt(q.value)) + " " + esc(q.unit) + "</span>" + spark(sparkOf(node, s.id, q)) + "</div>";
+        esc(q.catalogue ? fmt(q.value) + " " + q.unit : fmtq(q.quantity, q.value, q.unit)) + "</span>" + spark(sparkOf(node, s.id, q)) + "</div>";
     }).join("");
     var err = s.status === "fault" && s.lastError
       ? '<div class="error">' + esc(s.lastError.code) + ": " + esc(s.lastError.message) + "</div>" : "";
@@ -343,5 +384,6 @@
   });
   setInterval(renderAlerts, 30000);
   setInterval(refreshOpened, 15000);
+  loadCatalogue();
   connect();
 })();
