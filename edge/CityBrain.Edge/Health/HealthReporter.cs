@@ -104,6 +104,8 @@ public sealed class HealthReporter
                 Reconnects = _connection.Reconnects,
                 Messages = _publisher.Messages,
                 Readings = _publisher.Readings,
+                NoSubscribers = _publisher.NoSubscribers,
+                Held = _publisher.IsHeld,
                 LatencyP50Ms = latency.P50Ms,
                 LatencyP99Ms = latency.P99Ms,
                 LastError = _connection.LastError,
