@@ -59,7 +59,16 @@ public sealed class BrokerLimitsTests
 
         Assert.Equal(new HubOptions().Mqtt.SessionExpirySeconds, mqtt.GetProperty("SessionExpirySeconds").GetUInt32());
         Assert.Equal(uint.Parse(Setting("max_packet_size"), CultureInfo.InvariantCulture), mqtt.GetProperty("MaximumPacketSize").GetUInt32());
-        Assert.Equal("true", Setting("use_username_as_clientid"));
+        // A per-listener option: after every listener line.
+        var lines = Conf.Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+        var listeners = lines.Select((l, i) => (l, i)).Where(x => x.l.StartsWith("listener ", StringComparison.Ordinal)).Select(x => x.i).ToList();
+        Assert.NotEmpty(listeners);
+        foreach (int at in listeners)
+        {
+            var block = lines.Skip(at + 1).TakeWhile(l => !l.StartsWith("listener ", StringComparison.Ordinal));
+            Assert.Contains("use_username_as_clientid true", block);
+        }
+
         Assert.Equal(o.Username, MqttClientOptionsFactory.ClientId(o, "a"));
     }
 
