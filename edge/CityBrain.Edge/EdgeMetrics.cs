@@ -24,6 +24,7 @@ public sealed class EdgeMetrics : IDisposable
         Buffered = _meter.CreateCounter<long>("citybrain.edge.readings.buffered", "{reading}", "Readings handed to the buffer after processing, by sensor");
         Published = _meter.CreateCounter<long>("citybrain.edge.readings.published", "{reading}", "Readings acknowledged by the broker (PUBACK), by sensor");
         PublishFailures = _meter.CreateCounter<long>("citybrain.edge.publish.failures", "{message}", "Telemetry messages not acknowledged (kept in the buffer)");
+        PublishNoSubscribers = _meter.CreateCounter<long>("citybrain.edge.publish.no_subscribers", "{message}", "Telemetry messages the broker answered 'no matching subscribers' (PUBACK 0x10): readings kept and retried");
         PublishLatency = _meter.CreateHistogram<double>("citybrain.edge.publish.latency", "ms", "Source timestamp to PUBACK of the newest reading in a message");
     }
 
@@ -42,6 +43,8 @@ public sealed class EdgeMetrics : IDisposable
     public Counter<long> Published { get; }
 
     public Counter<long> PublishFailures { get; }
+
+    public Counter<long> PublishNoSubscribers { get; }
 
     public Histogram<double> PublishLatency { get; }
 

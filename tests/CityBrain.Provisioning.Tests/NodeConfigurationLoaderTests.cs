@@ -34,6 +34,7 @@ public sealed class NodeConfigurationLoaderTests
         Assert.Equal("disk", c.Buffer.Kind);
         Assert.Equal("group", c.Buffer.Fsync);
         Assert.Equal(500, c.Publish.MaxBatchReadings);
+        Assert.Equal(256 * 1024, c.Publish.MaxMessageBytes);
         Assert.Empty(loaded.Warnings);
 
         // Every absent section and field keeps its declared default (the source-generated reader must not zero them).
@@ -166,6 +167,24 @@ public sealed class NodeConfigurationLoaderTests
         var error = Assert.Single(Reject(json).Errors);
         Assert.Equal("/mqtt/passwordFile", error.Path);
         Assert.Contains(Path.Combine(Path.GetTempPath(), "secrets/nope.pass"), error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ClientIdOtherThanUsername_IsRefusedNamingTheBrokerRule()
+    {
+        string json = Valid.Replace("\"host\": \"127.0.0.1\"", "\"host\": \"127.0.0.1\", \"username\": \"n-01\", \"clientId\": \"citybrain-hub-a\"", StringComparison.Ordinal);
+        var error = Assert.Single(Reject(json).Errors);
+        Assert.Equal(("/mqtt/clientId", "\"citybrain-hub-a\""), (error.Path, error.Value));
+        Assert.Contains("use_username_as_clientid", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(4095)]
+    [InlineData(1048577)]
+    public void Parse_MaxMessageBytesOutOfRange_IsRefusedNamingTheField(int bytes)
+    {
+        string json = Valid.Replace("\"sensors\": [", $"\"publish\": {{ \"maxMessageBytes\": {bytes} }}, \"sensors\": [", StringComparison.Ordinal);
+        Assert.Contains(Reject(json).Errors, e => e.Path == "/publish/maxMessageBytes");
     }
 
     [Fact]

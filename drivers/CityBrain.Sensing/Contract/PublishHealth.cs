@@ -24,6 +24,17 @@ public sealed record PublishHealth
     [JsonPropertyName("latencyP99Ms")]
     public double LatencyP99Ms { get; init; }
 
+    /// <summary>
+    /// Telemetry messages the broker answered 0x10 "No matching subscribers" since the node started: nobody (no hub
+    /// session) took them, so their readings were kept and retried. Rising means the hub's session is missing.
+    /// </summary>
+    [JsonPropertyName("noSubscribers")]
+    public long NoSubscribers { get; init; }
+
+    /// <summary>True while telemetry is held because the broker reports no subscriber (readings wait in the buffer).</summary>
+    [JsonPropertyName("held")]
+    public bool Held { get; init; }
+
     [JsonPropertyName("lastError")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? LastError { get; init; }

@@ -108,13 +108,24 @@ public sealed class HealthReporter
                 Reconnects = _connection.Reconnects,
                 Messages = _publisher.Messages,
                 Readings = _publisher.Readings,
+                NoSubscribers = _publisher.NoSubscribers,
+                Held = _publisher.IsHeld,
                 LatencyP50Ms = latency.P50Ms,
                 LatencyP99Ms = latency.P99Ms,
-                LastError = _connection.LastError,
+                LastError = Bounded(_connection.LastError),
             },
-            Sensors = _runners.Select(r => r.State.Snapshot()).ToList(),
+            Sensors = _runners.Select(r => Bounded(r.State.Snapshot())).ToList(),
         };
     }
+
+    /// <summary>An error text cut to the contract's limit, so the hub never rejects the health message for it.</summary>
+    private static string? Bounded(string? text) =>
+        text is { Length: > NodeMessageChecks.MaxErrorText } ? text[..(NodeMessageChecks.MaxErrorText - 1)] + "…" : text;
+
+    private static SensorHealth Bounded(SensorHealth sensor) =>
+        sensor.LastError is { } fault && (fault.Message.Length > NodeMessageChecks.MaxErrorText || fault.Code.Length > NodeMessageChecks.MaxShortText)
+            ? sensor with { LastError = fault with { Code = fault.Code.Length > NodeMessageChecks.MaxShortText ? fault.Code[..NodeMessageChecks.MaxShortText] : fault.Code, Message = Bounded(fault.Message)! } }
+            : sensor;
 
     private async Task PublishAsync(HealthMessage health, CancellationToken cancellationToken)
     {

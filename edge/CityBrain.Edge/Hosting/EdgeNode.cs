@@ -93,6 +93,7 @@ public sealed class EdgeNode : IAsyncDisposable
                 MaxInFlight = p.MaxInFlight,
                 BacklogReadingsPerSecond = p.BacklogReadingsPerSecond,
                 PublishTimeout = TimeSpan.FromSeconds(config.Mqtt.PublishTimeoutSeconds),
+                MaxMessageBytes = p.MaxMessageBytes,
             },
             time,
             metrics,

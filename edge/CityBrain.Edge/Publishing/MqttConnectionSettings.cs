@@ -13,5 +13,6 @@ public sealed record MqttConnectionSettings
     /// <summary>Directory against which relative certificate and password paths resolve.</summary>
     public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
 
-    public string ClientId => Mqtt.ClientId ?? Node.NodeId;
+    /// <summary>The configured client id, else the user name (the shipped broker makes the user name the client id), else the node id.</summary>
+    public string ClientId => Mqtt.ClientId ?? Mqtt.Username ?? Node.NodeId;
 }

@@ -14,4 +14,16 @@ public sealed record PublisherOptions
     public int BacklogReadingsPerSecond { get; init; } = 5000;
 
     public TimeSpan PublishTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Largest telemetry payload in bytes (publish setting <c>maxMessageBytes</c>): below the broker's
+    /// <c>max_packet_size</c> and the hub's <c>Hub:MaxPayloadBytes</c>, so no message is refused.
+    /// </summary>
+    public int MaxMessageBytes { get; init; } = 256 * 1024;
+
+    /// <summary>First hold after a PUBACK 0x10 "No matching subscribers"; each further 0x10 doubles it.</summary>
+    public TimeSpan NoSubscriberRetryMin { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest hold: a node resumes at most this long after the hub subscribes again.</summary>
+    public TimeSpan NoSubscriberRetryMax { get; init; } = TimeSpan.FromSeconds(30);
 }

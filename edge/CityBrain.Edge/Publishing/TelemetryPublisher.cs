@@ -12,6 +12,9 @@ namespace CityBrain.Edge.Publishing;
 /// Moves readings from the buffer to the broker with QoS 1: a reading leaves the buffer only after its PUBACK.
 /// Live first: every worker takes from the live lane before the backlog, and the backlog drains through a token
 /// bucket, so after an outage the city sees the present at once and the past soon after.
+/// A PUBACK with reason 0x10 "No matching subscribers" is not delivery: the readings stay and telemetry is held
+/// (<see cref="NoSubscriberHold"/>) until a probe reaches a subscriber. A batch whose message would exceed
+/// <see cref="PublisherOptions.MaxMessageBytes"/> goes out as several messages.
 /// </summary>
 public sealed class TelemetryPublisher
 {
@@ -24,10 +27,12 @@ public sealed class TelemetryPublisher
     private readonly ILogger _logger;
     private readonly TokenBucket _backlogBucket;
     private readonly Lock _bucketGate = new();
+    private readonly NoSubscriberHold _hold;
     private readonly string _topic;
     private long _messages;
     private long _readings;
     private long _failures;
+    private long _noSubscribers;
 
     public TelemetryPublisher(
         IReadingBuffer buffer,
@@ -47,6 +52,7 @@ public sealed class TelemetryPublisher
         _logger = logger;
         _topic = Topics.For(node, Topics.Telemetry);
         _backlogBucket = new TokenBucket(options.BacklogReadingsPerSecond, Math.Max(options.BacklogReadingsPerSecond, options.MaxBatchReadings), time);
+        _hold = new NoSubscriberHold(options.NoSubscriberRetryMin, options.NoSubscriberRetryMax, time);
     }
 
     public LatencyHistogram Latency { get; } = new();
@@ -56,6 +62,12 @@ public sealed class TelemetryPublisher
     public long Readings => Interlocked.Read(ref _readings);
 
     public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>Telemetry messages the broker answered with 0x10 "No matching subscribers" (their readings were kept).</summary>
+    public long NoSubscribers => Interlocked.Read(ref _noSubscribers);
+
+    /// <summary>True while telemetry is held because the broker reports no subscriber.</summary>
+    public bool IsHeld => _hold.IsHeld;
 
     public Task RunAsync(CancellationToken cancellationToken)
     {
@@ -77,13 +89,29 @@ public sealed class TelemetryPublisher
             try
             {
                 await _connection.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
-                var batch = await TakeBatchAsync(cancellationToken).ConfigureAwait(false);
+                bool probe = await _hold.WaitAsync(cancellationToken).ConfigureAwait(false);
+                BufferBatch? batch;
+                try
+                {
+                    batch = await TakeBatchAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (probe)
+                {
+                    _hold.EndProbe();
+                    throw;
+                }
+
                 if (batch is null)
                 {
+                    if (probe)
+                    {
+                        _hold.EndProbe();
+                    }
+
                     continue;
                 }
 
-                if (await PublishAsync(batch, payload, cancellationToken).ConfigureAwait(false))
+                if (await PublishAsync(batch, payload, probe, cancellationToken).ConfigureAwait(false))
                 {
                     backoff = TimeSpan.Zero;
                 }
@@ -165,48 +193,97 @@ public sealed class TelemetryPublisher
         return null;
     }
 
-    /// <summary>Publishes one batch; true when the broker acknowledged it.</summary>
-    private async Task<bool> PublishAsync(BufferBatch batch, ArrayBufferWriter<byte> payload, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes one batch, in as many messages as <see cref="PublisherOptions.MaxMessageBytes"/> needs; the readings
+    /// that reached a subscriber leave the buffer, the rest stay. True when every message sent got a PUBACK (also
+    /// 0x10), false when a publish failed or was not acknowledged.
+    /// </summary>
+    private async Task<bool> PublishAsync(BufferBatch batch, ArrayBufferWriter<byte> payload, bool probe, CancellationToken cancellationToken)
     {
         int accepted = 0;
+        bool answered = false;
+        bool failed = false;
         try
         {
-            payload.ResetWrittenCount();
-            TelemetryCodec.Write(new TelemetryMessage(_node.NodeId, _time.GetUtcNow(), batch.Readings), payload);
-            var message = new MqttApplicationMessageBuilder()
-                .WithTopic(_topic)
-                .WithPayload(WrittenSegment(payload))
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                .WithContentType("application/json")
-                .Build();
-            using var timeout = new CancellationTokenSource(_options.PublishTimeout, _time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            var result = await _connection.Client.PublishAsync(message, linked.Token).ConfigureAwait(false);
-            if (result.IsSuccess)
+            var sent = _time.GetUtcNow();
+            while (accepted < batch.Count)
             {
-                accepted = batch.Count;
-                _logger.LogDebug("Published seq {First}..{Last} ({Lane}, {Count} readings): {Reason}", batch.Readings[0].Seq, batch.Readings[^1].Seq, batch.Lane, batch.Count, result.ReasonCode);
-                Record(batch);
-            }
-            else
-            {
-                Fail($"broker did not accept telemetry: {result.ReasonCode} {result.ReasonString}", batch.Count);
+                int count = TelemetryMessageWriter.WriteFitting(_node.NodeId, sent, batch.Readings, accepted, _options.MaxMessageBytes, payload);
+                var message = new MqttApplicationMessageBuilder()
+                    .WithTopic(_topic)
+                    .WithPayload(WrittenSegment(payload))
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                    .WithContentType("application/json")
+                    .Build();
+                using var timeout = new CancellationTokenSource(_options.PublishTimeout, _time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+                var result = await _connection.Client.PublishAsync(message, linked.Token).ConfigureAwait(false);
+                long first = batch.Readings[accepted].Seq;
+                long last = batch.Readings[accepted + count - 1].Seq;
+                if (result.ReasonCode == MqttClientPublishReasonCode.NoMatchingSubscribers)
+                {
+                    RecordNoSubscribers(first, last, probe);
+                    answered = true;
+                    break;
+                }
+
+                if (!result.IsSuccess)
+                {
+                    failed = true;
+                    Fail($"broker did not accept telemetry: {result.ReasonCode} {result.ReasonString}", batch.Count - accepted);
+                    break;
+                }
+
+                _logger.LogDebug("Published seq {First}..{Last} ({Lane}, {Count} readings): {Reason}", first, last, batch.Lane, count, result.ReasonCode);
+                if (probe)
+                {
+                    _logger.LogInformation("Telemetry reaches a subscriber again: the held readings go out");
+                }
+
+                _hold.Delivered(probe);
+                answered = true;
+                Record(count == batch.Count ? batch.Readings : new ReadingRange(batch.Readings, accepted, count), batch.Lane);
+                accepted += count;
             }
         }
         catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or InvalidOperationException or MqttClientNotConnectedException)
         {
+            failed = true;
             if (!cancellationToken.IsCancellationRequested)
             {
-                Fail($"{ex.GetType().Name}: {ex.Message} (seq {batch.Readings[0].Seq}..{batch.Readings[^1].Seq})", batch.Count);
+                Fail($"{ex.GetType().Name}: {ex.Message} (seq {batch.Readings[accepted].Seq}..{batch.Readings[^1].Seq})", batch.Count - accepted);
             }
         }
         finally
         {
-            // Unacknowledged readings stay in the buffer and go out again after the reconnect.
+            if (probe && !answered)
+            {
+                _hold.EndProbe();
+            }
+
+            // Unacknowledged readings, and readings nobody received, stay in the buffer and go out again later.
             await _buffer.EndBatchAsync(batch, accepted, CancellationToken.None).ConfigureAwait(false);
         }
 
-        return accepted > 0;
+        return !failed;
+    }
+
+    private void RecordNoSubscribers(long first, long last, bool probe)
+    {
+        Interlocked.Increment(ref _noSubscribers);
+        _metrics.PublishNoSubscribers.Add(1);
+        bool wasHeld = _hold.IsHeld;
+        _hold.NoSubscribers(probe);
+        if (!wasHeld)
+        {
+            _logger.LogWarning(
+                "The broker has no subscriber for telemetry (PUBACK 0x10, seq {First}..{Last}): readings kept in the buffer, telemetry held and retried after {Backoff} (up to every {Max}) until the hub subscribes",
+                first, last, _hold.Backoff, _options.NoSubscriberRetryMax);
+        }
+        else
+        {
+            _logger.LogDebug("Still no subscriber for telemetry (seq {First}..{Last}); next try in {Backoff}", first, last, _hold.Backoff);
+        }
     }
 
     /// <summary>
@@ -218,14 +295,13 @@ public sealed class TelemetryPublisher
             ? segment
             : new ArraySegment<byte>(payload.WrittenMemory.ToArray());
 
-    private void Record(BufferBatch batch)
+    private void Record(IReadOnlyList<SequencedReading> readings, BufferLane lane)
     {
         Interlocked.Increment(ref _messages);
-        Interlocked.Add(ref _readings, batch.Count);
+        Interlocked.Add(ref _readings, readings.Count);
         if (_metrics.Published.Enabled)
         {
-            // One Add per sensor run in the batch, not per reading: cheap at hundreds of thousands of readings/s.
-            var readings = batch.Readings;
+            // One Add per sensor run in the message, not per reading: cheap at hundreds of thousands of readings/s.
             int runStart = 0;
             for (int i = 1; i <= readings.Count; i++)
             {
@@ -236,14 +312,14 @@ public sealed class TelemetryPublisher
                 }
             }
         }
-        if (batch.Lane != BufferLane.Live)
+        if (lane != BufferLane.Live)
         {
             return;
         }
 
         long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         long newest = 0;
-        foreach (var r in batch.Readings)
+        foreach (var r in readings)
         {
             long ts = r.Reading.TimestampMs;
             Latency.Record(now - ts);

@@ -8,7 +8,10 @@ public sealed record MqttSection
     /// <summary>Defaults to 8883 with TLS, 1883 without.</summary>
     public int? Port { get; init; }
 
-    /// <summary>Defaults to the node id.</summary>
+    /// <summary>
+    /// Defaults to <see cref="Username"/>, else the node id. The shipped broker makes the user name the client id
+    /// (use_username_as_clientid), so a different value is refused at load.
+    /// </summary>
     public string? ClientId { get; init; }
 
     public string? Username { get; init; }

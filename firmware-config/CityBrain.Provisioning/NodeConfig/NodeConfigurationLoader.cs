@@ -211,6 +211,11 @@ public static class NodeConfigurationLoader
             errors.Add(new ConfigError("/mqtt/username", null, "a password file without a username", "set \"username\" (usually the node id)"));
         }
 
+        if (m.ClientId is { } clientId && m.Username is { } username && clientId != username)
+        {
+            errors.Add(new ConfigError("/mqtt/clientId", Quote(clientId), $"differs from the username '{username}': the broker makes the username the client id (use_username_as_clientid)", "remove \"clientId\" (it defaults to the username) or set it to the username"));
+        }
+
         if (!m.Tls.Enabled && !IsLoopback(m.Host))
         {
             warnings.Add($"/mqtt: TLS is off while the broker '{m.Host}' is not on this machine; production nodes must use TLS (\"tls\": {{\"enabled\": true}}) and credentials");

@@ -14,4 +14,10 @@ public sealed record PublishSection
     public int BacklogReadingsPerSecond { get; set; } = 5000;
 
     public int HealthIntervalSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Largest telemetry message in bytes (4096..1048576): a batch that would encode larger goes out as several
+    /// messages. Keep it below the broker's <c>max_packet_size</c> and the hub's <c>Hub:MaxPayloadBytes</c>.
+    /// </summary>
+    public int MaxMessageBytes { get; set; } = 256 * 1024;
 }

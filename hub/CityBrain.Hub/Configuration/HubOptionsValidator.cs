@@ -42,7 +42,17 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
         Range("Mqtt:MaxReconnectDelaySeconds", m.MaxReconnectDelaySeconds, 1, 3600, "use e.g. 30");
         if (m.PersistentSession && m.SessionExpirySeconds == 0)
         {
-            errors.Add("Hub:Mqtt:SessionExpirySeconds = 0 with PersistentSession = true: the broker would drop the session at disconnect and lose queued telemetry; set e.g. 86400");
+            errors.Add("Hub:Mqtt:SessionExpirySeconds = 0 with PersistentSession = true: the broker would drop the session at disconnect and lose queued telemetry; set e.g. 691200 (8 days, longer than the 168 h an edge keeps readings)");
+        }
+
+        if (m.MaximumPacketSize <= (uint)Math.Max(0, o.MaxPayloadBytes))
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Hub:Mqtt:MaximumPacketSize = {m.MaximumPacketSize} is not larger than Hub:MaxPayloadBytes = {o.MaxPayloadBytes}: the broker would drop (uncounted) messages the hub accepts; set it to MaxPayloadBytes + 4096 (e.g. 1052672) and the broker's max_packet_size to the same"));
+        }
+
+        if (!string.IsNullOrEmpty(m.ClientId) && !string.IsNullOrEmpty(m.Username) && m.ClientId != m.Username)
+        {
+            errors.Add($"Hub:Mqtt:ClientId = '{m.ClientId}' differs from Hub:Mqtt:Username = '{m.Username}': the shipped broker binds client ids to user names (use_username_as_clientid), so the session lives under the user name; remove ClientId or set it to the user name");
         }
 
         if (!string.IsNullOrEmpty(m.SharedSubscriptionGroup) && m.SharedSubscriptionGroup.IndexOfAny(['/', '+', '#']) >= 0)

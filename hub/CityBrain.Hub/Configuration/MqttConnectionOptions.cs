@@ -16,14 +16,29 @@ public sealed class MqttConnectionOptions
 
     public string? Password { get; set; }
 
-    /// <summary>Stable client id: the broker keeps the persistent session (unacknowledged messages) under it.</summary>
+    /// <summary>
+    /// Stable client id: the broker keeps the persistent session (unacknowledged messages) under it. Defaults to
+    /// <see cref="Username"/> (the shipped broker makes the user name the client id, one user per hub instance), else
+    /// <c>citybrain-hub-{InstanceName}</c>.
+    /// </summary>
     public string? ClientId { get; set; }
 
     /// <summary>Persistent session: CleanStart=false with this session expiry, so the broker queues while the hub is away.</summary>
     public bool PersistentSession { get; set; } = true;
 
-    /// <summary>Seconds the broker keeps the session after a disconnect (default one day).</summary>
-    public uint SessionExpirySeconds { get; set; } = 86_400;
+    /// <summary>
+    /// Seconds the broker keeps the session after a disconnect (default 8 days): longer than an edge node keeps readings
+    /// (168 h), so while the hub is away the broker queues telemetry for it instead of answering the nodes "no matching
+    /// subscribers". The broker's <c>persistent_client_expiration</c> must not be shorter.
+    /// </summary>
+    public uint SessionExpirySeconds { get; set; } = 691_200;
+
+    /// <summary>
+    /// MQTT 5 Maximum Packet Size the hub advertises (default 1 MiB + 4 KiB: <c>Hub:MaxPayloadBytes</c> plus topic and
+    /// properties). The broker sends no larger packet; set the broker's <c>max_packet_size</c> to the same so that it
+    /// refuses such a packet from a node instead of accepting what it cannot deliver.
+    /// </summary>
+    public uint MaximumPacketSize { get; set; } = 1_052_672;
 
     /// <summary>Shared-subscription group name for scale-out (<c>$share/{group}/…</c>); null or empty = single instance.</summary>
     public string? SharedSubscriptionGroup { get; set; }

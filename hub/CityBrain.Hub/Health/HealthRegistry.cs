@@ -47,7 +47,7 @@ public sealed partial class HealthRegistry : INodeObserver
     {
         try
         {
-            if (GetOrAdd(topic) is not { } node)
+            if (GetOrAdd(topic, out _) is not { } node)
             {
                 return;
             }
@@ -96,14 +96,9 @@ public sealed partial class HealthRegistry : INodeObserver
                 return;
             }
 
-            if (GetOrAdd(topic) is not { } node)
+            if (!Apply(topic, status, receivedAt, static (node, t, m, at) => node.ApplyStatus(t, m, at)))
             {
                 return;
-            }
-
-            lock (node.Gate)
-            {
-                node.ApplyStatus(topic, status, receivedAt);
             }
 
             LogStatus(topic.Node, status.State, status.Reason);
@@ -119,14 +114,9 @@ public sealed partial class HealthRegistry : INodeObserver
     {
         try
         {
-            if (GetOrAdd(topic) is not { } node)
+            if (!Apply(topic, health, receivedAt, static (node, t, m, at) => node.ApplyHealth(t, m, at)))
             {
                 return;
-            }
-
-            lock (node.Gate)
-            {
-                node.ApplyHealth(topic, health, receivedAt);
             }
 
             Interlocked.Increment(ref _version);
@@ -249,8 +239,37 @@ public sealed partial class HealthRegistry : INodeObserver
         return restored;
     }
 
-    private NodeState? GetOrAdd(NodeTopic topic)
+    /// <summary>
+    /// Applies a status or health message to its node under the node's lock; false when the node cannot be added (the
+    /// registry is full). A node this message created but could not apply is removed again: no half-registered node.
+    /// </summary>
+    private bool Apply<T>(NodeTopic topic, T message, DateTimeOffset at, Action<NodeState, NodeTopic, T, DateTimeOffset> apply)
     {
+        if (GetOrAdd(topic, out bool created) is not { } node)
+        {
+            return false;
+        }
+
+        try
+        {
+            lock (node.Gate)
+            {
+                apply(node, topic, message, at);
+            }
+        }
+        catch (Exception) when (created)
+        {
+            _nodes.TryRemove(new KeyValuePair<string, NodeState>(topic.Node, node));
+            throw;
+        }
+
+        return true;
+    }
+
+    /// <param name="created">True when this call added the node.</param>
+    private NodeState? GetOrAdd(NodeTopic topic, out bool created)
+    {
+        created = false;
         if (_nodes.TryGetValue(topic.Node, out var node))
         {
             return node;
@@ -263,7 +282,9 @@ public sealed partial class HealthRegistry : INodeObserver
             return null;
         }
 
-        node = _nodes.GetOrAdd(topic.Node, static (id, arg) => new NodeState(id, arg.topic.District, arg.topic.Grid, arg.options), (topic, options: _options));
+        var fresh = new NodeState(topic.Node, topic.District, topic.Grid, _options);
+        node = _nodes.GetOrAdd(topic.Node, fresh);
+        created = ReferenceEquals(node, fresh);
         if (count + 1 > _options.NodeCountWarning && (count + 1 - _options.NodeCountWarning) % 1000 == 1)
         {
             LogManyNodes(count + 1, _options.NodeCountWarning, _options.MaxNodes);

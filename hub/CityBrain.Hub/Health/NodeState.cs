@@ -104,16 +104,22 @@ internal sealed class NodeState
     private long _unknownQuantityReadings;
     private long _unitMismatchReadings;
 
+    /// <remarks>
+    /// All or nothing: nothing in here throws on a message's values (the router checked them, and times out of range
+    /// fall back to the receive time), so a status is never half applied.
+    /// </remarks>
     public void ApplyStatus(NodeTopic topic, StatusMessage status, DateTimeOffset at)
     {
-        Touch(topic, at);
         bool online = status.State == StatusMessage.Online;
         string newState = online ? NodeStatus.Online : NodeStatus.Offline;
+
+        // Online: the node says when it came up. Offline: a Will's ts is when the lost connection was made, so the
+        // hub's receive time is when the node went offline.
+        var since = online && TryTime(status.Timestamp, out var announced) ? Min(announced, at) : at;
+        Touch(topic, at);
         if (newState != State || status.Boot != Boot)
         {
-            // Online: the node says when it came up. Offline: a Will's ts is when the lost connection was made, so
-            // the hub's receive time is when the node went offline.
-            StateSince = online && status.Timestamp > 0 ? Min(DateTimeOffset.FromUnixTimeMilliseconds(status.Timestamp), at) : at;
+            StateSince = since;
         }
 
         if (online && Boot is not null && status.Boot is not null && status.Boot != Boot && _sequence.Highest >= 0)
@@ -154,8 +160,24 @@ internal sealed class NodeState
     /// <summary>Set when the node came back with a new boot id; the next sequence far below the highest resets tracking.</summary>
     private bool LastBootChange { get; set; }
 
+    /// <remarks>All or nothing: the views are made before anything is changed (the router checked the values).</remarks>
     public void ApplyHealth(NodeTopic topic, HealthMessage health, DateTimeOffset at)
     {
+        var buffer = new NodeBufferView(
+            health.Buffer.Readings,
+            health.Buffer.Bytes,
+            health.Buffer.OldestAgeSeconds,
+            new Dictionary<string, long>(health.Buffer.Dropped, StringComparer.Ordinal));
+        var publish = new NodePublishView(
+            health.Publish.Connected,
+            health.Publish.Reconnects,
+            health.Publish.LatencyP50Ms,
+            health.Publish.LatencyP99Ms,
+            health.Publish.LastError)
+        {
+            NoSubscribers = health.Publish.NoSubscribers,
+            Held = health.Publish.Held,
+        };
         Touch(topic, at);
         LastHealth = at;
         HealthIntervalS = health.IntervalSeconds;
@@ -164,17 +186,8 @@ internal sealed class NodeState
             Boot = health.Boot;
         }
 
-        Buffer = new NodeBufferView(
-            health.Buffer.Readings,
-            health.Buffer.Bytes,
-            health.Buffer.OldestAgeSeconds,
-            new Dictionary<string, long>(health.Buffer.Dropped, StringComparer.Ordinal));
-        Publish = new NodePublishView(
-            health.Publish.Connected,
-            health.Publish.Reconnects,
-            health.Publish.LatencyP50Ms,
-            health.Publish.LatencyP99Ms,
-            health.Publish.LastError);
+        Buffer = buffer;
+        Publish = publish;
         foreach (var h in health.Sensors)
         {
             int s = GetSensor(h.Id);
@@ -194,14 +207,21 @@ internal sealed class NodeState
             sensor.Filtered = h.Filtered;
             sensor.Faults = h.Faults;
             sensor.Overruns = h.Overruns;
-            if (h.LastReadingTs is { } ts)
+            if (h.LastReadingTs is { } ts && TryTime(ts, out var readAt))
             {
                 // A successful read at the edge counts as a sign of life even when a deadband dropped its value;
                 // never later than now (edge clocks drift).
-                var readAt = DateTimeOffset.FromUnixTimeMilliseconds(ts);
                 sensor.Seen(readAt > at ? at : readAt);
             }
         }
+    }
+
+    /// <summary>A node's Unix-millisecond time, if it is one the contract allows (1970..2100); never throws.</summary>
+    private static bool TryTime(long ms, out DateTimeOffset time)
+    {
+        bool ok = ms is > 0 and <= TelemetryCodec.MaxTimestampMs;
+        time = ok ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : default;
+        return ok;
     }
 
     /// <summary>This node's sequence statistics for /ingest/stats.</summary>

@@ -7,8 +7,9 @@ namespace CityBrain.Hub.Ingest;
 
 /// <summary>
 /// Decides what one MQTT message is, without side effects: the size limit is checked before parsing; the topic is
-/// parsed with <see cref="Topics.TryParseNodeTopic"/>; telemetry is read strictly with <see cref="TelemetryCodec"/>;
-/// the payload's node must equal the topic's node. Never throws on input.
+/// parsed with <see cref="Topics.TryParseNodeTopic"/>; telemetry is read strictly with <see cref="TelemetryCodec"/>,
+/// status and health as strictly with <see cref="NodeMessageChecks"/>; the payload's node must equal the topic's node.
+/// Never throws on input.
 /// </summary>
 public sealed class MessageRouter
 {
@@ -104,12 +105,17 @@ public sealed class MessageRouter
 
         if (status.State is not (StatusMessage.Online or StatusMessage.Offline))
         {
-            return RoutedMessage.Rejected(ContractViolation.InvalidValue, $"$.state: '{status.State}' is not online or offline", topic);
+            return RoutedMessage.Rejected(ContractViolation.InvalidValue, $"$.state: '{Shown(status.State)}' is not online or offline", topic);
         }
 
-        return status.Node != topic.Node
-            ? RoutedMessage.Rejected(ContractViolation.NodeMismatch, $"$.node '{status.Node}' differs from the topic's node '{topic.Node}'", topic)
-            : new RoutedMessage(RouteKind.Status, topic, Status: status);
+        if (status.Node != topic.Node)
+        {
+            return RoutedMessage.Rejected(ContractViolation.NodeMismatch, $"$.node '{Shown(status.Node)}' differs from the topic's node '{topic.Node}'", topic);
+        }
+
+        return NodeMessageChecks.TryCheck(status, out violation)
+            ? new RoutedMessage(RouteKind.Status, topic, Status: status)
+            : new RoutedMessage(RouteKind.Reject, topic, violation);
     }
 
     private static RoutedMessage RouteHealth(NodeTopic topic, ReadOnlySequence<byte> payload)
@@ -129,10 +135,18 @@ public sealed class MessageRouter
             return RoutedMessage.Rejected(ContractViolation.SchemaVersion, $"$.v: health schema version {health.Version} is not supported (this hub reads version 1)", topic);
         }
 
-        return health.Node != topic.Node
-            ? RoutedMessage.Rejected(ContractViolation.NodeMismatch, $"$.node '{health.Node}' differs from the topic's node '{topic.Node}'", topic)
-            : new RoutedMessage(RouteKind.Health, topic, Health: health);
+        if (health.Node != topic.Node)
+        {
+            return RoutedMessage.Rejected(ContractViolation.NodeMismatch, $"$.node '{Shown(health.Node)}' differs from the topic's node '{topic.Node}'", topic);
+        }
+
+        return NodeMessageChecks.TryCheck(health, out violation)
+            ? new RoutedMessage(RouteKind.Health, topic, Health: health)
+            : new RoutedMessage(RouteKind.Reject, topic, violation);
     }
+
+    /// <summary>A value as shown in a reason: cut to 80 characters.</summary>
+    private static string Shown(string? value) => value is null ? "null" : value.Length > 80 ? value[..80] + "…" : value;
 
     private static bool TryDeserialize<T>(ReadOnlySequence<byte> payload, JsonTypeInfo<T> typeInfo, out T? value, out ContractViolation? violation)
         where T : class

@@ -5,7 +5,7 @@ using MQTTnet.Formatter;
 
 namespace CityBrain.Hub.Ingest;
 
-/// <summary>Builds the hub's MQTT 5 client options: persistent session, Receive Maximum, TLS and credentials.</summary>
+/// <summary>Builds the hub's MQTT 5 client options: persistent session, Receive Maximum, Maximum Packet Size, TLS and credentials.</summary>
 public static class MqttClientOptionsFactory
 {
     public static MqttClientOptions Create(MqttConnectionOptions o, string instanceName)
@@ -13,7 +13,8 @@ public static class MqttClientOptionsFactory
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(o.Host, o.Port)
             .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId(string.IsNullOrWhiteSpace(o.ClientId) ? $"citybrain-hub-{instanceName}" : o.ClientId)
+            .WithClientId(ClientId(o, instanceName))
+            .WithMaximumPacketSize(o.MaximumPacketSize)
             .WithCleanStart(!o.PersistentSession)
             .WithSessionExpiryInterval(o.PersistentSession ? o.SessionExpirySeconds : 0)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(o.KeepAliveSeconds))
@@ -45,4 +46,10 @@ public static class MqttClientOptionsFactory
 
         return options;
     }
+
+    /// <summary>The configured client id, else the user name (the broker binds them), else <c>citybrain-hub-{instance}</c>.</summary>
+    public static string ClientId(MqttConnectionOptions o, string instanceName) =>
+        !string.IsNullOrWhiteSpace(o.ClientId) ? o.ClientId
+        : !string.IsNullOrWhiteSpace(o.Username) ? o.Username
+        : $"citybrain-hub-{instanceName}";
 }

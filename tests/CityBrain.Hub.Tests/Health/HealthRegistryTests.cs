@@ -45,6 +45,45 @@ public sealed class HealthRegistryTests : IDisposable
     }
 
     [Fact]
+    public void Status_TimeBeyondYear9999_AppliedWholeWithTheReceiveTime_NotHalfRegistered()
+    {
+        // The router rejects it (MessageRouterTests); the registry must not be left half updated even so.
+        _registry.OnStatus(_node.Topic("status"), _node.Online(Now, ("air", "pm2_5", "ug/m3", 10_000)) with { Timestamp = 253_402_300_800_000 }, Now);
+
+        var node = _registry.GetNode("node-1")!;
+        Assert.Equal((NodeStatus.Online, Now), (node.Status, node.StateSince));
+        Assert.Equal("air", Assert.Single(node.Sensors).Id);
+    }
+
+    [Fact]
+    public void Health_ThatCannotBeApplied_OnANewNode_LeavesNoNodeBehind()
+    {
+        var health = _node.Health(Now);
+        health = health with { Buffer = health.Buffer with { Dropped = null! } };
+
+        _registry.OnHealth(_node.Topic("health"), health, Now);
+
+        Assert.Equal(0, _registry.Count);
+        Assert.Null(_registry.GetNode("node-1"));
+    }
+
+    [Fact]
+    public void Health_ThatCannotBeApplied_OnAKnownNode_ChangesNothing()
+    {
+        Online();
+        _registry.OnHealth(_node.Topic("health"), _node.Health(Now, intervalS: 60), Now);
+        var before = _registry.GetNode("node-1")!;
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var health = _node.Health(Now, intervalS: 5);
+        health = health with { Buffer = health.Buffer with { Dropped = null! } };
+
+        _registry.OnHealth(_node.Topic("health"), health, Now);
+
+        var after = _registry.GetNode("node-1")!;
+        Assert.Equal((before.LastHealth, before.LastSeen, before.HealthIntervalS), (after.LastHealth, after.LastSeen, after.HealthIntervalS));
+    }
+
+    [Fact]
     public void Telemetry_KeepsLastValuePerQuantityAndQuality()
     {
         Online();

@@ -57,4 +57,49 @@ public sealed class MessageRouterTests
         var r = new MessageRouter(4096, false).Route("citybrain/v1/d1/g1/n1/health", P("{nope"));
         Assert.Equal(ContractViolation.InvalidJson, r.Violation!.Code);
     }
+
+    [Fact]
+    public void Route_StatusWithTimeBeyondYear9999_IsRejectedNamingTs()
+    {
+        var r = new MessageRouter(4096, false).Route("citybrain/v1/d1/g1/n1/status", P("""{"v":1,"node":"n1","state":"online","ts":253402300800000}"""));
+        Assert.Equal(RouteKind.Reject, r.Kind);
+        Assert.Equal(ContractViolation.InvalidValue, r.Violation!.Code);
+        Assert.StartsWith("$.ts:", r.Violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Route_HealthWithHugeSensorId_IsRejected_ReasonCut()
+    {
+        var nodes = new CityBrain.Testing.Hub.NodeMessages("d1", "g1", "n1");
+        var health = nodes.Health(DateTimeOffset.UtcNow, sensors: new SensorHealth { Id = new string('x', 100_000), Status = SensorHealth.Ok });
+        var payload = ContractJson.Serialize(health, ContractJsonContext.Default.HealthMessage);
+
+        var r = new MessageRouter(1024 * 1024, false).Route("citybrain/v1/d1/g1/n1/health", new ReadOnlySequence<byte>(payload));
+
+        Assert.Equal(RouteKind.Reject, r.Kind);
+        Assert.Contains("$.sensors[0].id", r.Violation!.Message, StringComparison.Ordinal);
+        Assert.True(r.Violation.Message.Length < 300);
+    }
+
+    [Theory]
+    [InlineData("""{"v":1,"node":"n1","state":"online","ts":-1}""", "$.ts")]
+    [InlineData("""{"v":1,"node":"n1","state":"offline","ts":1,"reason":"x"}""", "$.reason")]
+    [InlineData("""{"v":1,"node":"n1","state":"online","ts":1,"location":{"city":"C","district":"d1","street":"s","grid":"g1"}}""", "$.location.city")]
+    [InlineData("""{"v":1,"node":"n1","state":"online","ts":1,"sensors":[{"id":"s1","driver":"sim","intervalMs":0,"quantities":[]}]}""", "$.sensors[0].intervalMs")]
+    [InlineData("""{"v":1,"node":"n1","state":"online","ts":1,"sensors":[{"id":"s1","driver":"sim","intervalMs":10,"quantities":[{"quantity":"pm2_5","unit":"12345678901234567"}]}]}""", "$.sensors[0].quantities[0].unit")]
+    public void Route_StatusBreakingTheContract_IsRejectedNamingTheField(string json, string path)
+    {
+        var r = new MessageRouter(4096, false).Route("citybrain/v1/d1/g1/n1/status", P(json));
+        Assert.Equal(RouteKind.Reject, r.Kind);
+        Assert.StartsWith(path, r.Violation!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Route_HealthAsTheEdgeWritesIt_IsRouted()
+    {
+        var nodes = new CityBrain.Testing.Hub.NodeMessages("d1", "g1", "n1");
+        var health = nodes.Health(DateTimeOffset.UtcNow, sensors: new SensorHealth { Id = "s1", Status = SensorHealth.Fault, LastError = new FaultInfo("timeout", "no answer\nin 1000 ms", 1_780_000_000_000) });
+        var r = new MessageRouter(4096, false).Route("citybrain/v1/d1/g1/n1/health", new ReadOnlySequence<byte>(ContractJson.Serialize(health, ContractJsonContext.Default.HealthMessage)));
+        Assert.Equal(RouteKind.Health, r.Kind);
+    }
 }

@@ -9,13 +9,13 @@ public static class HubConfig
 
     public static object VictoriaMetrics(string url) => new { kind = "influx-v2", url, org = "city", bucket = "citybrain", token = "unused" };
 
-    public static string Json(int mqttPort, string clientId, object[] sinks, string? sharedGroup = null, int httpPort = 0, int receiveMaximum = 2000, int queueCapacity = 500, int maxLines = 5000) =>
+    public static string Json(int mqttPort, string clientId, object[] sinks, string? sharedGroup = null, int httpPort = 0, int receiveMaximum = 2000, int queueCapacity = 500, int maxLines = 5000, uint maximumPacketSize = 1_052_672) =>
         JsonSerializer.Serialize(new
         {
             Hub = new
             {
                 InstanceName = clientId,
-                Mqtt = new { Host = "127.0.0.1", Port = mqttPort, ClientId = clientId, SharedSubscriptionGroup = sharedGroup, MaxReconnectDelaySeconds = 2, ReceiveMaximum = receiveMaximum },
+                Mqtt = new { Host = "127.0.0.1", Port = mqttPort, ClientId = clientId, SharedSubscriptionGroup = sharedGroup, MaxReconnectDelaySeconds = 2, ReceiveMaximum = receiveMaximum, MaximumPacketSize = maximumPacketSize },
                 Sinks = sinks,
                 Batching = new { MaxLines = maxLines, MaxDelayMilliseconds = 50, QueueCapacity = queueCapacity },
                 Resilience = new { InitialRetryDelayMilliseconds = 100, MaxRetryDelaySeconds = 2, BreakerBreakSeconds = 2, BreakerSamplingSeconds = 5 },

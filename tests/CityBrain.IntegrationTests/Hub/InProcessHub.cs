@@ -1,5 +1,6 @@
 using System.Text;
 using CityBrain.Hub;
+using CityBrain.Hub.Health;
 using CityBrain.Hub.Ingest;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +20,8 @@ public sealed class InProcessHub : IAsyncDisposable
 
     public IngestStatistics Statistics => _host.Services.GetIngestStatistics();
 
-    public static async Task<InProcessHub> StartAsync(string hubJson)
+    /// <param name="health">Also the health registry and alerts, as the hub service has them (snapshot file off).</param>
+    public static async Task<InProcessHub> StartAsync(string hubJson, bool health = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // No health snapshot file unless the test's JSON names one (the default is the installed hub's /var/lib path).
@@ -27,6 +29,11 @@ public sealed class InProcessHub : IAsyncDisposable
         builder.Configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(hubJson)));
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddCityBrainHub(builder.Configuration);
+        if (health)
+        {
+            builder.Configuration.AddInMemoryCollection([new KeyValuePair<string, string?>(HealthRegistryOptions.Section + ":SnapshotPath", "")]);
+            builder.Services.AddHubHealthAndAlerts(builder.Configuration);
+        }
         var host = builder.Build();
         await host.StartAsync();
         var hub = new InProcessHub(host);
