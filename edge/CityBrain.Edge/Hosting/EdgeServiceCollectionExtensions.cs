@@ -11,7 +11,9 @@ public static class EdgeServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<EdgeMetrics>();
         services.Configure<EdgeHostOptions>(o => o.ConfigPath = configPath);
+        services.AddSingleton<PipelineWatchdog>();
         services.AddHostedService<EdgeWorker>();
+        services.AddHostedService<SystemdWatchdogService>();
         return services;
     }
 }

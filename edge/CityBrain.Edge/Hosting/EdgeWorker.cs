@@ -20,9 +20,11 @@ public sealed class EdgeWorker : BackgroundService
     private readonly EdgeMetrics _metrics;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger _logger;
+    private readonly PipelineWatchdog? _watchdog;
 
-    public EdgeWorker(IOptions<EdgeHostOptions> options, TimeProvider time, ILoggerFactory loggers, EdgeMetrics metrics, IHostApplicationLifetime lifetime)
+    public EdgeWorker(IOptions<EdgeHostOptions> options, TimeProvider time, ILoggerFactory loggers, EdgeMetrics metrics, IHostApplicationLifetime lifetime, PipelineWatchdog? watchdog = null)
     {
+        _watchdog = watchdog;
         _options = options.Value;
         _time = time;
         _loggers = loggers;
@@ -71,7 +73,15 @@ public sealed class EdgeWorker : BackgroundService
 
         await using (node.ConfigureAwait(false))
         {
-            await node.RunAsync(stoppingToken).ConfigureAwait(false);
+            _watchdog?.Watch(PipelineLivenessProbes.For(node, loaded.Configuration));
+            try
+            {
+                await node.RunAsync(stoppingToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _watchdog?.Clear();
+            }
         }
     }
 }
