@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting.Systemd;
 
 namespace CityBrain.Edge.Hosting;
 
@@ -12,6 +14,9 @@ public static class EdgeServiceCollectionExtensions
         services.AddSingleton<EdgeMetrics>();
         services.Configure<EdgeHostOptions>(o => o.ConfigPath = configPath);
         services.AddSingleton<PipelineWatchdog>();
+        // The watchdog's pings go to NOTIFY_SOCKET whenever it is set (AddSystemd registers the notifier only when the
+        // parent process is systemd itself).
+        services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>();
         services.AddHostedService<EdgeWorker>();
         services.AddHostedService<SystemdWatchdogService>();
         return services;
