@@ -16,6 +16,9 @@ else
     chromium fonts-dejavu-core         # the operators' view, tested in a real browser
     faketime                           # libfaketime: clock steps under the real edge process
     procps curl gcc
+    # deploy/package/build-debs.sh and the Packaging tests: the NativeAOT edge cross-compiled for arm64 (clang, lld,
+    # the cross gcc and arm64 C library), .deb files (dpkg-dev), run under qemu-user, units checked (systemd-analyze)
+    clang lld gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils qemu-user-static dpkg-dev systemd
   )
 fi
 

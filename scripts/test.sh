@@ -15,6 +15,14 @@ mkdir -p "$results"
 
 dotnet build CityBrain.sln -c Release -nologo -clp:ErrorsOnly
 
+# The Debian packages (NativeAOT edge for arm64 and amd64, hub for amd64), which the Packaging tests check and run:
+# built here once, outside the tests' hang timeout (the arm64 cross build is the slow part).
+if deploy/package/build-debs.sh --out artifacts/debs --version 0.1.0; then
+  export CITYBRAIN_DEBS=$PWD/artifacts/debs
+else
+  echo "test.sh: deploy/package/build-debs.sh failed; the Packaging tests build again and report why"
+fi
+
 # One test assembly at a time: the integration, interop and browser tests start real servers and measure
 # rates, so they get the machine to themselves (2 cores) instead of competing with each other.
 status=0

@@ -1,7 +1,12 @@
 using CityBrain.Edge.Hosting;
 using Microsoft.Extensions.Hosting;
 
-// citybrain-edge [--config /etc/citybrain/node.json]
+// citybrain-edge [--config /etc/citybrain/node.json] | --validate FILE | --version
+if (await EdgeCommandLine.TryRunAsync(args, Console.Out, Console.Error, CancellationToken.None) is { } exitCode)
+{
+    return exitCode;
+}
+
 string configPath = EdgeHostOptions.DefaultConfigPath;
 for (int i = 0; i < args.Length - 1; i++)
 {
@@ -16,6 +21,6 @@ configPath = Environment.GetEnvironmentVariable("CITYBRAIN_EDGE_CONFIG") is { Le
 var builder = Host.CreateApplicationBuilder(args);
 builder.Services.AddSystemd();
 builder.Services.AddCityBrainEdge(configPath);
-builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+builder.Logging.AddEdgeConsole();
 await builder.Build().RunAsync();
 return Environment.ExitCode;

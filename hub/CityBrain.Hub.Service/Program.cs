@@ -21,12 +21,18 @@ configPath ??= Environment.GetEnvironmentVariable("CITYBRAIN_HUB_CONFIG");
 if (configPath is null || !File.Exists(configPath))
 {
     Console.Error.WriteLine($"citybrain-hub: configuration file '{configPath ?? "(none)"}' not found: pass --config /etc/citybrain/hub.json or set CITYBRAIN_HUB_CONFIG (see deploy/hub.example.json)");
-    return 2;
+    return HubExitCodes.Configuration;
 }
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddJsonFile(Path.GetFullPath(configPath), optional: false, reloadOnChange: false);
 builder.Services.AddSystemd();
+// Output going to the journal keeps the <N> priority prefix even when the process was not started by systemd itself.
+if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("JOURNAL_STREAM")))
+{
+    builder.Logging.AddSystemdConsole();
+}
+
 // Source-generated JSON only (NativeAOT has no reflection-based serializer): anything ASP.NET Core serializes itself.
 builder.Services.ConfigureHttpJsonOptions(json =>
 {
@@ -47,7 +53,7 @@ if (string.IsNullOrEmpty(builder.Configuration["Hub:OperatorView:Listen"]))
 builder.Services.AddCityBrainHub(builder.Configuration);
 builder.Services.AddOperatorView(builder.Configuration);
 
-// Inside the try: resolving the ingest service validates the options (an invalid hub.json is exit 2 with the
+// Inside the try: resolving the ingest service validates the options (an invalid hub.json is exit 78 with the
 // failures listed, not an unhandled exception).
 try
 {
@@ -78,5 +84,5 @@ catch (Microsoft.Extensions.Options.OptionsValidationException ex)
         Console.Error.WriteLine("  " + failure);
     }
 
-    return 2;
+    return HubExitCodes.Configuration;
 }

@@ -76,18 +76,7 @@ public sealed class NodeComponents : IAsyncDisposable
             }
         }
 
-        for (int i = 0; i < config.Sensors.Count; i++)
-        {
-            var s = config.Sensors[i];
-            try
-            {
-                processors.Add(s.Processors.Count == 0 ? null : ProcessorFactory.Create(s.Processors, $"/sensors/{i}/processors"));
-            }
-            catch (ProcessorConfigException ex)
-            {
-                errors.Add(new ConfigError(ex.Path ?? $"/sensors/{i}/processors", null, ex.Message, "see the stage fields in docs (range, deadband, median, window, rate)"));
-            }
-        }
+        processors.AddRange(BuildProcessors(config, errors));
 
         if (errors.Count > 0)
         {
@@ -101,6 +90,50 @@ public sealed class NodeComponents : IAsyncDisposable
         }
 
         return new NodeComponents(built, processors, hardware);
+    }
+
+    /// <summary>
+    /// Everything <see cref="BuildAsync"/> checks without building a driver (no hardware is opened): the drivers'
+    /// resource checks and the processor chains. <c>citybrain-edge --validate</c> and <c>citybrain validate</c> use it.
+    /// </summary>
+    public static async Task CheckAsync(LoadedNodeConfiguration loaded, DriverRegistry drivers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
+        var errors = new List<ConfigError>();
+        try
+        {
+            await NodeConfigurationLoader.CheckResourcesAsync(loaded, drivers, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConfigurationException ex)
+        {
+            errors.AddRange(ex.Errors);
+        }
+
+        BuildProcessors(loaded.Configuration, errors);
+        if (errors.Count > 0)
+        {
+            throw new ConfigurationException(loaded.Source, errors);
+        }
+    }
+
+    private static List<IReadingProcessor?> BuildProcessors(NodeConfiguration config, List<ConfigError> errors)
+    {
+        var processors = new List<IReadingProcessor?>(config.Sensors.Count);
+        for (int i = 0; i < config.Sensors.Count; i++)
+        {
+            var s = config.Sensors[i];
+            try
+            {
+                processors.Add(s.Processors.Count == 0 ? null : ProcessorFactory.Create(s.Processors, $"/sensors/{i}/processors"));
+            }
+            catch (ProcessorConfigException ex)
+            {
+                processors.Add(null);
+                errors.Add(new ConfigError(ex.Path ?? $"/sensors/{i}/processors", null, ex.Message, "see the stage fields in docs (range, deadband, median, window, rate)"));
+            }
+        }
+
+        return processors;
     }
 
     /// <summary>

@@ -122,6 +122,11 @@ public sealed class EdgeNode : IAsyncDisposable
 
     public IReadingBuffer Buffer => _buffer;
 
+    /// <summary>The hand-over from runners to the appender (its depth is watched by <see cref="PipelineWatchdog"/>).</summary>
+    public ReadingIntake Intake => _intake;
+
+    public BufferAppender Appender => _appender;
+
     /// <summary>Runs until <paramref name="stoppingToken"/> is cancelled, then stops in order.</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {

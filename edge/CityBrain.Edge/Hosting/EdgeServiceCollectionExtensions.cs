@@ -1,6 +1,7 @@
 using CityBrain.Edge.Composition;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting.Systemd;
 
 namespace CityBrain.Edge.Hosting;
 
@@ -14,7 +15,12 @@ public static class EdgeServiceCollectionExtensions
         services.AddSingleton<EdgeMetrics>();
         services.TryAddSingleton(_ => BuiltInDrivers.Create());
         services.Configure<EdgeHostOptions>(o => o.ConfigPath = configPath);
+        services.AddSingleton<PipelineWatchdog>();
+        // The watchdog's pings go to NOTIFY_SOCKET whenever it is set (AddSystemd registers the notifier only when the
+        // parent process is systemd itself).
+        services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>();
         services.AddHostedService<EdgeWorker>();
+        services.AddHostedService<SystemdWatchdogService>();
         return services;
     }
 }

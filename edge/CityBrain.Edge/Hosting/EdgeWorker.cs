@@ -23,10 +23,12 @@ public sealed class EdgeWorker : BackgroundService
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger _logger;
     private readonly DriverRegistry _drivers;
+    private readonly PipelineWatchdog? _watchdog;
 
-    public EdgeWorker(IOptions<EdgeHostOptions> options, TimeProvider time, ILoggerFactory loggers, EdgeMetrics metrics, IHostApplicationLifetime lifetime, DriverRegistry drivers)
+    public EdgeWorker(IOptions<EdgeHostOptions> options, TimeProvider time, ILoggerFactory loggers, EdgeMetrics metrics, IHostApplicationLifetime lifetime, DriverRegistry drivers, PipelineWatchdog? watchdog = null)
     {
         _drivers = drivers;
+        _watchdog = watchdog;
         _options = options.Value;
         _time = time;
         _loggers = loggers;
@@ -77,7 +79,15 @@ public sealed class EdgeWorker : BackgroundService
 
         await using (node.ConfigureAwait(false))
         {
-            await node.RunAsync(stoppingToken).ConfigureAwait(false);
+            _watchdog?.Watch(PipelineLivenessProbes.For(node, loaded.Configuration));
+            try
+            {
+                await node.RunAsync(stoppingToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _watchdog?.Clear();
+            }
         }
     }
 }

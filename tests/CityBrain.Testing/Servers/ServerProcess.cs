@@ -30,7 +30,8 @@ public sealed class ServerProcess : IAsyncDisposable
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
     /// <summary>Starts <paramref name="fileName"/>; if it is not installed, the error names the Debian package to install.</summary>
-    public static ServerProcess Start(string name, string fileName, IEnumerable<string> arguments, string workDir, string debianPackage)
+    /// <param name="environment">Variables set (or, with a null value, removed) for the process.</param>
+    public static ServerProcess Start(string name, string fileName, IEnumerable<string> arguments, string workDir, string debianPackage, IReadOnlyDictionary<string, string?>? environment = null)
     {
         if (!File.Exists(fileName))
         {
@@ -51,6 +52,11 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (string a in arguments)
         {
             psi.ArgumentList.Add(a);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            psi.Environment[key] = value;
         }
 
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
