@@ -49,6 +49,13 @@ public static class NodeConfigSchema
     {
         var list = parts.ToList();
         var entry = defs[target]!.AsObject();
+        if (list.Count == 0)
+        {
+            // A registry without any (e.g. a test's registry of one driver that brings no bus kind): no entry is valid.
+            entry["properties"]![field] = JsonValue.Create(false);
+            return;
+        }
+
         entry["properties"]![field] = new JsonObject
         {
             ["enum"] = new JsonArray([.. list.Select(p => (JsonNode)JsonValue.Create(p.Name))]),
