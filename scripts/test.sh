@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests need, builds everything (warnings are errors) and runs every test
 # (unit, real-server integration, interop with independent implementations, browser).
-#   scripts/test.sh [extra dotnet test arguments, e.g. --filter Category!=Interop]
+#   scripts/test.sh [extra dotnet test arguments, e.g. --filter Category!=Interop]  (Category=Hardware is always left out)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +23,14 @@ else
   echo "test.sh: deploy/package/build-debs.sh failed; the Packaging tests build again and report why"
 fi
 
+# Tests that need real hardware (a Raspberry Pi with wired inputs: [Trait("Category","Hardware")]) never run here;
+# a --filter given on the command line is combined with that.
+filter="Category!=Hardware"
+args=()
+while (($#)); do
+  if [[ $1 == --filter && $# -ge 2 ]]; then filter="($2)&$filter"; shift 2; else args+=("$1"); shift; fi
+done
+
 # One test assembly at a time: the integration, interop and browser tests start real servers and measure
 # rates, so they get the machine to themselves (2 cores) instead of competing with each other.
 status=0
@@ -31,7 +39,7 @@ for project in tests/*/*.Tests.csproj tests/CityBrain.IntegrationTests/CityBrain
   echo "== $(basename "$project" .csproj)"
   dotnet test "$project" -c Release --no-build -nologo \
     --results-directory "$results" --logger "trx;LogFilePrefix=$(basename "$project" .csproj)" --logger "console;verbosity=minimal" \
-    --blame-hang-timeout 8m "$@" || status=$?
+    --blame-hang-timeout 8m --filter "$filter" "${args[@]}" || status=$?
 done
 
 # One closing line for every test assembly together: "N passed, N failed, N skipped".

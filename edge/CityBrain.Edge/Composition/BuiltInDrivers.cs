@@ -1,3 +1,4 @@
+using CityBrain.Drivers.Gpio;
 using CityBrain.Drivers.Modbus;
 using CityBrain.Drivers.Simulated;
 using CityBrain.Sensing.Drivers;
@@ -14,5 +15,6 @@ public static class BuiltInDrivers
     /// <summary>A registry of every built-in driver; Modbus device templates come from <paramref name="templatesDirectory"/>.</summary>
     public static DriverRegistry Create(string? templatesDirectory = null) => new DriverRegistry()
         .Add(new SimulatedDriverDefinition())
-        .Add(new ModbusDriverDefinition(templatesDirectory ?? NodeComponents.TemplatesDirectoryFor()));
+        .Add(new ModbusDriverDefinition(templatesDirectory ?? NodeComponents.TemplatesDirectoryFor()))
+        .Add(new GpioDriverDefinition());
 }

@@ -70,6 +70,11 @@ public sealed class NodeComponents : IAsyncDisposable
 
                 built.Add(await definition.CreateAsync(sensor, hardware, cancellationToken).ConfigureAwait(false));
             }
+            catch (ConfigurationException ex) when (ex.Errors.Count > 0)
+            {
+                // The driver named the field, the value and the fix (a GPIO pin the chip does not have): keep them.
+                errors.AddRange(ex.Errors);
+            }
             catch (Exception ex) when (ex is ConfigurationException or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException or KeyNotFoundException or NotSupportedException)
             {
                 errors.Add(new ConfigError(sensor.Spec.Path, $"\"{sensor.Spec.Id}\"", $"the {sensor.Spec.Driver} driver cannot be set up: {ex.Message}", "check the sensor's fields and its hardware (wiring, bus, permissions)"));

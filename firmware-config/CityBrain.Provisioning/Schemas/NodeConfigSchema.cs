@@ -49,6 +49,13 @@ public static class NodeConfigSchema
     {
         var list = parts.ToList();
         var entry = defs[target]!.AsObject();
+        if (list.Count == 0)
+        {
+            // A registry without any (e.g. a test's registry of one driver that brings no bus kind): no entry is valid.
+            entry["properties"]![field] = JsonValue.Create(false);
+            return;
+        }
+
         entry["properties"]![field] = new JsonObject
         {
             ["enum"] = new JsonArray([.. list.Select(p => (JsonNode)JsonValue.Create(p.Name))]),
@@ -58,7 +65,7 @@ public static class NodeConfigSchema
         foreach (var (name, _, schema) in list)
         {
             defs[prefix + name] = Fragment(schema, $"{field} '{name}'");
-            cases.Add(Case(field, name, "#/$defs/" + prefix + name));
+            cases.Add((JsonNode)Case(field, name, "#/$defs/" + prefix + name)); // JsonNode overload: AOT-safe (the generic Add is not)
         }
 
         entry["allOf"] = cases;

@@ -13,10 +13,10 @@ namespace CityBrain.IntegrationTests.Edge;
 public sealed class EdgeNodeHarness : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
-    private readonly TempDirectory _dir;
+    private readonly TempDirectory? _dir;
     private Task? _run;
 
-    private EdgeNodeHarness(EdgeNode node, TempDirectory dir)
+    private EdgeNodeHarness(EdgeNode node, TempDirectory? dir)
     {
         Node = node;
         _dir = dir;
@@ -36,15 +36,24 @@ public sealed class EdgeNodeHarness : IAsyncDisposable
         }
         """;
 
-    public static async Task<EdgeNodeHarness> StartAsync(Func<string, string> configForBufferPath, ILoggerFactory? loggers = null)
+    /// <param name="configForBufferPath">The node configuration for a buffer folder.</param>
+    /// <param name="loggers">Logging (default none).</param>
+    /// <param name="configureHardware">Registers hardware before the drivers are built (a fake GPIO controller), like <see cref="EdgeHostOptions.ConfigureHardware"/>.</param>
+    /// <param name="directory">The node's folder (config, buffer, driver state); kept after disposal when given, so a second
+    /// run over it is a restart. Default: a temporary folder removed on disposal.</param>
+    public static async Task<EdgeNodeHarness> StartAsync(Func<string, string> configForBufferPath, ILoggerFactory? loggers = null, Action<HardwareContext>? configureHardware = null, string? directory = null)
     {
-        var dir = new TempDirectory("edge");
-        string configPath = dir.Combine("node.json");
-        await File.WriteAllTextAsync(configPath, configForBufferPath(dir.Combine("buffer")));
+        var dir = directory is null ? new TempDirectory("edge") : null;
+        string root = dir?.Path ?? directory!;
+        string configPath = Path.Combine(root, "node.json");
+        await File.WriteAllTextAsync(configPath, configForBufferPath(Path.Combine(root, "buffer")));
         var drivers = BuiltInDrivers.Create();
         var loaded = await NodeConfigurationLoader.LoadAsync(configPath, drivers, CancellationToken.None);
         loggers ??= NullLoggerFactory.Instance;
-        var components = await NodeComponents.BuildAsync(loaded, drivers, new HardwareContext(TimeProvider.System, loggers, loaded.Buses), CancellationToken.None);
+        // As the service does (EdgeWorker): driver state beside the buffer.
+        var hardware = new HardwareContext(TimeProvider.System, loggers, loaded.Buses, new DurableStateStore(Path.Combine(loaded.Configuration.Buffer.Path, "driver-state")));
+        configureHardware?.Invoke(hardware);
+        var components = await NodeComponents.BuildAsync(loaded, drivers, hardware, CancellationToken.None);
         var buffer = await BufferFactory.OpenAsync(loaded.Configuration.Buffer, TimeProvider.System, loggers, CancellationToken.None);
         var node = new EdgeNode(loaded, buffer, components, new EdgeMetrics(), TimeProvider.System, loggers);
         var harness = new EdgeNodeHarness(node, dir);
@@ -67,6 +76,6 @@ public sealed class EdgeNodeHarness : IAsyncDisposable
         await StopAsync();
         await Node.DisposeAsync();
         _stop.Dispose();
-        _dir.Dispose();
+        _dir?.Dispose();
     }
 }
