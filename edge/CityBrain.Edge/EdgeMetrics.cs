@@ -24,10 +24,13 @@ public sealed class EdgeMetrics : IDisposable
         Buffered = _meter.CreateCounter<long>("citybrain.edge.readings.buffered", "{reading}", "Readings handed to the buffer after processing, by sensor");
         Published = _meter.CreateCounter<long>("citybrain.edge.readings.published", "{reading}", "Readings acknowledged by the broker (PUBACK), by sensor");
         PublishFailures = _meter.CreateCounter<long>("citybrain.edge.publish.failures", "{message}", "Telemetry messages not acknowledged (kept in the buffer)");
+        ConfigOutcomes = _meter.CreateCounter<long>("citybrain.edge.config.outcomes", "{configuration}", "Configurations pushed or edited, by outcome (applied, rejected, rolled_back)");
         PublishLatency = _meter.CreateHistogram<double>("citybrain.edge.publish.latency", "ms", "Source timestamp to PUBACK of the newest reading in a message");
     }
 
     public Counter<long> Sampled { get; }
+
+    public Counter<long> ConfigOutcomes { get; }
 
     public Counter<long> FilteredOut { get; }
 

@@ -14,4 +14,7 @@ public sealed record MqttConnectionSettings
     public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
 
     public string ClientId => Mqtt.ClientId ?? Node.NodeId;
+
+    /// <summary>Runs after every connect once the birth is published (e.g. subscribe to the node's config topic); failures count as a failed connect.</summary>
+    public Func<MQTTnet.IMqttClient, CancellationToken, Task>? OnConnectedAsync { get; init; }
 }

@@ -12,6 +12,8 @@ public static class EmbeddedSchemas
     public const string Status = "status.v1.schema.json";
     public const string Health = "health.v1.schema.json";
     public const string DeadLetter = "deadletter.v1.schema.json";
+    public const string ConfigState = "config-state.v1.schema.json";
+    public const string ConfigEnvelope = "config-envelope.v1.schema.json";
 
     private static readonly ConcurrentDictionary<string, JsonSchema> Cache = new(StringComparer.Ordinal);
 
