@@ -17,8 +17,8 @@ var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
 {
     // Wrong usage: one line per problem and where to look, exit 2 (System.CommandLine would say 1).
-    var output = new CliOutput(string.Join(' ', parse.CommandResult.Command.Name), parse.GetValue(Verb.Json));
-    int code = output.Fail(ExitCodes.Unreadable, string.Join("; ", parse.Errors.Select(e => e.Message)) + $". See 'citybrain {(parse.CommandResult.Command == root ? string.Empty : parse.CommandResult.Command.Name + " ")}--help'.");
+    var output = new CliOutput(parse.CommandResult.Command == root ? string.Empty : parse.CommandResult.Command.Name, parse.GetValue(Verb.Json));
+    int code = output.Fail(ExitCodes.Unreadable, string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.'))) + $". See 'citybrain {(parse.CommandResult.Command == root ? string.Empty : parse.CommandResult.Command.Name + " ")}--help'.");
     output.Complete(code);
     return code;
 }

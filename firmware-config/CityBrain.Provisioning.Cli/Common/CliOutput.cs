@@ -10,7 +10,7 @@ namespace CityBrain.Provisioning.Cli;
 /// </summary>
 internal sealed class CliOutput(string command, bool json)
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private string? _error;
 
     public string Command { get; } = command;
@@ -35,7 +35,7 @@ internal sealed class CliOutput(string command, bool json)
         _error = message.ReplaceLineEndings(" ");
         if (!Json)
         {
-            Console.Error.WriteLine($"citybrain {Command}: {_error}");
+            Console.Error.WriteLine($"citybrain{(Command.Length > 0 ? " " + Command : string.Empty)}: {_error}");
         }
 
         return exitCode;

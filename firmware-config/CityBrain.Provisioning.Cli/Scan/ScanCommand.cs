@@ -8,7 +8,8 @@ namespace CityBrain.Provisioning.Cli;
 /// <summary>
 /// <c>citybrain scan</c>: which Modbus unit ids answer on a TCP endpoint, or on a serial port at which baud rates; or
 /// which addresses answer on an I2C bus. A progress bar on stderr; Ctrl-C stops and prints what was found (exit 130).
-/// A unit "answers" when it sends any response to a one-register read of holding register 0, an exception included.
+/// A unit "answers" when it sends any response to a one-register read of holding register 0, an exception included
+/// (except a gateway's "no such target" exceptions 0A and 0B).
 /// </summary>
 internal static class ScanCommand
 {
@@ -112,6 +113,10 @@ internal static class ScanCommand
         {
             await client.ReadHoldingRegistersAsync(unit, 0, register, cancellationToken).ConfigureAwait(false);
             return $"holding register 0 = {register[0]}";
+        }
+        catch (ModbusDeviceException ex) when (ex.Code is ModbusExceptionCode.GatewayPathUnavailable or ModbusExceptionCode.GatewayTargetDeviceFailedToRespond)
+        {
+            return null; // a gateway saying nobody is there
         }
         catch (ModbusDeviceException ex)
         {
