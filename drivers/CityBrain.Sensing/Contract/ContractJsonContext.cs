@@ -16,4 +16,5 @@ namespace CityBrain.Sensing.Contract;
 [JsonSerializable(typeof(StatusMessage))]
 [JsonSerializable(typeof(HealthMessage))]
 [JsonSerializable(typeof(DeadLetterMessage))]
+[JsonSerializable(typeof(ConfigStateMessage))]
 public sealed partial class ContractJsonContext : JsonSerializerContext;

@@ -42,4 +42,9 @@ public sealed record HealthMessage
 
     [JsonPropertyName("sensors")]
     public required IReadOnlyList<SensorHealth> Sensors { get; init; }
+
+    /// <summary>The configuration revision the node runs and the outcome of its last change (null from older nodes).</summary>
+    [JsonPropertyName("config")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ConfigInfo? Config { get; init; }
 }

@@ -48,4 +48,9 @@ public sealed record StatusMessage
     [JsonPropertyName("sensors")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<SensorInfo>? Sensors { get; init; }
+
+    /// <summary>The configuration revision the node runs and the outcome of its last change (null from older nodes).</summary>
+    [JsonPropertyName("config")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ConfigInfo? Config { get; init; }
 }

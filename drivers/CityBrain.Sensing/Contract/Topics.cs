@@ -17,6 +17,9 @@ public static class Topics
     public const string Health = "health";
     public const string Config = "config";
 
+    /// <summary>The node's retained answer to a configuration: <c>{node topic}/config/state</c> (schema config-state.v1).</summary>
+    public const string ConfigState = "config/state";
+
     /// <summary>Where the hub publishes rejected input with the reason.</summary>
     public const string DeadLetter = "citybrain/v1/_hub/deadletter";
 
@@ -32,6 +35,8 @@ public static class Topics
     public const string AllStatus = "citybrain/v1/+/+/+/status";
 
     public const string AllHealth = "citybrain/v1/+/+/+/health";
+
+    public const string AllConfigState = "citybrain/v1/+/+/+/config/state";
 
     /// <summary>Everything under the root, including topics outside the v1 namespace (so the hub can reject them).</summary>
     public const string Everything = "citybrain/#";
@@ -58,6 +63,11 @@ public static class Topics
         }
 
         string[] parts = topic[Prefix.Length..].Split('/');
+        if (parts.Length == 5 && parts[3] + "/" + parts[4] == ConfigState)
+        {
+            parts = [parts[0], parts[1], parts[2], ConfigState];
+        }
+
         if (parts.Length != 4)
         {
             reason = $"topic '{topic}' must have the form {Prefix}{{district}}/{{grid}}/{{node}}/{{kind}}";
@@ -65,9 +75,9 @@ public static class Topics
         }
 
         string kind = parts[3];
-        if (kind is not (Telemetry or Status or Health or Config))
+        if (kind is not (Telemetry or Status or Health or Config or ConfigState))
         {
-            reason = $"topic '{topic}' has unknown kind '{kind}' (expected telemetry, status, health or config)";
+            reason = $"topic '{topic}' has unknown kind '{kind}' (expected telemetry, status, health, config or config/state)";
             return false;
         }
 

@@ -24,6 +24,7 @@ public sealed class HealthReporter
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly long _started;
+    private readonly Func<ConfigInfo?>? _config;
 
     public HealthReporter(
         NodeIdentity node,
@@ -35,8 +36,10 @@ public sealed class HealthReporter
         MqttConnectionSupervisor connection,
         TimeSpan interval,
         TimeProvider time,
-        ILogger logger)
+        ILogger logger,
+        Func<ConfigInfo?>? config = null)
     {
+        _config = config;
         _node = node;
         _boot = boot;
         _bufferKind = bufferKind;
@@ -115,6 +118,7 @@ public sealed class HealthReporter
                 LastError = Bounded(_connection.LastError),
             },
             Sensors = _runners.Select(r => Bounded(r.State.Snapshot())).ToList(),
+            Config = _config?.Invoke(),
         };
     }
 

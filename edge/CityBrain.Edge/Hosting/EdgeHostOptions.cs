@@ -1,3 +1,4 @@
+using CityBrain.Edge.Provisioning;
 using CityBrain.Sensing.Hardware;
 
 namespace CityBrain.Edge.Hosting;
@@ -8,6 +9,9 @@ public sealed record EdgeHostOptions
     public const string DefaultConfigPath = "/etc/citybrain/node.json";
 
     public string ConfigPath { get; set; } = DefaultConfigPath;
+
+    /// <summary>How pushed and edited configurations are taken: trust path, health window (<c>--trust</c>, <c>--apply-window</c>).</summary>
+    public ConfigApplyOptions Apply { get; set; } = new();
 
     /// <summary>
     /// Registers hardware handles before the drivers are built (a host on unusual hardware, or a test injecting a fake

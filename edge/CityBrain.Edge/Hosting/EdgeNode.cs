@@ -32,6 +32,7 @@ public sealed class EdgeNode : IAsyncDisposable
     private readonly HealthReporter _health;
     private readonly BufferAppender _appender;
     private readonly NodeIdentity _node;
+    private readonly EdgeNodeHooks _hooks;
 
     public EdgeNode(
         LoadedNodeConfiguration loaded,
@@ -39,8 +40,10 @@ public sealed class EdgeNode : IAsyncDisposable
         NodeComponents components,
         EdgeMetrics metrics,
         TimeProvider time,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers,
+        EdgeNodeHooks? hooks = null)
     {
+        _hooks = hooks ?? new EdgeNodeHooks();
         _loaded = loaded;
         _buffer = buffer;
         _components = components;
@@ -76,6 +79,7 @@ public sealed class EdgeNode : IAsyncDisposable
                 Node = _node,
                 Mqtt = config.Mqtt,
                 BaseDirectory = Path.GetDirectoryName(Path.GetFullPath(loaded.Source)) ?? Directory.GetCurrentDirectory(),
+                OnConnectedAsync = _hooks.OnConnectedAsync,
             },
             Boot,
             Birth,
@@ -100,7 +104,7 @@ public sealed class EdgeNode : IAsyncDisposable
             loggers.CreateLogger<TelemetryPublisher>());
         _health = new HealthReporter(
             _node, Boot, config.Buffer.Kind, buffer, _runners, _publisher, _connection,
-            TimeSpan.FromSeconds(p.HealthIntervalSeconds), time, loggers.CreateLogger<HealthReporter>());
+            TimeSpan.FromSeconds(p.HealthIntervalSeconds), time, loggers.CreateLogger<HealthReporter>(), _hooks.Config);
         _appender = new BufferAppender(_intake, buffer, loggers.CreateLogger<BufferAppender>());
     }
 
@@ -126,6 +130,9 @@ public sealed class EdgeNode : IAsyncDisposable
     public ReadingIntake Intake => _intake;
 
     public BufferAppender Appender => _appender;
+
+    /// <summary>The configuration this node runs.</summary>
+    public LoadedNodeConfiguration Configuration => _loaded;
 
     /// <summary>Runs until <paramref name="stoppingToken"/> is cancelled, then stops in order.</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
@@ -194,6 +201,7 @@ public sealed class EdgeNode : IAsyncDisposable
                 s.Driver,
                 s.IntervalMs,
                 _components.Drivers[i].Quantities.Select(q => new QuantityEntry(q.Quantity, q.Unit)).ToList())).ToList(),
+            Config = _hooks.Config?.Invoke(),
         };
     }
 
@@ -202,7 +210,10 @@ public sealed class EdgeNode : IAsyncDisposable
         await _connection.DisposeAsync().ConfigureAwait(false);
         await _components.DisposeAsync().ConfigureAwait(false);
 
-        await _buffer.DisposeAsync().ConfigureAwait(false);
+        if (_hooks.OwnsBuffer)
+        {
+            await _buffer.DisposeAsync().ConfigureAwait(false);
+        }
         _loggers.CreateLogger<EdgeNode>().LogDebug("Edge node {Node} disposed", _node.NodeId);
     }
 }

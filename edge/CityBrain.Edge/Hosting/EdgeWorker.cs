@@ -1,16 +1,15 @@
 using System.Runtime.InteropServices;
-using CityBrain.Edge.Composition;
+using CityBrain.Edge.Provisioning;
 using CityBrain.Provisioning.NodeConfig;
 using CityBrain.Sensing.Configuration;
 using CityBrain.Sensing.Drivers;
-using CityBrain.Sensing.Hardware;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CityBrain.Edge.Hosting;
 
-/// <summary>The hosted service: loads the node configuration, builds the node and runs it until the host stops.</summary>
+/// <summary>The hosted service: loads the node configuration and runs the node (<see cref="ConfigRuntime"/>, which also takes new configurations) until the host stops.</summary>
 public sealed class EdgeWorker : BackgroundService
 {
     /// <summary>Process exit code for an unusable configuration (systemd: RestartPreventExitStatus=78).</summary>
@@ -46,48 +45,72 @@ public sealed class EdgeWorker : BackgroundService
             RuntimeInformation.FrameworkDescription,
             string.Join(", ", GC.GetConfigurationVariables().Where(kv => kv.Value is not (0 or 0L or 0UL or false or "")).Select(kv => $"{kv.Key}={kv.Value}")));
 
-        LoadedNodeConfiguration loaded;
-        try
+        var loaded = await LoadAsync(stoppingToken).ConfigureAwait(false);
+        if (loaded is null)
         {
-            loaded = await NodeConfigurationLoader.LoadAsync(_options.ConfigPath, _drivers, stoppingToken).ConfigureAwait(false);
-        }
-        catch (ConfigurationException ex)
-        {
-            _logger.LogCritical("Cannot start: {Errors}", ex.Message);
             Environment.ExitCode = ConfigurationExitCode;
             _lifetime.StopApplication();
             return;
         }
 
-        NodeComponents components;
-        try
+        var buffer = await BufferFactory.OpenAsync(loaded.Value.Config.Configuration.Buffer, _time, _loggers, stoppingToken).ConfigureAwait(false);
+        var runtime = new ConfigRuntime(_options.ConfigPath, loaded.Value.Config, loaded.Value.Bytes, buffer, _drivers, _options.Apply, _options.ConfigureHardware, _metrics, _time, _loggers)
         {
-            var hardware = new HardwareContext(_time, _loggers, loaded.Buses, new DurableStateStore(Path.Combine(loaded.Configuration.Buffer.Path, "driver-state")));
-            _options.ConfigureHardware?.Invoke(hardware);
-            components = await NodeComponents.BuildAsync(loaded, _drivers, hardware, stoppingToken).ConfigureAwait(false);
-        }
-        catch (ConfigurationException ex)
+            // systemd's watchdog follows the node that runs now (a new one after every applied or rolled-back configuration).
+            NodeStarted = node => _watchdog?.Watch(PipelineLivenessProbes.For(node, node.Configuration.Configuration)),
+        };
+        await using (runtime.ConfigureAwait(false))
         {
-            _logger.LogCritical("Cannot start: {Errors}", ex.Message);
-            Environment.ExitCode = ConfigurationExitCode;
-            _lifetime.StopApplication();
-            return;
-        }
-
-        var buffer = await BufferFactory.OpenAsync(loaded.Configuration.Buffer, _time, _loggers, stoppingToken).ConfigureAwait(false);
-        var node = new EdgeNode(loaded, buffer, components, _metrics, _time, _loggers);
-
-        await using (node.ConfigureAwait(false))
-        {
-            _watchdog?.Watch(PipelineLivenessProbes.For(node, loaded.Configuration));
             try
             {
-                await node.RunAsync(stoppingToken).ConfigureAwait(false);
+                await runtime.RunAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (ConfigurationException ex)
+            {
+                _logger.LogCritical("Cannot start: {Errors}", ex.Message);
+                Environment.ExitCode = ConfigurationExitCode;
+                _lifetime.StopApplication();
             }
             finally
             {
                 _watchdog?.Clear();
             }
         }
+    }
+
+    /// <summary>
+    /// The configuration file, or, when it does not load and a last good one exists (kept by the last change), that one:
+    /// a node keeps running its last good configuration when a new one is bad. Null when neither loads.
+    /// </summary>
+    private async Task<(LoadedNodeConfiguration Config, byte[] Bytes)?> LoadAsync(CancellationToken cancellationToken)
+    {
+        string lastGood = _options.ConfigPath + ".last-good";
+        foreach (string path in new[] { _options.ConfigPath, lastGood })
+        {
+            try
+            {
+                byte[] bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+                var config = NodeConfigurationLoader.Parse(System.Text.Encoding.UTF8.GetString(bytes), _options.ConfigPath, _drivers, Path.GetDirectoryName(Path.GetFullPath(_options.ConfigPath)));
+                if (path == lastGood)
+                {
+                    _logger.LogCritical("Running the last good configuration {LastGood} (revision {Revision}) because {Path} does not load", lastGood, config.Configuration.Revision, _options.ConfigPath);
+                }
+
+                return (config, bytes);
+            }
+            catch (ConfigurationException ex)
+            {
+                _logger.LogCritical("Cannot start with {Path}: {Errors}", path, ex.Message);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                if (path != lastGood)
+                {
+                    _logger.LogCritical("Cannot read {Path}: {Error}", path, ex.Message);
+                }
+            }
+        }
+
+        return null;
     }
 }

@@ -15,4 +15,7 @@ public sealed record MqttConnectionSettings
 
     /// <summary>The configured client id, else the user name (the shipped broker makes the user name the client id), else the node id.</summary>
     public string ClientId => Mqtt.ClientId ?? Mqtt.Username ?? Node.NodeId;
+
+    /// <summary>Runs after every connect once the birth is published (e.g. subscribe to the node's config topic); failures count as a failed connect.</summary>
+    public Func<MQTTnet.IMqttClient, CancellationToken, Task>? OnConnectedAsync { get; init; }
 }

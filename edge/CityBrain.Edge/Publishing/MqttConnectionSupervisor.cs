@@ -159,6 +159,11 @@ public sealed class MqttConnectionSupervisor : IAsyncDisposable
             }
 
             await _client.PublishAsync(StatusMessageFor(_birth()), cts.Token).ConfigureAwait(false);
+            if (_settings.OnConnectedAsync is { } onConnected)
+            {
+                await onConnected(_client, cts.Token).ConfigureAwait(false);
+            }
+
             if (Interlocked.Increment(ref _connects) > 1)
             {
                 Interlocked.Increment(ref _reconnects);

@@ -30,40 +30,43 @@ internal static class SimulateModbusCommand
         {
             template, tcp, rtu, baud, parity, stopBits, unit, faults, templatesDir, seed, updateMs,
         };
-        command.SetAction(async (result, cancellationToken) =>
-        {
-            try
-            {
-                return await RunAsync(
-                    result.GetValue(template)!, result.GetValue(tcp), result.GetValue(rtu), result.GetValue(baud), result.GetValue(parity)!, result.GetValue(stopBits),
-                    result.GetValue(unit), result.GetValue(faults) ?? [], result.GetValue(templatesDir), result.GetValue(seed), result.GetValue(updateMs), cancellationToken);
-            }
-            catch (Exception ex) when (ex is TemplateValidationException or FormatException or ModbusException or IOException or ArgumentException or System.Net.Sockets.SocketException)
-            {
-                await Console.Error.WriteLineAsync($"citybrain simulate modbus: {ex.Message}");
-                return 1;
-            }
-        });
+        Verb.SetAction(command, "simulate modbus", (result, output, cancellationToken) => RunAsync(
+            result.GetValue(template)!, result.GetValue(tcp), result.GetValue(rtu), result.GetValue(baud), result.GetValue(parity)!, result.GetValue(stopBits),
+            result.GetValue(unit), result.GetValue(faults) ?? [], result.GetValue(templatesDir), result.GetValue(seed), result.GetValue(updateMs), output, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string templateArg, string? tcp, string? rtu, int baud, string parity, int? stopBits, int? unitArg, string[] faultSpecs, string? templatesDir, int seed, int updateMs, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string templateArg, string? tcp, string? rtu, int baud, string parity, int? stopBits, int? unitArg, string[] faultSpecs, string? templatesDir, int seed, int updateMs, CliOutput output, CancellationToken cancellationToken)
     {
         string path = ResolveTemplatePath(templateArg, templatesDir);
-        var template = await TemplateLoader.LoadFileAsync(path, cancellationToken);
+        if (unitArg is < 1 or > 255)
+        {
+            throw new CliException(ExitCodes.Unreadable, $"--unit {unitArg}: a Modbus unit id is 1..247 (255 for some TCP devices)");
+        }
+
+        DeviceTemplate template;
+        try
+        {
+            template = await TemplateLoader.LoadFileAsync(path, cancellationToken);
+        }
+        catch (TemplateValidationException ex)
+        {
+            throw new CliException(ExitCodes.Invalid, $"{path}: {ex.Message.ReplaceLineEndings(" ")}");
+        }
+
         string vectorPath = Path.ChangeExtension(path, ".vector.json");
         var vector = File.Exists(vectorPath) ? await TemplateVector.LoadFileAsync(vectorPath, cancellationToken) : null;
-        byte unit = unitArg is { } u ? checked((byte)u) : template.DefaultUnitId;
+        byte unit = unitArg is { } u ? (byte)u : template.DefaultUnitId;
         var injector = new SimulatorFaultInjector(faultSpecs.Select(SimulatedFault.Parse), seed);
 
         await using var simulator = new ModbusSimulator(injector);
         simulator.AddDevice(unit, new SimulatedDevice(template, vector, seed));
         simulator.StartUpdating(TimeSpan.FromMilliseconds(Math.Max(50, updateMs)));
-        Console.WriteLine($"Simulating {template.Name} ({template.Vendor} {template.Model}) as unit {unit}, {template.Points.Count} points{(vector is null ? "" : ", starting from its test vector")}.");
+        output.Line($"Simulating {template.Name} ({template.Vendor} {template.Model}) as unit {unit}, {template.Points.Count} points{(vector is null ? "" : ", starting from its test vector")}.");
         if (tcp is not null || rtu is null)
         {
             var bound = simulator.StartTcp(ParseEndpoint(tcp ?? "127.0.0.1:5020"));
-            Console.WriteLine($"Listening: modbus-tcp on {bound.Address}:{bound.Port}");
+            output.Line($"Listening: modbus-tcp on {bound.Address}:{bound.Port}");
         }
 
         if (rtu is not null)
@@ -73,29 +76,31 @@ internal static class SimulateModbusCommand
                 "none" => SerialParity.None,
                 "odd" => SerialParity.Odd,
                 "even" => SerialParity.Even,
-                _ => throw new ArgumentException($"--parity {parity}: use even, none or odd."),
+                _ => throw new CliException(ExitCodes.Unreadable, $"--parity {parity}: use even, none or odd."),
             };
             var line = new SerialLineSettings(rtu, baud, serialParity, stopBits ?? (serialParity == SerialParity.None ? 2 : 1));
             await simulator.StartRtuAsync(new SerialTransport(line), cancellationToken);
-            Console.WriteLine($"Listening: modbus-rtu on {rtu} at {baud} baud, 8{char.ToUpperInvariant(parity[0])}{line.StopBits}");
+            output.Line($"Listening: modbus-rtu on {rtu} at {baud} baud, 8{char.ToUpperInvariant(parity[0])}{line.StopBits}");
         }
 
         foreach (string fault in faultSpecs)
         {
-            Console.WriteLine($"Fault injection: {fault}");
+            output.Line($"Fault injection: {fault}");
         }
 
-        Console.WriteLine("Press Ctrl+C to stop.");
+        output.Line("Press Ctrl+C to stop.");
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
         catch (OperationCanceledException)
         {
-            Console.WriteLine("Stopped.");
+            output.Line("Stopped.");
         }
 
-        return 0;
+        output.Result["template"] = template.Name;
+        output.Result["unit"] = unit;
+        return ExitCodes.Ok;
     }
 
     private static string ResolveTemplatePath(string template, string? templatesDir)
@@ -128,7 +133,7 @@ internal static class SimulateModbusCommand
             }
         }
 
-        throw new ArgumentException($"--template {template}: no such file, and no {template}.json in {string.Join(", ", folders.Take(3))}...; pass a path or --templates-dir.");
+        throw new CliException(ExitCodes.Unreadable, $"--template {template}: no such file, and no {template}.json in {string.Join(", ", folders.Take(3))}...; pass a path or --templates-dir.");
     }
 
     private static IPEndPoint ParseEndpoint(string text)
@@ -136,7 +141,7 @@ internal static class SimulateModbusCommand
         int colon = text.LastIndexOf(':');
         if (colon <= 0 || !IPAddress.TryParse(text[..colon], out var address) || !int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port > 65535)
         {
-            throw new ArgumentException($"--tcp {text}: expected HOST:PORT with a numeric address, e.g. 127.0.0.1:5020.");
+            throw new CliException(ExitCodes.Unreadable, $"--tcp {text}: expected HOST:PORT with a numeric address, e.g. 127.0.0.1:5020.");
         }
 
         return new IPEndPoint(address, port);

@@ -12,10 +12,14 @@ public static class EmbeddedSchemas
     public const string Status = "status.v1.schema.json";
     public const string Health = "health.v1.schema.json";
     public const string DeadLetter = "deadletter.v1.schema.json";
+    public const string ConfigState = "config-state.v1.schema.json";
+    public const string ConfigEnvelope = "config-envelope.v1.schema.json";
+    public const string CliOutput = "cli-output.v1.schema.json";
 
-    private static readonly ConcurrentDictionary<string, JsonSchema> Cache = new(StringComparer.Ordinal);
+    // Lazy: two threads loading the same schema at once would register its $id twice (JsonSchema.Net refuses that).
+    private static readonly ConcurrentDictionary<string, Lazy<JsonSchema>> Cache = new(StringComparer.Ordinal);
 
-    public static JsonSchema Get(string fileName) => Cache.GetOrAdd(fileName, Load);
+    public static JsonSchema Get(string fileName) => Cache.GetOrAdd(fileName, name => new Lazy<JsonSchema>(() => Load(name))).Value;
 
     public static string GetText(string fileName)
     {

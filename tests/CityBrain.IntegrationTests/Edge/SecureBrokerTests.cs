@@ -27,22 +27,7 @@ public sealed class SecureBrokerTests
     [Fact]
     public async Task TlsCredentialsAndAcl_NodePublishes_StrangersAndForgeriesAreRefused()
     {
-        await using var broker = await MosquittoServer.StartCustomAsync(PrepareAsync, (port, dir) => $"""
-            per_listener_settings false
-            listener {port} 127.0.0.1
-            cafile {dir}/ca.pem
-            certfile {dir}/broker.pem
-            keyfile {dir}/broker.key
-            tls_version tlsv1.2
-            allow_anonymous false
-            password_file {dir}/passwd
-            acl_file {dir}/acl
-            persistence false
-            log_dest stdout
-            log_type error
-            log_type warning
-            log_type notice
-            """);
+        await using var broker = await SecureMosquitto.StartAsync(new Dictionary<string, string> { [NodeId] = NodePassword, [HubUser] = HubPassword });
         string ca = Path.Combine(broker.Directory, "ca.pem");
         void Tls(MqttClientOptionsBuilder b, string user, string password) => b
             .WithCredentials(user, password)
@@ -94,16 +79,5 @@ public sealed class SecureBrokerTests
         }
     }
 
-    private static X509Certificate2Collection LoadCa(string path) => MosquittoSecurity.LoadCa(path);
-
-    /// <summary>A private CA, a broker certificate for localhost/127.0.0.1, the password file (mosquitto_passwd) and the shipped ACL.</summary>
-    private static async Task PrepareAsync(string dir)
-    {
-        await MosquittoSecurity.WriteCertificatesAsync(dir);
-        File.Copy(RepoPaths.Combine("deploy", "mosquitto", "acl"), Path.Combine(dir, "acl"));
-        string passwd = Path.Combine(dir, "passwd");
-        await MosquittoSecurity.AddUserAsync(passwd, NodeId, NodePassword);
-        await MosquittoSecurity.AddUserAsync(passwd, HubUser, HubPassword);
-        MosquittoSecurity.MakeReadable(dir);
-    }
+    private static X509Certificate2Collection LoadCa(string path) => SecureMosquitto.LoadCa(path);
 }
