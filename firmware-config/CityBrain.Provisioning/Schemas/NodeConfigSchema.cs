@@ -58,7 +58,7 @@ public static class NodeConfigSchema
         foreach (var (name, _, schema) in list)
         {
             defs[prefix + name] = Fragment(schema, $"{field} '{name}'");
-            cases.Add(Case(field, name, "#/$defs/" + prefix + name));
+            cases.Add((JsonNode)Case(field, name, "#/$defs/" + prefix + name)); // JsonNode overload: Add<T> is not AOT-safe
         }
 
         entry["allOf"] = cases;
