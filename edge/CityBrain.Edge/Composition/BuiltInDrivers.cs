@@ -1,4 +1,6 @@
+using CityBrain.Drivers.I2c;
 using CityBrain.Drivers.Modbus;
+using CityBrain.Drivers.Serial;
 using CityBrain.Drivers.Simulated;
 using CityBrain.Sensing.Drivers;
 
@@ -14,5 +16,7 @@ public static class BuiltInDrivers
     /// <summary>A registry of every built-in driver; Modbus device templates come from <paramref name="templatesDirectory"/>.</summary>
     public static DriverRegistry Create(string? templatesDirectory = null) => new DriverRegistry()
         .Add(new SimulatedDriverDefinition())
-        .Add(new ModbusDriverDefinition(templatesDirectory ?? NodeComponents.TemplatesDirectoryFor()));
+        .Add(new ModbusDriverDefinition(templatesDirectory ?? NodeComponents.TemplatesDirectoryFor()))
+        .Add(new I2cDriverDefinition())
+        .Add(new PmSerialDriverDefinition());
 }
