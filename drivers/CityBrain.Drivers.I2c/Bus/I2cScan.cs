@@ -26,7 +26,7 @@ public static class I2cScan
                 _ = device.ReadByte();
                 found.Add(address);
             }
-            catch (IOException)
+            catch (IOException ex) when (!ex.Message.Contains("Can not open I2C device file", StringComparison.Ordinal))
             {
                 // No acknowledge: nobody at this address.
             }

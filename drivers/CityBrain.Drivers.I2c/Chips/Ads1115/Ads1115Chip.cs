@@ -40,10 +40,10 @@ internal sealed class Ads1115Chip : II2cChip
         short raw = _binding.ReadRaw();
         if (raw is short.MaxValue or short.MinValue)
         {
-            throw ChipFaultException.OutOfRange($"ads1115: the input is beyond the ±{_binding.MaxVoltageFromMeasuringRange(_settings.Range).Volts} V range (raw 0x{(ushort)raw:X4}): choose a larger fullScaleV");
+            throw ChipFaultException.OutOfRange($"ads1115: the input is beyond the ±{(double)_binding.MaxVoltageFromMeasuringRange(_settings.Range).Value} V range (raw 0x{(ushort)raw:X4}): choose a larger fullScaleV");
         }
 
-        double volts = _binding.RawToVoltage(raw).Volts;
+        double volts = (double)_binding.RawToVoltage(raw).Value; // made with FromVolts: .Value is volts (no UnitsNet conversion, see README)
         double input = volts;
         if (_settings.ShuntOhms is { } shunt)
         {

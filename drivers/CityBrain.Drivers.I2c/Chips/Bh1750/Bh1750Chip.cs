@@ -18,7 +18,7 @@ internal sealed class Bh1750Chip(I2cDevice device) : II2cChip
 
     public void Read(Span<double> values)
     {
-        double lux = _binding.Illuminance.Lux;
+        double lux = (double)_binding.Illuminance.Value; // made with FromLux
         if (lux >= SaturatedLux - 0.01)
         {
             throw ChipFaultException.OutOfRange("bh1750: saturated (raw 0xFFFF): more light than the chip measures");

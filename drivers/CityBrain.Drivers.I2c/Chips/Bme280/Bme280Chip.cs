@@ -57,9 +57,11 @@ internal sealed class Bme280Chip : II2cChip
             throw ChipFaultException.NotReady("bme280: a channel is skipped");
         }
 
-        values[0] = temperature.DegreesCelsius;
-        values[1] = _bme.HumidityNeedsPatch ? _bme.CompensateHumidity(_bme.RawHumidity()) : humidity.Percent;
-        values[2] = pressure.Hectopascals;
+        // The binding makes these with FromDegreesCelsius, FromPercent, FromPascals: .Value is in that unit, and no UnitsNet
+        // conversion (reflection-heavy, trim warnings in NativeAOT) is reached.
+        values[0] = (double)temperature.Value;
+        values[1] = _bme.HumidityNeedsPatch ? _bme.CompensateHumidity(_bme.RawHumidity()) : (double)humidity.Value;
+        values[2] = (double)pressure.Value / 100.0;
         if (values[0] is < -40 or > 85 || values[2] is < 300 or > 1100)
         {
             throw ChipFaultException.OutOfRange($"bme280: {values[0]:0.00} degC / {values[2]:0.00} hPa is outside the chip's range (-40..85 degC, 300..1100 hPa)");

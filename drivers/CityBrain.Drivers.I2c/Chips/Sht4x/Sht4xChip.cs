@@ -23,8 +23,8 @@ internal sealed class Sht4xChip(I2cDevice device) : II2cChip
             throw ChipFaultException.Crc("sht4x measurement");
         }
 
-        values[0] = t.DegreesCelsius;
-        values[1] = h.Percent;
+        values[0] = (double)t.Value; // FromDegreesCelsius, FromPercent: .Value is in that unit (no UnitsNet conversion)
+        values[1] = (double)h.Value;
     }
 
     public void Dispose() => _binding.Dispose();
