@@ -217,8 +217,19 @@ internal sealed class I2cSensorDriver : ISensorDriver, ISensorDiagnostics
 
     public async ValueTask DisposeAsync()
     {
-        // Wait for a transfer still in flight, then let go of the chip.
-        using (await _busLock.AcquireAsync(_target.LockTimeout + TimeSpan.FromSeconds(5), _time, CancellationToken.None).ConfigureAwait(false))
+        // Wait for a transfer still in flight, then let go of the chip; a transfer hung for good keeps its device.
+        BusLock.Held held;
+        try
+        {
+            held = await _busLock.AcquireAsync(_target.LockTimeout + TimeSpan.FromSeconds(5), _time, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("I2C sensor {Sensor}: {Where} stayed busy at shutdown; its device is left open", _target.SensorId, _target.Where);
+            return;
+        }
+
+        using (held)
         {
             DropChip();
         }
