@@ -1,5 +1,7 @@
 using CityBrain.Drivers.Gpio;
+using CityBrain.Drivers.I2c;
 using CityBrain.Drivers.Modbus;
+using CityBrain.Drivers.Serial;
 using CityBrain.Drivers.Simulated;
 using CityBrain.Sensing.Drivers;
 
@@ -16,5 +18,7 @@ public static class BuiltInDrivers
     public static DriverRegistry Create(string? templatesDirectory = null) => new DriverRegistry()
         .Add(new SimulatedDriverDefinition())
         .Add(new ModbusDriverDefinition(templatesDirectory ?? NodeComponents.TemplatesDirectoryFor()))
-        .Add(new GpioDriverDefinition());
+        .Add(new GpioDriverDefinition())
+        .Add(new I2cDriverDefinition())
+        .Add(new PmSerialDriverDefinition());
 }
