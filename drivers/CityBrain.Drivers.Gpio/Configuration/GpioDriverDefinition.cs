@@ -14,6 +14,8 @@ namespace CityBrain.Drivers.Gpio;
 /// </summary>
 public sealed class GpioDriverDefinition : SensorDriverDefinition<GpioSensorFields>
 {
+    public override IReadOnlyList<QuantityInfo> KnownQuantities { get; } = [.. GpioModeProfile.All.SelectMany(p => p.Quantities)];
+
     /// <summary>Above this debounce a state change reaches the buffer later than the 100 ms the node promises.</summary>
     public const double MaxInputDebounceMs = 80;
 

@@ -15,7 +15,7 @@ internal static class Catalogue
     public const string Weight = "weight";
     public const string Co2 = "co2"; // new
     public const string Illuminance = "illuminance"; // new
-    public const string Current = "current"; // new: a 4–20 mA loop's current
+    public const string Current = "current_4_20"; // a 4–20 mA loop's current (the catalogue's "current" is an RMS current in A)
     public const string Voltage = "voltage"; // new: an analog output's voltage
 
     public const string DegreesCelsius = "degC";

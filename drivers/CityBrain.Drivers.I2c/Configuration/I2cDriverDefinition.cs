@@ -39,6 +39,15 @@ public sealed class I2cDriverDefinition() : SensorDriverDefinition<I2cSensorFiel
     """,
     I2cConfigJsonContext.Default.I2cSensorFields)
 {
+    /// <summary>What the chips report; an ADS1115 with a configured quantity (a calibrated water level) reports that one instead.</summary>
+    public override IReadOnlyList<QuantityInfo> KnownQuantities { get; } =
+    [
+        new(Catalogue.AirTemperature, Catalogue.DegreesCelsius), new(Catalogue.RelativeHumidity, Catalogue.Percent), new(Catalogue.AirPressure, Catalogue.Hectopascal),
+        new(Catalogue.Co2, Catalogue.PartsPerMillion), new(Catalogue.Illuminance, Catalogue.Lux), new(Catalogue.Distance, Catalogue.Metre),
+        new(Catalogue.FillLevel, Catalogue.Percent), new(Catalogue.Weight, Catalogue.Kilogram), new(Catalogue.Voltage, Catalogue.Volt),
+        new(Catalogue.Current, Catalogue.Milliampere),
+    ];
+
     private const string BusKindName = "i2c";
 
     public override IReadOnlyList<IBusKindDefinition> BusKinds { get; } = [new I2cBusKind()];

@@ -22,6 +22,8 @@ public sealed class PmSerialDriverDefinition() : SensorDriverDefinition<PmSerial
     """,
     PmSerialConfigJsonContext.Default.PmSerialSensorFields)
 {
+    public override IReadOnlyList<QuantityInfo> KnownQuantities { get; } = [new("pm1_0", "ug/m3"), new("pm2_5", "ug/m3"), new("pm10", "ug/m3")];
+
     protected override void Check(PmSerialSensorFields options, SensorSpec spec, DriverConfigContext context)
     {
         if (options.Format is not ("sds011" or "pms5003"))

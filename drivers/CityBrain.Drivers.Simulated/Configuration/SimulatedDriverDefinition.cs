@@ -21,6 +21,9 @@ public sealed class SimulatedDriverDefinition() : SensorDriverDefinition<Simulat
     """,
     SimulatedConfigJsonContext.Default.SimulatedSensorFields)
 {
+    public override IReadOnlyList<QuantityInfo> KnownQuantities { get; } =
+        [.. Enum.GetValues<SimulatedSensorKind>().SelectMany(SimulatedChannels.For)];
+
     protected override void Check(SimulatedSensorFields options, SensorSpec spec, DriverConfigContext context)
     {
         if (ParseKind(options.Kind) is null)

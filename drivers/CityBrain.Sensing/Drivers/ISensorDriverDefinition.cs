@@ -24,6 +24,12 @@ public interface ISensorDriverDefinition
     /// </summary>
     string SensorSchema { get; }
 
+    /// <summary>
+    /// Every quantity (with its unit) a sensor of this driver can report, for the catalogue's conformance check and for
+    /// listings; empty when the quantities come from elsewhere (Modbus device templates, which are checked on their own).
+    /// </summary>
+    IReadOnlyList<QuantityInfo> KnownQuantities => [];
+
     /// <summary>Bus kinds this driver brings (Modbus: <c>modbus-tcp</c>, <c>modbus-rtu</c>); empty for most.</summary>
     IReadOnlyList<IBusKindDefinition> BusKinds { get; }
 

@@ -31,6 +31,8 @@ public abstract class SensorDriverDefinition<TOptions> : ISensorDriverDefinition
 
     public virtual IReadOnlyList<IBusKindDefinition> BusKinds => [];
 
+    public virtual IReadOnlyList<QuantityInfo> KnownQuantities => [];
+
     public object? ReadOptions(JsonElement sensor, SensorSpec spec, DriverConfigContext context)
     {
         var options = OptionsReader.Read(sensor, _type, spec.Path, context);

@@ -63,7 +63,7 @@ public sealed class Ads1115Tests
 
         var poll = await I2cTestNode.PollAsync(sensor);
 
-        Assert.Equal(12.0, poll.Single("current").Value, 12);
+        Assert.Equal(12.0, poll.Single("current_4_20").Value, 12);
         Assert.Equal("mA", poll.Single("current").Unit);
         var level = poll.Single("water_level");
         Assert.Equal(2.5, level.Value, 12);

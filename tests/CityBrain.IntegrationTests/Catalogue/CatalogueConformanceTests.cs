@@ -21,6 +21,7 @@ public sealed class CatalogueConformanceTests
     [
         ("templates", TemplatePoints),
         ("simulated", SimulatedChannels),
+        ("drivers", DriverQuantities),
     ];
 
     public static TheoryData<string> SourceNames() => [.. Sources.Select(s => s.Name)];
@@ -84,6 +85,11 @@ public sealed class CatalogueConformanceTests
             }
         }
     }
+
+    /// <summary>What every built-in driver declares it can report (GPIO modes, I2C chips, serial PM, simulated kinds).</summary>
+    private static IEnumerable<Channel> DriverQuantities() =>
+        CityBrain.Edge.Composition.BuiltInDrivers.Create().Drivers
+            .SelectMany(d => d.KnownQuantities.Select(q => new Channel($"driver {d.Name}", q.Quantity, q.Unit, [])));
 
     /// <summary>Every channel of every simulated sensor kind, with what the driver really emitted over two days.</summary>
     private static IEnumerable<Channel> SimulatedChannels()
