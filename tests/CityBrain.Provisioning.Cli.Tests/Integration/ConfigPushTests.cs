@@ -28,7 +28,7 @@ public sealed class ConfigPushTests
     private const string NodePassword = "node-secret-1";
     private const string ProvisioningUser = "citybrain-provisioning";
     private const string ProvisioningPassword = "prov-secret-1";
-    private const string HubUser = "citybrain-hub";
+    private const string HubUser = "citybrain-hub-a"; // one broker user per hub instance (deploy/mosquitto/acl)
     private const string HubPassword = "hub-secret-1";
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(4);
 
