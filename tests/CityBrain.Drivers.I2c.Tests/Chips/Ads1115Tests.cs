@@ -64,7 +64,7 @@ public sealed class Ads1115Tests
         var poll = await I2cTestNode.PollAsync(sensor);
 
         Assert.Equal(12.0, poll.Single("current_4_20").Value, 12);
-        Assert.Equal("mA", poll.Single("current").Unit);
+        Assert.Equal("mA", poll.Single("current_4_20").Unit);
         var level = poll.Single("water_level");
         Assert.Equal(2.5, level.Value, 12);
         Assert.Equal("m", level.Unit);
