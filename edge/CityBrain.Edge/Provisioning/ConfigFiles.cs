@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using CityBrain.Sensing.Hardware;
 
@@ -39,5 +38,9 @@ internal sealed class ConfigFiles
     public Task WriteAnsweredAsync(string hash, CancellationToken cancellationToken) =>
         _store.SaveAsync(_name + ".answered", Encoding.ASCII.GetBytes(hash), cancellationToken);
 
-    public static string HashOf(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
+    /// <summary>
+    /// Tells whether the file changed (not a security check): a non-cryptographic hash, so a node whose OS lacks a usable
+    /// libssl still starts (OpenSSL is needed only when a signed push arrives).
+    /// </summary>
+    public static string HashOf(byte[] content) => System.IO.Hashing.XxHash3.HashToUInt64(content).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 }

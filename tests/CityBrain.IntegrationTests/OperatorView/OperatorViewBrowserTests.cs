@@ -101,7 +101,7 @@ public sealed class OperatorViewBrowserTests(ITestOutputHelper output)
         await Assertions.Expect(page.Locator("section.district[data-district='harbour'] section.grid[data-grid='h1'] [data-node='node-traffic']")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-node='node-bins']")).ToHaveAttributeAsync("data-status", "online");
         await Assertions.Expect(page.Locator("[data-node='node-air']")).ToHaveAttributeAsync("data-status", "fault");
-        await Assertions.Expect(page.Locator("[data-node='node-bins'] [data-sensor='bin-07'] [data-quantity='fill_level'] .val")).ToContainTextAsync("70.0 %");
+        await Assertions.Expect(page.Locator("[data-node='node-bins'] [data-sensor='bin-07'] [data-quantity='fill_level'] .val")).ToContainTextAsync("70 %"); // fill_level: the catalogue shows whole percent
         await Assertions.Expect(page.Locator("[data-node='node-bins'] [data-sensor='bin-07'] svg.spark polyline")).ToHaveCountAsync(1);
         Assert.Equal("rgb(31, 157, 85)", await BorderColourAsync(page, "node-bins"));
 
@@ -175,7 +175,7 @@ public sealed class OperatorViewBrowserTests(ITestOutputHelper output)
 
             // Opening a node fetches its detail, sparklines included.
             await binsCard.Locator("button[data-open]").ClickAsync();
-            await Assertions.Expect(binsCard.Locator("[data-sensor='bin-07'] [data-quantity='fill_level'] .val")).ToContainTextAsync("70.0 %");
+            await Assertions.Expect(binsCard.Locator("[data-sensor='bin-07'] [data-quantity='fill_level'] .val")).ToContainTextAsync("70 %"); // fill_level: the catalogue shows whole percent
             await Assertions.Expect(binsCard.Locator("[data-sensor='bin-07'] svg.spark polyline")).ToHaveCountAsync(1);
             await Assertions.Expect(page.Locator("[data-node='node-air'] [data-sensor]")).ToHaveCountAsync(0);
             Directory.CreateDirectory(ResultsDir);

@@ -39,6 +39,7 @@
 
   // The catalogue entry a quantity displays by: its own, or its base quantity's for a derived name (pm2_5_mean).
   function entryOf(quantity, unit) {
+    if (!quantity) { return null; } // node-level alerts (offline, gap) carry a value but no quantity
     var e = catalogue.byName[quantity];
     if (e) { return e.unit === unit ? e : null; }
     for (var i = 0; i < catalogue.derived.length; i++) {
