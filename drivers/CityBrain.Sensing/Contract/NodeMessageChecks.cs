@@ -68,13 +68,17 @@ public static class NodeMessageChecks
                 ?? Id("$.location.street", location.Street)
                 ?? Id("$.location.grid", location.Grid);
 
-    private static ContractViolation? Sensors(IReadOnlyList<SensorInfo>? sensors)
-    {
-        if (sensors is null)
-        {
-            return null;
-        }
+    private static ContractViolation? Sensors(IReadOnlyList<SensorInfo>? sensors) =>
+        sensors is null ? null : EachSensor(sensors, static (path, s) => Id(path + ".id", s.Id)
+            ?? Required(path + ".driver", s.Driver)
+            ?? Text(path + ".driver", s.Driver, MaxShortText)
+            ?? (s.IntervalMs is >= 1 and <= MaxIntervalMs ? null : Invalid(path + ".intervalMs", $"{s.IntervalMs} is outside 1..{MaxIntervalMs}"))
+            ?? Quantities(path + ".quantities", s.Quantities));
 
+    /// <summary>The <c>$.sensors</c> list of a status or health message: at most <see cref="MaxSensors"/>, no null entry, each checked.</summary>
+    private static ContractViolation? EachSensor<T>(IReadOnlyList<T> sensors, Func<string, T, ContractViolation?> check)
+        where T : class
+    {
         if (sensors.Count > MaxSensors)
         {
             return TooMany("$.sensors", sensors.Count, MaxSensors);
@@ -82,19 +86,8 @@ public static class NodeMessageChecks
 
         for (int i = 0; i < sensors.Count; i++)
         {
-            var s = sensors[i];
             string path = $"$.sensors[{i}]";
-            if (s is null)
-            {
-                return Wrong(path, "an object");
-            }
-
-            var problem = Id(path + ".id", s.Id)
-                ?? Required(path + ".driver", s.Driver)
-                ?? Text(path + ".driver", s.Driver, MaxShortText)
-                ?? (s.IntervalMs is >= 1 and <= MaxIntervalMs ? null : Invalid(path + ".intervalMs", $"{s.IntervalMs} is outside 1..{MaxIntervalMs}"))
-                ?? Quantities(path + ".quantities", s.Quantities);
-            if (problem is not null)
+            if ((sensors[i] is null ? Wrong(path, "an object") : check(path, sensors[i])) is { } problem)
             {
                 return problem;
             }
@@ -196,43 +189,15 @@ public static class NodeMessageChecks
                 ?? Finite("$.publish.latencyP99Ms", publish.LatencyP99Ms)
                 ?? Text("$.publish.lastError", publish.LastError, MaxErrorText, lines: true);
 
-    private static ContractViolation? SensorHealths(IReadOnlyList<SensorHealth>? sensors)
-    {
-        if (sensors is null)
-        {
-            return Missing("$.sensors");
-        }
-
-        if (sensors.Count > MaxSensors)
-        {
-            return TooMany("$.sensors", sensors.Count, MaxSensors);
-        }
-
-        for (int i = 0; i < sensors.Count; i++)
-        {
-            var s = sensors[i];
-            string path = $"$.sensors[{i}]";
-            if (s is null)
-            {
-                return Wrong(path, "an object");
-            }
-
-            var problem = Id(path + ".id", s.Id)
-                ?? (s.Status is SensorHealth.Ok or SensorHealth.Fault or SensorHealth.Idle ? null : Invalid(path + ".status", $"'{Shown(s.Status)}' is not ok, fault or idle"))
-                ?? (s.LastReadingTs is { } ts ? Timestamp(path + ".lastReadingTs", ts) : null)
-                ?? Fault(path + ".lastError", s.LastError)
-                ?? NotNegative(path + ".sampled", s.Sampled)
-                ?? NotNegative(path + ".filtered", s.Filtered)
-                ?? NotNegative(path + ".faults", s.Faults)
-                ?? NotNegative(path + ".overruns", s.Overruns);
-            if (problem is not null)
-            {
-                return problem;
-            }
-        }
-
-        return null;
-    }
+    private static ContractViolation? SensorHealths(IReadOnlyList<SensorHealth>? sensors) =>
+        sensors is null ? Missing("$.sensors") : EachSensor(sensors, static (path, s) => Id(path + ".id", s.Id)
+            ?? (s.Status is SensorHealth.Ok or SensorHealth.Fault or SensorHealth.Idle ? null : Invalid(path + ".status", $"'{Shown(s.Status)}' is not ok, fault or idle"))
+            ?? (s.LastReadingTs is { } ts ? Timestamp(path + ".lastReadingTs", ts) : null)
+            ?? Fault(path + ".lastError", s.LastError)
+            ?? NotNegative(path + ".sampled", s.Sampled)
+            ?? NotNegative(path + ".filtered", s.Filtered)
+            ?? NotNegative(path + ".faults", s.Faults)
+            ?? NotNegative(path + ".overruns", s.Overruns));
 
     private static ContractViolation? Fault(string path, FaultInfo? fault) =>
         fault is null

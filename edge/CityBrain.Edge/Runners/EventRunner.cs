@@ -72,13 +72,7 @@ public sealed class EventRunner : IEventSink
                     PushFault(fault);
                 }
 
-                if (batch.Count > 0)
-                {
-                    await _intake.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-                    _state.RecordEvents(batch.Count, _time.GetUtcNow());
-                    _metrics.Sampled.Add(batch.Count, _tag);
-                    _metrics.Buffered.Add(batch.Count, _tag);
-                }
+                await ForwardAsync(batch, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -93,15 +87,22 @@ public sealed class EventRunner : IEventSink
             _check.Add(reading);
         }
 
-        if (_check.Readings.Count > 0)
+        await ForwardAsync(_check.Readings, CancellationToken.None).ConfigureAwait(false);
+        await watch.ConfigureAwait(false);
+    }
+
+    /// <summary>Hands checked event readings to the intake and counts them.</summary>
+    private async Task ForwardAsync(List<Reading> readings, CancellationToken cancellationToken)
+    {
+        if (readings.Count == 0)
         {
-            await _intake.WriteAsync(_check.Readings, CancellationToken.None).ConfigureAwait(false);
-            _state.RecordEvents(_check.Readings.Count, _time.GetUtcNow());
-            _metrics.Sampled.Add(_check.Readings.Count, _tag);
-            _metrics.Buffered.Add(_check.Readings.Count, _tag);
+            return;
         }
 
-        await watch.ConfigureAwait(false);
+        await _intake.WriteAsync(readings, cancellationToken).ConfigureAwait(false);
+        _state.RecordEvents(readings.Count, _time.GetUtcNow());
+        _metrics.Sampled.Add(readings.Count, _tag);
+        _metrics.Buffered.Add(readings.Count, _tag);
     }
 
     public bool TryPush(in Reading reading)
