@@ -140,6 +140,10 @@ public sealed class EdgeBenchmark : IBenchmark
             buses = buses ?? [],
         }), ct);
         await using var sub = await MqttCollector.StartAsync(broker.Host, broker.Port, $"citybrain/v1/bench/g-0001/{nodeId}/health");
+
+        // The hub's place: a telemetry subscriber must exist, or the broker answers PUBACK 0x10 and the edge
+        // (rightly) holds its readings in the buffer. It counts and keeps nothing.
+        await using var telemetry = await MqttCollector.StartCountingAsync(broker.Host, broker.Port, $"citybrain/v1/bench/g-0001/{nodeId}/telemetry");
         await using var edge = ServerProcess.Start("citybrain-edge", exe, ["--config", config], dir.Path, "(build edge/CityBrain.Edge.Service)");
         try
         {

@@ -16,8 +16,12 @@ public sealed class MqttCollector : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
-    private MqttCollector(string host, int port, string[] filters, string clientId, bool persistent, Action<MqttClientOptionsBuilder>? configure)
+    private readonly bool _countOnly;
+    private long _count;
+
+    private MqttCollector(string host, int port, string[] filters, string clientId, bool persistent, Action<MqttClientOptionsBuilder>? configure, bool countOnly = false)
     {
+        _countOnly = countOnly;
         _filters = filters;
         _client = new MqttClientFactory().CreateMqttClient();
         var builder = new MqttClientOptionsBuilder()
@@ -30,12 +34,21 @@ public sealed class MqttCollector : IAsyncDisposable
             : builder.WithCleanStart(true).Build();
         _client.ApplicationMessageReceivedAsync += e =>
         {
+            Interlocked.Increment(ref _count);
+            if (_countOnly)
+            {
+                return Task.CompletedTask;
+            }
+
             Messages.Enqueue(new ReceivedMessage(e.ApplicationMessage.Topic, System.Buffers.BuffersExtensions.ToArray(e.ApplicationMessage.Payload), e.ApplicationMessage.Retain, DateTimeOffset.UtcNow));
             return Task.CompletedTask;
         };
     }
 
     public ConcurrentQueue<ReceivedMessage> Messages { get; } = new();
+
+    /// <summary>Messages received so far (also counted by a count-only subscriber, which keeps none).</summary>
+    public long Count => Interlocked.Read(ref _count);
 
     public bool IsConnected => _client.IsConnected;
 
@@ -52,6 +65,24 @@ public sealed class MqttCollector : IAsyncDisposable
         {
             collector._client.Dispose();
             throw new InvalidOperationException($"the test subscriber could not connect to {host}:{port}: {collector.LastError}");
+        }
+
+        collector._loop = Task.Run(() => collector.KeepConnectedAsync(collector._stop.Token));
+        return collector;
+    }
+
+    /// <summary>
+    /// A subscriber that only counts what it receives (QoS 1, acknowledged like the hub's): for benchmarks, where a
+    /// subscriber must exist (the edge holds telemetry while the broker answers "no subscribers") but keeping every
+    /// payload would cost the measured machine memory and CPU.
+    /// </summary>
+    public static async Task<MqttCollector> StartCountingAsync(string host, int port, string topicFilter)
+    {
+        var collector = new MqttCollector(host, port, [topicFilter], "bench-sub-" + Guid.NewGuid().ToString("N")[..8], persistent: false, configure: null, countOnly: true);
+        if (!await collector.ConnectAsync(CancellationToken.None))
+        {
+            collector._client.Dispose();
+            throw new InvalidOperationException($"the counting subscriber could not connect to {host}:{port}: {collector.LastError}");
         }
 
         collector._loop = Task.Run(() => collector.KeepConnectedAsync(collector._stop.Token));
