@@ -1,4 +1,4 @@
-using CityBrain.Drivers.I2c.Tests.Simulation;
+using CityBrain.Testing.I2c;
 
 namespace CityBrain.Drivers.I2c.Tests.Bus;
 

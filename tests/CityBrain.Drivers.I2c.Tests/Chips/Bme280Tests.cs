@@ -1,5 +1,5 @@
 using CityBrain.Drivers.I2c.Tests.Driver;
-using CityBrain.Drivers.I2c.Tests.Simulation;
+using CityBrain.Testing.I2c;
 using CityBrain.Sensing;
 
 namespace CityBrain.Drivers.I2c.Tests.Chips;

@@ -1,6 +1,6 @@
 using CityBrain.Drivers.I2c.Chips;
 using CityBrain.Drivers.I2c.Tests.Driver;
-using CityBrain.Drivers.I2c.Tests.Simulation;
+using CityBrain.Testing.I2c;
 using CityBrain.Sensing;
 
 namespace CityBrain.Drivers.I2c.Tests.Chips;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CityBrain.Drivers.I2c.Tests.Simulation;
+using CityBrain.Testing.I2c;
 using CityBrain.Sensing;
 using CityBrain.Sensing.Configuration;
 using CityBrain.Sensing.Drivers;

@@ -1,6 +1,6 @@
 using CityBrain.Drivers.I2c.Chips;
 
-namespace CityBrain.Drivers.I2c.Tests.Simulation;
+namespace CityBrain.Testing.I2c;
 
 /// <summary>
 /// A Sensirion chip (SHT3x, SHT4x, SCD4x): commands of one or two bytes; a read returns the response of the last

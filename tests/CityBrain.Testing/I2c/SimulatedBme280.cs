@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace CityBrain.Drivers.I2c.Tests.Simulation;
+namespace CityBrain.Testing.I2c;
 
 /// <summary>
 /// A BME280 as the datasheet describes it: chip id 0x60 at 0xD0, calibration at 0x88–0xA1 and 0xE1–0xE7, data at

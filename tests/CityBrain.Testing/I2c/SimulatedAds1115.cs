@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace CityBrain.Drivers.I2c.Tests.Simulation;
+namespace CityBrain.Testing.I2c;
 
 /// <summary>
 /// An ADS1115: 16-bit registers behind a pointer (0 conversion, 1 config, 2/3 thresholds), big-endian. A config write with

@@ -1,4 +1,4 @@
-namespace CityBrain.Drivers.I2c.Tests.Simulation;
+namespace CityBrain.Testing.I2c;
 
 /// <summary>
 /// DFRobot's HX711 I2C board (KIT0176), command style: the first byte written selects what the next read returns —

@@ -1,4 +1,4 @@
-namespace CityBrain.Drivers.I2c.Tests.Simulation;
+namespace CityBrain.Testing.I2c;
 
 /// <summary>
 /// A VL53L0X, as far as the binding's init and single-shot ranging look at it: a register file where the strobe
