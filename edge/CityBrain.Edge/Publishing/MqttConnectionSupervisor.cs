@@ -28,6 +28,8 @@ public sealed class MqttConnectionSupervisor : IAsyncDisposable
     private long _connects;
     private string? _lastError;
 
+    private bool _closing;
+
     public MqttConnectionSupervisor(MqttConnectionSettings settings, string boot, Func<StatusMessage> birth, TimeProvider time, ILogger logger)
     {
         _settings = settings;
@@ -38,7 +40,13 @@ public sealed class MqttConnectionSupervisor : IAsyncDisposable
         _client = new MqttClientFactory().CreateMqttClient();
         _client.DisconnectedAsync += e =>
         {
-            if (e.ClientWasConnected)
+            if (e.ClientWasConnected && Volatile.Read(ref _closing))
+            {
+                // Our own clean shutdown: not a lost connection (journald would show it as a warning on every stop).
+                _logger.LogInformation("MQTT connection to {Host}:{Port} closed", _settings.Mqtt.Host, _settings.Mqtt.EffectivePort);
+                MarkDisconnected("shutdown");
+            }
+            else if (e.ClientWasConnected)
             {
                 _logger.LogWarning("MQTT connection to {Host}:{Port} lost: {Reason}", _settings.Mqtt.Host, _settings.Mqtt.EffectivePort, e.Reason);
                 MarkDisconnected(e.Exception?.Message ?? e.Reason.ToString());
@@ -125,6 +133,7 @@ public sealed class MqttConnectionSupervisor : IAsyncDisposable
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             cts.CancelAfter(TimeSpan.FromSeconds(_settings.Mqtt.PublishTimeoutSeconds));
             await _client.PublishAsync(StatusMessageFor(offline), cts.Token).ConfigureAwait(false);
+            Volatile.Write(ref _closing, true);
             await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), cts.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or InvalidOperationException)
