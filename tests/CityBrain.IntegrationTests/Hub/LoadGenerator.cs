@@ -21,14 +21,14 @@ public sealed class LoadGenerator : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _run;
 
-    private LoadGenerator(IMqttClient[] clients, string quantity, int nodes, int readingsPerMessage, double messagesPerSecond)
+    private LoadGenerator(IMqttClient[] clients, string quantity, int nodes, int readingsPerMessage, double messagesPerSecond, long[]? continueFrom)
     {
         _clients = clients;
         _quantity = quantity;
         _nodes = nodes;
         _readingsPerMessage = readingsPerMessage;
         _messagesPerSecond = messagesPerSecond;
-        _published = new long[nodes];
+        _published = continueFrom is null ? new long[nodes] : (long[])continueFrom.Clone();
     }
 
     public static string Node(int i) => $"load-{i}";
@@ -40,7 +40,9 @@ public sealed class LoadGenerator : IAsyncDisposable
 
     public int Nodes => _nodes;
 
-    public static async Task<LoadGenerator> StartAsync(int brokerPort, string quantity, int nodes, int readingsPerMessage, double messagesPerSecond)
+    /// <param name="continueFrom">Per node, the seq to start at (a second generator continuing a first one's sequences,
+    /// e.g. after a broker restart); <see cref="Published"/> then counts from 0 as if one generator had run.</param>
+    public static async Task<LoadGenerator> StartAsync(int brokerPort, string quantity, int nodes, int readingsPerMessage, double messagesPerSecond, long[]? continueFrom = null)
     {
         var clients = new IMqttClient[nodes];
         for (int i = 0; i < nodes; i++)
@@ -49,7 +51,7 @@ public sealed class LoadGenerator : IAsyncDisposable
             await clients[i].ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", brokerPort).WithClientId($"{quantity}-gen-{i}").Build());
         }
 
-        var load = new LoadGenerator(clients, quantity, nodes, readingsPerMessage, messagesPerSecond);
+        var load = new LoadGenerator(clients, quantity, nodes, readingsPerMessage, messagesPerSecond, continueFrom);
         load._run = Task.WhenAll(Enumerable.Range(0, nodes).Select(load.RunNodeAsync));
         return load;
     }
@@ -58,7 +60,8 @@ public sealed class LoadGenerator : IAsyncDisposable
     {
         var clock = Stopwatch.StartNew();
         double perNode = _messagesPerSecond / _nodes;
-        long sent = 0;
+        long first = Interlocked.Read(ref _published[node]) / _readingsPerMessage;
+        long sent = first;
         string topic = $"{Topics.Prefix}d01/g01/{Node(node)}/{Topics.Telemetry}";
         while (!_stop.IsCancellationRequested)
         {
@@ -77,7 +80,7 @@ public sealed class LoadGenerator : IAsyncDisposable
             Interlocked.Exchange(ref _published[node], sent * _readingsPerMessage);
 
             // Pacing to the configured rate.
-            var due = TimeSpan.FromSeconds(sent / perNode) - clock.Elapsed;
+            var due = TimeSpan.FromSeconds((sent - first) / perNode) - clock.Elapsed;
             if (due > TimeSpan.Zero)
             {
                 try
