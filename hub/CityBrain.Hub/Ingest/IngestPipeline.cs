@@ -276,15 +276,15 @@ public sealed class IngestPipeline : IAsyncDisposable
         }
 
         long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var (ts, readings) in batch.Runs)
+        {
+            _metrics.PollToAck.Record(now - ts, readings);
+        }
+
         foreach (var item in batch.Items)
         {
             await item.Acknowledge(cancellationToken);
             _metrics.LatencyObserved(now - item.NewestTimestampMs);
-        }
-
-        foreach (var (ts, readings) in batch.Runs)
-        {
-            _metrics.PollToAck.Record(now - ts, readings);
         }
 
         _metrics.BatchStored(batch.Items.Count, lines.Count);
