@@ -25,6 +25,10 @@ VALUES = {
         "tilt_alarm": 0, "battery_voltage": 3.612, "battery_level": 78, "collections_count": 412},
     "street-light-meter-em24": {"voltage": 231.4, "current": 0.846, "active_power": 182.5, "power_factor": 0.93,
         "frequency": 50.02, "apparent_power": 196.2, "active_energy": 15234.75, "operating_hours": 26311, "lamp_on": 1},
+    "street-cabinet-monitor-sc20": {"voltage": 230.5, "current": 2.25, "active_power": 487.5, "apparent_power": 512.0,
+        "active_energy": 8231.5, "frequency": 49.98, "power_factor": 0.952, "sensor_temperature": 27.3, "sensor_humidity": 45.6,
+        "battery_voltage": 13.27, "battery_level": 98, "signal_quality": 74, "operating_hours": 41210, "illuminance": 1250,
+        "fan_speed": 2400, "pulse_count": 3187, "door_open": 0, "lamp_on": 1, "fan_fault": 0, "fire_alarm": 0},
 }
 
 FORMATS = {"INT16": ">h", "UINT16": ">H", "INT32": ">i", "UINT32": ">I", "INT64": ">q", "UINT64": ">Q", "FLOAT32": ">f", "FLOAT64": ">d"}

@@ -52,6 +52,27 @@ public sealed class IngestMetrics : IDisposable
 
     public LatencyHistogram Latency { get; } = new();
 
+    /// <summary>Per reading: source timestamp to the node's <c>sent</c> (poll, intake, buffer, publisher batch).</summary>
+    public LatencyHistogram PollToSent { get; } = new();
+
+    /// <summary>Per message: the node's <c>sent</c> to the batcher taking it (PUBACK wait, broker, receive, queue).</summary>
+    public LatencyHistogram SentToBatch { get; } = new();
+
+    /// <summary>Per reading: source timestamp to the batcher taking its message.</summary>
+    public LatencyHistogram PollToBatch { get; } = new();
+
+    /// <summary>Per reading: source timestamp to every sink accepted it (the write acknowledged).</summary>
+    public LatencyHistogram PollToAck { get; } = new();
+
+    /// <summary>The per-hop histograms since start, for /ingest/stats (the whole-chain benchmark reads them).</summary>
+    public IReadOnlyList<StageLatency> StageLatencies() =>
+    [
+        PollToSent.Snapshot("poll_to_sent"),
+        SentToBatch.Snapshot("sent_to_batch"),
+        PollToBatch.Snapshot("poll_to_batch"),
+        PollToAck.Snapshot("poll_to_ack"),
+    ];
+
     public long ReceivedTotal => Interlocked.Read(ref _receivedTotal);
 
     public long PointsWrittenTotal => Interlocked.Read(ref _pointsWrittenTotal);

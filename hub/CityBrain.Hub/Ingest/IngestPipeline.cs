@@ -169,10 +169,26 @@ public sealed class IngestPipeline : IAsyncDisposable
     {
         int origin = batch.Items.Count;
         long newest = 0;
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        long sent = item.Message.Sent.ToUnixTimeMilliseconds();
+        _metrics.SentToBatch.Record(now - sent);
+
+        // Per-reading latencies are recorded per run of equal source timestamps (a poll's readings share one): a few
+        // histogram updates per message, not one per reading.
+        long runTs = long.MinValue;
+        int runLength = 0;
         foreach (var (seq, r) in item.Message.ReadingSpan())
         {
             long ts = r.TimestampMs;
             newest = Math.Max(newest, ts);
+            if (ts != runTs)
+            {
+                EndRun(batch, runTs, runLength, now, sent);
+                runTs = ts;
+                runLength = 0;
+            }
+
+            runLength++;
             try
             {
                 // Tags in key order: district, grid, node, quality, sensor.
@@ -199,9 +215,23 @@ public sealed class IngestPipeline : IAsyncDisposable
             }
         }
 
+        EndRun(batch, runTs, runLength, now, sent);
+
         // The parsed readings are not needed any more: the batch keeps only what the acknowledgement needs.
         ReadingBuffers.Return(item.Message);
         batch.Items.Add(new BatchedMessage(item.TopicName, item.Acknowledge, newest));
+    }
+
+    private void EndRun(PendingBatch batch, long ts, int readings, long now, long sent)
+    {
+        if (readings == 0)
+        {
+            return;
+        }
+
+        _metrics.PollToSent.Record(sent - ts, readings);
+        _metrics.PollToBatch.Record(now - ts, readings);
+        batch.Runs.Add((ts, readings));
     }
 
     private async Task WriteLoopAsync(CancellationToken cancellationToken)
@@ -246,6 +276,11 @@ public sealed class IngestPipeline : IAsyncDisposable
         }
 
         long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var (ts, readings) in batch.Runs)
+        {
+            _metrics.PollToAck.Record(now - ts, readings);
+        }
+
         foreach (var item in batch.Items)
         {
             await item.Acknowledge(cancellationToken);
@@ -278,6 +313,9 @@ public sealed class IngestPipeline : IAsyncDisposable
         public List<BatchedMessage> Items { get; } = new(256);
 
         public LineBatch Lines { get; } = new(pool: buffers);
+
+        /// <summary>The readings' source timestamps as (timestamp, readings) runs, for the per-reading latency at acknowledgement.</summary>
+        public List<(long TimestampMs, int Readings)> Runs { get; } = new(256);
 
         public void Dispose() => Lines.Dispose();
     }

@@ -16,7 +16,8 @@ public sealed record IngestStatistics(
     IReadOnlyList<NodeSequenceSnapshot> Sequences,
     long GcHeapBytes,
     long GcCommittedBytes,
-    long GcFragmentedBytes)
+    long GcFragmentedBytes,
+    IReadOnlyList<StageLatency>? StageLatencies = null)
 {
     /// <remarks>The GC figures are those of the last collection (<see cref="GC.GetGCMemoryInfo()"/>): the managed heap's
     /// share of the process's resident set, for the benchmark's RSS breakdown.</remarks>
@@ -39,6 +40,7 @@ public sealed record IngestStatistics(
             sequences,
             gc.HeapSizeBytes,
             gc.TotalCommittedBytes,
-            gc.FragmentedBytes);
+            gc.FragmentedBytes,
+            metrics.StageLatencies());
     }
 }

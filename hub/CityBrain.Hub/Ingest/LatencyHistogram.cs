@@ -54,6 +54,24 @@ public sealed class LatencyHistogram
         return MaxMilliseconds;
     }
 
+    /// <summary>The non-empty buckets (upper bound in ms, count), for <see cref="StageLatency"/>.</summary>
+    public StageLatency Snapshot(string stage)
+    {
+        var upper = new List<long>();
+        var counts = new List<long>();
+        for (int i = 0; i < _buckets.Length; i++)
+        {
+            long n = Interlocked.Read(ref _buckets[i]);
+            if (n > 0)
+            {
+                upper.Add(i < FineLimit ? i + 1 : i < _buckets.Length - 1 ? FineLimit + ((i - FineLimit + 1) * CoarseStep) : long.MaxValue);
+                counts.Add(n);
+            }
+        }
+
+        return new StageLatency(stage, Count, MaxMilliseconds, [.. upper], [.. counts]);
+    }
+
     public void Reset()
     {
         Array.Clear(_buckets);

@@ -193,13 +193,13 @@ public sealed class EdgeBenchmark : IBenchmark
         }
     }
 
-    private static JsonElement? Latest(MqttCollector sub)
+    internal static JsonElement? Latest(MqttCollector sub)
     {
         var m = sub.Messages.LastOrDefault();
         return m is null ? null : JsonDocument.Parse(m.Payload).RootElement.Clone();
     }
 
-    private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, ServerProcess edge, string what)
+    internal static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, ServerProcess edge, string what)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!condition())
@@ -225,7 +225,7 @@ public sealed class EdgeBenchmark : IBenchmark
         new { healthIntervalSeconds = 1, maxBatchReadings, maxBatchDelayMs, maxInFlight };
 
     /// <summary>VmHWM, VmRSS, RssAnon, RssFile, RssShmem (kB) and Threads of <paramref name="pid"/> from /proc/PID/status.</summary>
-    private static Dictionary<string, long> Memory(int pid)
+    internal static Dictionary<string, long> Memory(int pid)
     {
         string[] fields = ["VmHWM", "VmRSS", "RssAnon", "RssFile", "RssShmem", "Threads"];
         var values = fields.ToDictionary(f => f, _ => -1L);

@@ -130,7 +130,10 @@ public sealed class BenchHub : IAsyncDisposable
 
     private static readonly JsonSerializerOptions SkipNulls = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
-    public static async Task<BenchHub> StartAsync(string exe, int brokerPort, object sink, string clientId, CancellationToken ct)
+    /// <param name="environment">Variables set (null value: removed) for the hub process only; null: it inherits ours.</param>
+    /// <param name="batching">The <c>Hub:Batching</c> section; null: 5,000 lines, 50 ms, a queue of 500 messages.</param>
+    public static async Task<BenchHub> StartAsync(
+        string exe, int brokerPort, object sink, string clientId, CancellationToken ct, IReadOnlyDictionary<string, string?>? environment = null, object? batching = null)
     {
         var dir = new TempDirectory("hub-bench");
         int http = FreePort.Get();
@@ -142,7 +145,7 @@ public sealed class BenchHub : IAsyncDisposable
                 InstanceName = "bench",
                 Mqtt = new { Host = "127.0.0.1", Port = brokerPort, ClientId = clientId, SessionExpirySeconds = SessionExpirySeconds, ReceiveMaximum = int.TryParse(Environment.GetEnvironmentVariable("CITYBRAIN_BENCH_RECEIVE_MAXIMUM"), out int rm) ? rm : 2000 },
                 Sinks = new[] { sink },
-                Batching = new { MaxLines = 5000, MaxDelayMilliseconds = 50, QueueCapacity = 500 },
+                Batching = batching ?? new { MaxLines = 5000, MaxDelayMilliseconds = 50, QueueCapacity = 500 },
 
                 // Hub:Columns (null = the documented schema, value + quality + seq); `citybrain-bench hub --columns value` sets it.
                 Columns = Environment.GetEnvironmentVariable(ColumnsVariable)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
@@ -156,7 +159,7 @@ public sealed class BenchHub : IAsyncDisposable
             },
             Logging = new { LogLevel = new { Default = "Warning" } },
         }, SkipNulls), ct);
-        var process = ServerProcess.Start("citybrain-hub", exe, ["--config", config], dir.Path, "(build hub/CityBrain.Hub.Service)");
+        var process = ServerProcess.Start("citybrain-hub", exe, ["--config", config], dir.Path, "(build hub/CityBrain.Hub.Service)", environment);
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}/"), Timeout = TimeSpan.FromSeconds(10) };
         var hub = new BenchHub(dir, process, client);
         var deadline = DateTime.UtcNow.AddSeconds(30);

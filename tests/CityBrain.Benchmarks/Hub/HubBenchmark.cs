@@ -234,22 +234,7 @@ public sealed class HubBenchmark : IBenchmark
     private const int WarmUpSeconds = 5;
 
     /// <summary>The runtime settings of deploy/systemd/citybrain-hub.service (its <c>Environment=</c> line, read, not copied).</summary>
-    private static readonly (string Name, string Value)[] HubRuntimeEnvironment = UnitEnvironment();
-
-    private static (string Name, string Value)[] UnitEnvironment()
-    {
-        string path = RepoPaths.Combine("deploy", "systemd", "citybrain-hub.service");
-        string line = File.ReadLines(path).SingleOrDefault(l => l.StartsWith("Environment=", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"{path} has no Environment= line");
-        return
-        [
-            .. line["Environment=".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(setting =>
-            {
-                int eq = setting.IndexOf('=', StringComparison.Ordinal);
-                return eq > 0 ? (setting[..eq], setting[(eq + 1)..]) : throw new InvalidOperationException($"{path}: '{setting}' is not NAME=VALUE");
-            }),
-        ];
-    }
+    private static readonly (string Name, string Value)[] HubRuntimeEnvironment = UnitFileEnvironment.Read("citybrain-hub.service");
 
     private static string Breakdown(BenchHub hub)
     {

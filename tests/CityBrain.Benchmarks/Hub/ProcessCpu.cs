@@ -13,8 +13,20 @@ public static class ProcessCpu
     /// <summary>CPU seconds so far, by process name (children of the same name added up).</summary>
     public static Dictionary<string, double> Snapshot()
     {
+        var result = new Dictionary<string, double>(StringComparer.Ordinal) { [LoadGenerator] = Seconds(Environment.ProcessId, out _) };
+        foreach (var (_, name, seconds) in Children())
+        {
+            result[name] = result.GetValueOrDefault(name) + seconds;
+        }
+
+        return result;
+    }
+
+    /// <summary>This process's children (the servers and services a benchmark started): PID, name and CPU seconds so far.</summary>
+    public static List<(int Pid, string Name, double Seconds)> Children()
+    {
         int self = Environment.ProcessId;
-        var result = new Dictionary<string, double>(StringComparer.Ordinal) { [LoadGenerator] = Seconds(self, out _) };
+        var result = new List<(int, string, double)>();
         foreach (string dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out int pid) || pid == self)
@@ -27,8 +39,7 @@ public static class ProcessCpu
                 double seconds = Seconds(pid, out int parent);
                 if (parent == self)
                 {
-                    string name = File.ReadAllText($"/proc/{pid}/comm").Trim();
-                    result[name] = result.GetValueOrDefault(name) + seconds;
+                    result.Add((pid, File.ReadAllText($"/proc/{pid}/comm").Trim(), seconds));
                 }
             }
             catch (IOException)

@@ -20,6 +20,11 @@ public sealed class SensorRunnerTests
 
         public Exception? Throw { get; set; }
 
+        /// <summary>The one poll (1-based) that takes <see cref="SlowPollDuration"/> instead, e.g. a GC pause or a late timer.</summary>
+        public int SlowPoll { get; init; }
+
+        public TimeSpan SlowPollDuration { get; init; }
+
         public string SensorId => id;
 
         public IReadOnlyList<QuantityInfo> Quantities { get; } = [new("level", "%")];
@@ -32,9 +37,10 @@ public sealed class SensorRunnerTests
                 throw Throw;
             }
 
-            if (PollDuration > TimeSpan.Zero)
+            var duration = Polls == SlowPoll ? SlowPollDuration : PollDuration;
+            if (duration > TimeSpan.Zero)
             {
-                await Task.Delay(PollDuration, time, cancellationToken);
+                await Task.Delay(duration, time, cancellationToken);
             }
 
             collector.Add(new Reading(id, "level", Polls, "%", time.GetUtcNow()));
@@ -101,9 +107,52 @@ public sealed class SensorRunnerTests
         await cts.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(5));
 
-        // Each poll takes 3.5 intervals: about 3 ticks are missed per poll, never queued up behind it.
+        // Each poll takes 3.5 intervals: the tick it ends in is polled at once, the 2-3 ticks that passed entirely while it
+        // ran are missed, never queued up behind it.
         Assert.InRange(driver.Polls, 3, 4);
         Assert.InRange(runner.State.Overruns, 6, 12);
+    }
+
+    [Fact]
+    public async Task Run_APollEndingAfterItsNextTick_IsFollowedByThatTicksPoll_NothingSkipped()
+    {
+        // One poll takes 1.5 intervals (a late timer wake-up, a GC pause, the neighbours' polls on the bus): the tick
+        // it ran into is polled at once, not skipped, and the schedule stays on its grid (issue 16).
+        var time = new FakeTimeProvider(Start);
+        var driver = new ScriptedDriver("late", time, TimeSpan.Zero) { SlowPoll = 3, SlowPollDuration = TimeSpan.FromMilliseconds(1500) };
+        var intake = new ReadingIntake(1024);
+        var runner = Runner(driver, time, intake, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
+        using var cts = new CancellationTokenSource();
+
+        var run = runner.RunAsync(cts.Token);
+        await AdvanceAsync(time, TimeSpan.FromSeconds(12), TimeSpan.FromMilliseconds(50));
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+
+        // 12 s at one tick a second from a first tick within the first second: 12 or 13 ticks, every one polled.
+        Assert.Equal(0, runner.State.Overruns);
+        Assert.InRange(driver.Polls, 12, 13);
+        Assert.Equal(driver.Polls, intake.Count);
+    }
+
+    [Fact]
+    public async Task Run_PollsLongerThanTheInterval_RunBackToBack_AndOnlyWhollyMissedTicksAreOverruns()
+    {
+        // A bus that really is too slow (1.2 s per poll, a tick every second): polls follow each other without a gap, and
+        // each tick is either polled or counted as an overrun. Skipping every tick that had passed polled every 2.2 s.
+        var time = new FakeTimeProvider(Start);
+        var driver = new ScriptedDriver("busy", time, TimeSpan.FromMilliseconds(1200));
+        var runner = Runner(driver, time, new ReadingIntake(1024), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
+        using var cts = new CancellationTokenSource();
+
+        var run = runner.RunAsync(cts.Token);
+        await AdvanceAsync(time, TimeSpan.FromSeconds(12), TimeSpan.FromMilliseconds(50));
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.InRange(driver.Polls, 10, 11);
+        Assert.InRange(runner.State.Overruns, 1, 2);
+        Assert.InRange(driver.Polls + runner.State.Overruns, 11, 13);
     }
 
     [Fact]
