@@ -3,6 +3,7 @@ using CityBrain.Hub.Catalogue;
 using CityBrain.Hub.Configuration;
 using CityBrain.Hub.Health;
 using CityBrain.Hub.Ingest;
+using CityBrain.Hub.Notifications;
 using CityBrain.Hub.Sinks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,6 +64,7 @@ public static class HubServiceCollectionExtensions
 
         services.AddHubHealthAndAlerts(configuration);
         services.AddMqttAlertPublisher(sp => sp.GetRequiredService<MqttIngestService>().Client);
+        services.AddHubNotifications(configuration); // after the alerts: their snapshot is restored before the outbox reconciles
 
         // The quantity catalogue, retained on citybrain/v1/_catalogue/quantities after every connect.
         services.AddHostedService<CataloguePublishingService>();

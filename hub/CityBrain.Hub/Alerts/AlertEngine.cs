@@ -46,6 +46,7 @@ public sealed partial class AlertEngine
     private readonly FrozenDictionary<string, ThresholdRule[]> _thresholdRules;
     private readonly FrozenDictionary<string, ThresholdRule> _thresholdRulesById;
     private readonly AlertRule[] _nodeRules;
+    private readonly IAlertListener[] _listeners;
     private readonly ConcurrentDictionary<(string Rule, string Node, string Sensor), ConditionState> _conditions = new();
     private readonly ConcurrentDictionary<string, ConditionState> _active = new(StringComparer.Ordinal);
     private readonly Lock _historyGate = new();
@@ -60,7 +61,8 @@ public sealed partial class AlertEngine
         AlertPublishQueue queue,
         HealthMetrics metrics,
         TimeProvider time,
-        ILogger<AlertEngine>? logger = null)
+        ILogger<AlertEngine>? logger = null,
+        IEnumerable<IAlertListener>? listeners = null)
     {
         _options = options.Value;
         Rules = AlertRuleCompiler.Compile(_options, out _zone, out var errors);
@@ -80,6 +82,7 @@ public sealed partial class AlertEngine
             .GroupBy(t => t.Rule.Quantity!, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
         _nodeRules = Rules.Where(r => r.Kind != AlertKinds.Threshold).ToArray();
+        _listeners = listeners?.ToArray() ?? [];
     }
 
     public IReadOnlyList<AlertRule> Rules { get; }
@@ -570,6 +573,10 @@ public sealed partial class AlertEngine
     {
         Interlocked.Increment(ref _version);
         _queue.Enqueue(alert);
+        foreach (var listener in _listeners)
+        {
+            listener.OnAlertChanged(alert);
+        }
     }
 
     /// <summary>
