@@ -218,7 +218,8 @@ public sealed partial class NotificationService : BackgroundService
         await _produceGate.WaitAsync(cancellationToken);
         try
         {
-            int reached = _reached.GetValueOrDefault(alert.Id);
+            // A raise goes to the grid level (also when reconciled after escalations); later events to every level reached.
+            int reached = alert.State == AlertStates.Raised ? EscalationLevels.Grid : _reached.GetValueOrDefault(alert.Id);
             var channels = Enumerable.Range(EscalationLevels.Grid, reached + 1).SelectMany(_options.Levels.Of).Distinct(StringComparer.Ordinal).ToList();
             var at = alert.State switch
             {

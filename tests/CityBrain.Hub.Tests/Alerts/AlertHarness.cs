@@ -15,6 +15,12 @@ internal sealed class AlertHarness : IDisposable
 
     /// <param name="configure">Sets engine options other than the rules (caps, queue capacity, time zone).</param>
     public AlertHarness(DateTimeOffset start, Action<AlertOptions> configure, params AlertRuleOptions[] rules)
+        : this(start, configure, [], rules)
+    {
+    }
+
+    /// <param name="listeners">Told of every alert change besides the publish queue (e.g. the notification queue).</param>
+    public AlertHarness(DateTimeOffset start, Action<AlertOptions> configure, IAlertListener[] listeners, params AlertRuleOptions[] rules)
     {
         Time = new FakeTimeProvider(start);
         Metrics = new HealthMetrics();
@@ -23,7 +29,7 @@ internal sealed class AlertHarness : IDisposable
         configure(options);
         options.Rules.AddRange(rules);
         Queue = new AlertPublishQueue(Options.Create(options), Metrics);
-        Engine = new AlertEngine(Options.Create(options), Registry, Queue, Metrics, Time);
+        Engine = new AlertEngine(Options.Create(options), Registry, Queue, Metrics, Time, listeners: listeners);
         Observer = new HealthAndAlertsObserver(Registry, Engine);
     }
 
