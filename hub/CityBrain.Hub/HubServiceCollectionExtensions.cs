@@ -34,14 +34,16 @@ public static class HubServiceCollectionExtensions
             sp.GetRequiredService<ILogger<DeadLetterQueue>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<HubOptions>>().Value.InstanceName));
+        services.TryAddSingleton(sp => new SinkHealth(sp.GetRequiredService<IOptions<HubOptions>>().Value.InstanceName, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<HubOptions>>().Value;
             var time = sp.GetRequiredService<TimeProvider>();
+            var health = sp.GetRequiredService<SinkHealth>();
             var metrics = sp.GetRequiredService<IngestMetrics>();
             var logger = sp.GetRequiredService<ILogger<ResilientSinkWriter>>();
             var sinks = options.Sinks
-                .Select(s => new ResilientSinkWriter(PointSinkFactory.Create(s), options.Resilience, time, logger, metrics))
+                .Select(s => new ResilientSinkWriter(PointSinkFactory.Create(s), options.Resilience, time, logger, metrics, health))
                 .ToList();
             return new IngestPipeline(
                 sinks,

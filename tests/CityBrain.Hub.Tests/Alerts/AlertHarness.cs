@@ -1,5 +1,6 @@
 using CityBrain.Hub.Alerts;
 using CityBrain.Hub.Health;
+using CityBrain.Hub.Sinks;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -29,11 +30,15 @@ internal sealed class AlertHarness : IDisposable
         configure(options);
         options.Rules.AddRange(rules);
         Queue = new AlertPublishQueue(Options.Create(options), Metrics);
-        Engine = new AlertEngine(Options.Create(options), Registry, Queue, Metrics, Time, listeners: listeners);
+        Sinks = new SinkHealth("hub-a", Time);
+        Engine = new AlertEngine(Options.Create(options), Registry, Queue, Metrics, Time, listeners: listeners, sinks: Sinks);
         Observer = new HealthAndAlertsObserver(Registry, Engine);
     }
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>What the sink writers report (the database rule reads it).</summary>
+    public SinkHealth Sinks { get; }
 
     public HealthMetrics Metrics { get; }
 
