@@ -38,7 +38,7 @@ public sealed class WebhookRestartTests
                 Mqtt = new { Host = "127.0.0.1", Port = broker.Port, ClientId = "hub-notify", MaxReconnectDelaySeconds = 1 },
                 Sinks = new[] { HubConfig.VictoriaMetrics(vm.Url) },
                 HttpPort = port,
-                Health = new { SnapshotPath = snapshot, SnapshotInterval = "00:00:00.2" },
+                Health = new { SnapshotPath = snapshot, SnapshotInterval = "00:00:01" },
                 Alerts = new { TickInterval = "00:00:00.2", Rules = new[] { new { Id = "node-offline", Kind = "offline", Severity = "critical" } } },
                 Notifications = new
                 {
@@ -134,9 +134,10 @@ public sealed class WebhookRestartTests
     {
         try
         {
-            return File.Exists(path) && JsonNode.Parse(File.ReadAllText(path))!["alerts"]!.AsArray().Any(a => (string?)a!["node"] == node);
+            // JSON Lines: the header line holds the active alerts.
+            return File.Exists(path) && JsonNode.Parse(File.ReadLines(path).First())!["alerts"]!.AsArray().Any(a => (string?)a!["node"] == node);
         }
-        catch (Exception ex) when (ex is IOException or JsonException)
+        catch (Exception ex) when (ex is IOException or JsonException or InvalidOperationException)
         {
             return false; // being replaced
         }
