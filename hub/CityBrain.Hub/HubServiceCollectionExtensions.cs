@@ -3,6 +3,7 @@ using CityBrain.Hub.Catalogue;
 using CityBrain.Hub.Configuration;
 using CityBrain.Hub.Health;
 using CityBrain.Hub.Ingest;
+using CityBrain.Hub.Notifications;
 using CityBrain.Hub.Sinks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,14 +34,16 @@ public static class HubServiceCollectionExtensions
             sp.GetRequiredService<ILogger<DeadLetterQueue>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<HubOptions>>().Value.InstanceName));
+        services.TryAddSingleton(sp => new SinkHealth(sp.GetRequiredService<IOptions<HubOptions>>().Value.InstanceName, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<HubOptions>>().Value;
             var time = sp.GetRequiredService<TimeProvider>();
+            var health = sp.GetRequiredService<SinkHealth>();
             var metrics = sp.GetRequiredService<IngestMetrics>();
             var logger = sp.GetRequiredService<ILogger<ResilientSinkWriter>>();
             var sinks = options.Sinks
-                .Select(s => new ResilientSinkWriter(PointSinkFactory.Create(s), options.Resilience, time, logger, metrics))
+                .Select(s => new ResilientSinkWriter(PointSinkFactory.Create(s), options.Resilience, time, logger, metrics, health))
                 .ToList();
             return new IngestPipeline(
                 sinks,
@@ -63,6 +66,7 @@ public static class HubServiceCollectionExtensions
 
         services.AddHubHealthAndAlerts(configuration);
         services.AddMqttAlertPublisher(sp => sp.GetRequiredService<MqttIngestService>().Client);
+        services.AddHubNotifications(configuration); // after the alerts: their snapshot is restored before the outbox reconciles
 
         // The quantity catalogue, retained on citybrain/v1/_catalogue/quantities after every connect.
         services.AddHostedService<CataloguePublishingService>();

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Globalization;
 using CityBrain.Hub.Health;
+using CityBrain.Hub.Sinks;
 using CityBrain.Sensing;
 using CityBrain.Sensing.Contract;
 using Microsoft.Extensions.Logging;
@@ -46,6 +47,10 @@ public sealed partial class AlertEngine
     private readonly FrozenDictionary<string, ThresholdRule[]> _thresholdRules;
     private readonly FrozenDictionary<string, ThresholdRule> _thresholdRulesById;
     private readonly AlertRule[] _nodeRules;
+    private readonly IAlertListener[] _listeners;
+    private readonly AlertRule[] _hubRules;
+    private readonly SinkHealth? _sinks;
+    private readonly ConcurrentDictionary<string, DropMark> _dropped = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Rule, string Node, string Sensor), ConditionState> _conditions = new();
     private readonly ConcurrentDictionary<string, ConditionState> _active = new(StringComparer.Ordinal);
     private readonly Lock _historyGate = new();
@@ -60,7 +65,9 @@ public sealed partial class AlertEngine
         AlertPublishQueue queue,
         HealthMetrics metrics,
         TimeProvider time,
-        ILogger<AlertEngine>? logger = null)
+        ILogger<AlertEngine>? logger = null,
+        IEnumerable<IAlertListener>? listeners = null,
+        SinkHealth? sinks = null)
     {
         _options = options.Value;
         Rules = AlertRuleCompiler.Compile(_options, out _zone, out var errors);
@@ -79,7 +86,10 @@ public sealed partial class AlertEngine
         _thresholdRules = _thresholdRulesById.Values
             .GroupBy(t => t.Rule.Quantity!, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
-        _nodeRules = Rules.Where(r => r.Kind != AlertKinds.Threshold).ToArray();
+        _nodeRules = Rules.Where(r => r.Kind is not AlertKinds.Threshold and not AlertKinds.Database).ToArray();
+        _hubRules = Rules.Where(r => r.Kind == AlertKinds.Database).ToArray();
+        _listeners = listeners?.ToArray() ?? [];
+        _sinks = sinks;
     }
 
     public IReadOnlyList<AlertRule> Rules { get; }
@@ -184,6 +194,14 @@ public sealed partial class AlertEngine
                     StepThreshold(state, now);
                     RemoveIfIdle(state);
                 }
+            }
+        }
+
+        if (_sinks is not null)
+        {
+            foreach (var rule in _hubRules)
+            {
+                EvaluateDatabase(rule, _sinks, now);
             }
         }
 
@@ -328,6 +346,7 @@ public sealed partial class AlertEngine
     /// <summary>Clears every alert of a node the registry no longer knows (decommissioned) and drops its conditions.</summary>
     private void Forget(string node)
     {
+        _dropped.TryRemove(node, out _);
         var now = _time.GetUtcNow();
         foreach (var (key, state) in _conditions)
         {
@@ -364,6 +383,33 @@ public sealed partial class AlertEngine
         }
 
         return active.Count;
+    }
+
+    private void EvaluateDatabase(AlertRule rule, SinkHealth sinks, DateTimeOffset now)
+    {
+        var failing = sinks.LongestFailing();
+        bool holds = failing is not null;
+        double seconds = failing is { } f ? Math.Max(0, (now - f.Since).TotalSeconds) : 0;
+        string text = failing is { } w ? $"database {w.Sink} down since {Show(w.Since)}: {w.Reason}; readings stay unacknowledged at the broker" : "";
+        StepNodeRule(rule, SinkHealth.Location, SinkHealth.Location, sinks.Hub, null, holds, failing?.Since, rule.For + rule.After, seconds, "s", text, now);
+    }
+
+    /// <summary>Whether the node's buffer dropped readings within <paramref name="hold"/> (a dropped counter grew; the first look is the baseline).</summary>
+    private bool Dropping(NodeView node, TimeSpan hold, DateTimeOffset now, out long total)
+    {
+        total = 0;
+        if (node.Buffer is not { } b)
+        {
+            return false; // no health yet: no baseline
+        }
+
+        total = b.Dropped.Values.Sum();
+        long seen = total;
+        var mark = _dropped.AddOrUpdate(
+            node.Node,
+            _ => new DropMark(seen, null),
+            (_, old) => seen > old.Total ? new DropMark(seen, now) : old with { Total = Math.Max(seen, old.Total) });
+        return mark.ChangedAt is { } changed && now - changed < hold;
     }
 
     private void EvaluateNode(NodeView node, DateTimeOffset now)
@@ -404,6 +450,23 @@ public sealed partial class AlertEngine
                         break;
                     }
 
+                case AlertKinds.Buffer:
+                    {
+                        bool dropping = Dropping(node, rule.Hold, now, out long dropped);
+                        var buffer = node.Buffer;
+                        bool degraded = buffer is not null && buffer.State != "ok";
+                        bool held = node.Publish?.Held == true;
+                        bool old = rule.After > TimeSpan.Zero && buffer is not null && buffer.OldestAgeS >= rule.After.TotalSeconds;
+                        bool holds = dropping || degraded || held || old;
+                        string text = !holds ? "" : dropping
+                            ? $"node {node.Node} dropped readings from its buffer ({dropped.ToString(CultureInfo.InvariantCulture)} in all)"
+                            : degraded ? $"node {node.Node} buffer {buffer!.State}: {buffer.HeldInMemory.ToString(CultureInfo.InvariantCulture)} readings held in memory only"
+                            : held ? $"node {node.Node} holds its telemetry: the broker reports no subscriber (the hub's session is missing)"
+                            : $"node {node.Node} buffer backlog {buffer!.Readings.ToString(CultureInfo.InvariantCulture)} readings, oldest {Show(TimeSpan.FromSeconds(buffer.OldestAgeS))} old";
+                        StepNodeRule(rule, node, null, holds, null, rule.For, dropping ? dropped : buffer?.Readings ?? 0, "readings", text, now);
+                        break;
+                    }
+
                 case AlertKinds.Stale:
                     foreach (var sensor in node.Sensors)
                     {
@@ -426,10 +489,15 @@ public sealed partial class AlertEngine
 
     private void StepNodeRule(
         AlertRule rule, NodeView node, string? sensor, bool holds, DateTimeOffset? since, TimeSpan required,
+        double value, string unit, string text, DateTimeOffset now) =>
+        StepNodeRule(rule, node.District, node.Grid, node.Node, sensor, holds, since, required, value, unit, text, now);
+
+    private void StepNodeRule(
+        AlertRule rule, string district, string grid, string node, string? sensor, bool holds, DateTimeOffset? since, TimeSpan required,
         double value, string unit, string text, DateTimeOffset now)
     {
         // Only a rule that holds creates a condition: a healthy city keeps no state.
-        if (EnterCondition(rule, node.District, node.Grid, node.Node, sensor, create: holds) is not { } state)
+        if (EnterCondition(rule, district, grid, node, sensor, create: holds) is not { } state)
         {
             return;
         }
@@ -570,6 +638,10 @@ public sealed partial class AlertEngine
     {
         Interlocked.Increment(ref _version);
         _queue.Enqueue(alert);
+        foreach (var listener in _listeners)
+        {
+            listener.OnAlertChanged(alert);
+        }
     }
 
     /// <summary>
@@ -673,6 +745,9 @@ public sealed partial class AlertEngine
 
     private static string Show(DateTimeOffset? at) =>
         at?.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "never";
+
+    /// <summary>A node's dropped-readings total when last seen, and when it last grew.</summary>
+    private sealed record DropMark(long Total, DateTimeOffset? ChangedAt);
 
     /// <summary>A threshold rule and how many of its conditions the map holds (see <see cref="Add"/>).</summary>
     private sealed class ThresholdRule(AlertRule rule)

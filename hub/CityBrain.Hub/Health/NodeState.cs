@@ -167,7 +167,11 @@ internal sealed class NodeState
             health.Buffer.Readings,
             health.Buffer.Bytes,
             health.Buffer.OldestAgeSeconds,
-            new Dictionary<string, long>(health.Buffer.Dropped, StringComparer.Ordinal));
+            new Dictionary<string, long>(health.Buffer.Dropped, StringComparer.Ordinal))
+        {
+            State = health.Buffer.State,
+            HeldInMemory = health.Buffer.HeldInMemory,
+        };
         var publish = new NodePublishView(
             health.Publish.Connected,
             health.Publish.Reconnects,

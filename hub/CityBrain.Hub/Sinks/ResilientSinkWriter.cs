@@ -19,10 +19,13 @@ public sealed class ResilientSinkWriter : IAsyncDisposable
     private readonly ResiliencePipeline<SinkWriteResult> _pipeline;
     private readonly ILogger _logger;
     private readonly IngestMetrics? _metrics;
+    private readonly SinkHealth? _health;
 
-    public ResilientSinkWriter(IPointSink sink, WriteResilienceOptions options, TimeProvider timeProvider, ILogger logger, IngestMetrics? metrics = null)
+    /// <param name="health">Told of every failed and every answered write (the <c>database</c> alert rule reads it).</param>
+    public ResilientSinkWriter(IPointSink sink, WriteResilienceOptions options, TimeProvider timeProvider, ILogger logger, IngestMetrics? metrics = null, SinkHealth? health = null)
     {
         _sink = sink;
+        _health = health;
         _logger = logger;
         _metrics = metrics;
         var maxDelay = TimeSpan.FromSeconds(options.MaxRetryDelaySeconds);
@@ -49,6 +52,7 @@ public sealed class ResilientSinkWriter : IAsyncDisposable
                 OnRetry = args =>
                 {
                     _metrics?.Retry(_sink.Name);
+                    _health?.Failed(_sink.Name, args.Outcome.Exception?.Message ?? args.Outcome.Result.ToString());
 
                     // Rate-limited logging: the first attempts, then every 2^n-th.
                     int n = args.AttemptNumber + 1;
@@ -114,6 +118,7 @@ public sealed class ResilientSinkWriter : IAsyncDisposable
             static async (state, ct) => await state.sink.WriteAsync(state.content, state.count, ct),
             (sink: _sink, content: batch.Content(from, to), count: to - from),
             cancellationToken);
+        _health?.Succeeded(_sink.Name); // answered (accepted or refused): the database is up
         if (result.Status == SinkWriteStatus.Accepted)
         {
             return;

@@ -1,5 +1,6 @@
 using CityBrain.Hub.Alerts;
 using CityBrain.Hub.Health;
+using CityBrain.Hub.Sinks;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -15,6 +16,12 @@ internal sealed class AlertHarness : IDisposable
 
     /// <param name="configure">Sets engine options other than the rules (caps, queue capacity, time zone).</param>
     public AlertHarness(DateTimeOffset start, Action<AlertOptions> configure, params AlertRuleOptions[] rules)
+        : this(start, configure, [], rules)
+    {
+    }
+
+    /// <param name="listeners">Told of every alert change besides the publish queue (e.g. the notification queue).</param>
+    public AlertHarness(DateTimeOffset start, Action<AlertOptions> configure, IAlertListener[] listeners, params AlertRuleOptions[] rules)
     {
         Time = new FakeTimeProvider(start);
         Metrics = new HealthMetrics();
@@ -23,11 +30,15 @@ internal sealed class AlertHarness : IDisposable
         configure(options);
         options.Rules.AddRange(rules);
         Queue = new AlertPublishQueue(Options.Create(options), Metrics);
-        Engine = new AlertEngine(Options.Create(options), Registry, Queue, Metrics, Time);
+        Sinks = new SinkHealth("hub-a", Time);
+        Engine = new AlertEngine(Options.Create(options), Registry, Queue, Metrics, Time, listeners: listeners, sinks: Sinks);
         Observer = new HealthAndAlertsObserver(Registry, Engine);
     }
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>What the sink writers report (the database rule reads it).</summary>
+    public SinkHealth Sinks { get; }
 
     public HealthMetrics Metrics { get; }
 
