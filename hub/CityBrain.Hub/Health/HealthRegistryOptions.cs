@@ -41,11 +41,11 @@ public sealed class HealthRegistryOptions
     public int MaxQuantitiesPerNode { get; set; } = 2048;
 
     /// <summary>
-    /// Hard cap of sensor-quantities in the whole registry (default 60,000 ≈ 21 MB: what fits the hub's 52 MiB heap
+    /// Hard cap of sensor-quantities in the whole registry (default 50,000 ≈ 17 MB: what the sizing rule of deploy/systemd/citybrain-hub.service fits in the 52 MiB heap
     /// cap with the in-flight window; raise both together, ~0.5 MiB per 1,000 more, see deploy/scaling.md). Beyond it
     /// new sensors and quantities are not tracked (readings still stored), counted with the reason <c>registry_full</c>.
     /// </summary>
-    public int MaxQuantities { get; set; } = 60_000;
+    public int MaxQuantities { get; set; } = 50_000;
 
     /// <summary>Width of a sparkline point (one average per bucket, the last hour kept).</summary>
     public TimeSpan SparklineBucket { get; set; } = TimeSpan.FromMinutes(1);

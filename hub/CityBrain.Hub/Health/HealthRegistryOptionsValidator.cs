@@ -51,7 +51,7 @@ public sealed class HealthRegistryOptionsValidator : IValidateOptions<HealthRegi
 
         if (options.MaxQuantities < 1 || options.MaxQuantities > 10_000_000)
         {
-            errors.Add($"{S}:MaxQuantities is {options.MaxQuantities}; use a number between 1 and 10000000 (default 60000; ~0.36 KB each: size the heap cap with it).");
+            errors.Add($"{S}:MaxQuantities is {options.MaxQuantities}; use a number between 1 and 10000000 (default 50000; ~0.36 KB each: size the heap cap with it).");
         }
 
         if (options.MaxQuantitiesPerNode < 1 || options.MaxQuantitiesPerNode > options.MaxQuantities)

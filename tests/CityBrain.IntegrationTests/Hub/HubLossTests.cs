@@ -103,9 +103,8 @@ public sealed class HubLossTests
         await using var influx = await InfluxDb1Server.StartAsync();
         await influx.CreateDatabaseAsync("citybrain");
         const string q = "shared_kill";
-        string Json(string id, int http) => HubConfig.Json(broker.Port, id, [HubConfig.InfluxV1(influx.Url, "citybrain")], sharedGroup: "citybrain-hub", httpPort: http);
-        await using var hubA = await HubProcess.StartAsync(http => Json("hub-a", http));
-        await using var hubB = await HubProcess.StartAsync(http => Json("hub-b", http));
+        await using var hubA = await HubProcess.StartAsync(http => SharedMemberJson(broker, influx, "hub-a", http));
+        await using var hubB = await HubProcess.StartAsync(http => SharedMemberJson(broker, influx, "hub-b", http));
 
         // Status goes to every instance (per-instance subscription), not to one member of the share.
         await using (var node = await TestMqtt.ConnectAsync(broker.Port, "status-node"))
@@ -154,9 +153,8 @@ public sealed class HubLossTests
         await using var influx = await InfluxDb1Server.StartAsync();
         await influx.CreateDatabaseAsync("citybrain");
         const string q = "shared_gone";
-        string Json(string id, int http) => HubConfig.Json(broker.Port, id, [HubConfig.InfluxV1(influx.Url, "citybrain")], sharedGroup: "citybrain-hub", httpPort: http);
-        await using var hubA = await HubProcess.StartAsync(http => Json("hub-a", http));
-        var hubB = await HubProcess.StartAsync(http => Json("hub-b", http));
+        await using var hubA = await HubProcess.StartAsync(http => SharedMemberJson(broker, influx, "hub-a", http));
+        var hubB = await HubProcess.StartAsync(http => SharedMemberJson(broker, influx, "hub-b", http));
         await using var load = await LoadGenerator.StartAsync(broker.Port, q, Nodes, ReadingsPerMessage, MessagesPerSecond);
         await Poll.UntilAsync(async () => await hubA.MessagesWrittenAsync() > 0 && await hubB.MessagesWrittenAsync() > 0, TimeSpan.FromSeconds(20), "both hubs write their share");
 
@@ -180,11 +178,15 @@ public sealed class HubLossTests
         _output.WriteLine($"published {load.PublishedTotal} ({atKill} before the kill); stored by hub-a alone {storedByA}; waiting in hub-b's session {stranded}");
 
         // A replacement with hub-b's identity (its own folder: nothing of the dead process is reused).
-        await using var replacement = await HubProcess.StartAsync(http => Json("hub-b", http));
+        await using var replacement = await HubProcess.StartAsync(http => SharedMemberJson(broker, influx, "hub-b", http));
         await Poll.UntilAsync(async () => await influx.CountAsync("citybrain", q) >= load.PublishedTotal, TimeSpan.FromSeconds(60),
             $"all {load.PublishedTotal} readings are in InfluxDB", () => hubA.Tail() + replacement.Tail());
         Assert.Equal(0, Reconcile.Report(_output, "after the replacement drained hub-b's session:", load, await Reconcile.FromInfluxAsync(influx, "citybrain", q, Nodes)));
         long drained = await replacement.MessagesWrittenAsync() * ReadingsPerMessage;
         Assert.True(stranded > 0 && drained >= stranded, $"hub-b's session held {stranded} unstored readings; the replacement wrote {drained}");
     }
+
+    /// <summary>hub.json of a member of the shared subscription group citybrain-hub, writing to InfluxDB 1.x.</summary>
+    private static string SharedMemberJson(MosquittoServer broker, InfluxDb1Server influx, string id, int http) =>
+        HubConfig.Json(broker.Port, id, [HubConfig.InfluxV1(influx.Url, "citybrain")], sharedGroup: "citybrain-hub", httpPort: http);
 }
