@@ -77,5 +77,8 @@ public static class HubServiceCollectionExtensions
     public static IngestStatistics GetIngestStatistics(this IServiceProvider services) => IngestStatistics.Create(
         services.GetRequiredService<IngestMetrics>(),
         services.GetRequiredService<IngestPipeline>(),
-        services.GetService<Health.HealthRegistry>()?.SequenceSnapshots() ?? []);
+        services.GetService<Health.HealthRegistry>()?.SequenceSnapshots() ?? []) with
+    {
+        Registry = services.GetService<Health.HealthRegistry>()?.Statistics(),
+    };
 }

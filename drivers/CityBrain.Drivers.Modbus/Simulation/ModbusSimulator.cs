@@ -23,6 +23,17 @@ public sealed class ModbusSimulator : IAsyncDisposable
         _serverOptions = new ModbusServerOptions { ResolveUnit = u => u == ModbusLimits.BroadcastUnit ? broadcast : _units[u], Faults = faults, TimeProvider = _timeProvider, MaxConnections = 64 };
     }
 
+    /// <summary>
+    /// Requests answered so far by every listener: what the devices were asked for (ground truth for loss tests: a
+    /// poll of one register is one request).
+    /// </summary>
+    public long RequestsServed => _servers.Sum(s => s switch
+    {
+        ModbusTcpServer tcp => tcp.Counters.Requests,
+        ModbusRtuServer rtu => rtu.Counters.Requests,
+        _ => 0,
+    });
+
     /// <summary>Serves <paramref name="device"/> at <paramref name="unit"/>.</summary>
     public void AddDevice(byte unit, SimulatedDevice device) => _units[unit] = device ?? throw new ArgumentNullException(nameof(device));
 

@@ -19,6 +19,8 @@ public sealed class HealthMetrics : IDisposable
     private readonly Counter<long> _sequenceGaps;
     private readonly Counter<long> _sequenceDuplicates;
     private readonly Counter<long> _uncatalogued;
+    private readonly Counter<long> _registryRefused;
+    private readonly Counter<long> _snapshotProblems;
     private Func<IReadOnlyDictionary<string, int>>? _nodeCounts;
 
     public HealthMetrics(IMeterFactory? meterFactory = null)
@@ -32,6 +34,8 @@ public sealed class HealthMetrics : IDisposable
         _sequenceGaps = _meter.CreateCounter<long>("citybrain.hub.sequence.gaps", "{reading}", "Sequence numbers skipped by nodes (readings missing)");
         _sequenceDuplicates = _meter.CreateCounter<long>("citybrain.hub.sequence.duplicates", "{reading}", "Readings whose sequence number was already seen");
         _uncatalogued = _meter.CreateCounter<long>("citybrain.hub.readings.uncatalogued", "{reading}", "Readings stored with a quantity or unit the catalogue does not know, by reason (unknown_quantity, unit_mismatch)");
+        _registryRefused = _meter.CreateCounter<long>("citybrain.hub.registry.refused", "{reading}", "Readings of sensors or quantities the health registry does not track (a cap was reached; still stored), by reason (sensor_limit, node_limit, registry_full)");
+        _snapshotProblems = _meter.CreateCounter<long>("citybrain.hub.snapshot.problems", description: "Problems with the health snapshot read at start (unreadable lines, nodes that could not be restored, a file moved aside)");
         _meter.CreateObservableGauge("citybrain.hub.nodes", ObserveNodes, description: "Nodes by status (online, stale, fault, offline, unknown).");
     }
 
@@ -79,6 +83,10 @@ public sealed class HealthMetrics : IDisposable
             _uncatalogued.Add(unitMismatch, new KeyValuePair<string, object?>("reason", UncataloguedReasons.UnitMismatch));
         }
     }
+
+    public void RegistryRefused(string reason, long readings) => _registryRefused.Add(readings, new KeyValuePair<string, object?>("reason", reason));
+
+    public void SnapshotProblem() => _snapshotProblems.Add(1);
 
     public void Dispose() => _meter.Dispose();
 

@@ -20,7 +20,10 @@ public sealed partial class HealthRegistry : INodeObserver
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly HealthMetrics _metrics;
+    private readonly RegistryBudget _budget;
     private long _version;
+    private long _snapshotProblems;
+    private string? _lastSnapshotProblem;
 
     public HealthRegistry(
         IOptions<HealthRegistryOptions> options,
@@ -32,6 +35,7 @@ public sealed partial class HealthRegistry : INodeObserver
         _policy = new StalenessPolicy(_options);
         _time = time;
         _metrics = metrics;
+        _budget = new RegistryBudget(_options.MaxQuantities);
         _logger = logger ?? (ILogger)NullLogger.Instance;
         metrics.AttachNodeCounts(CountByStatus);
     }
@@ -42,6 +46,46 @@ public sealed partial class HealthRegistry : INodeObserver
     public int Count => _nodes.Count;
 
     public TimeProvider Time => _time;
+
+    /// <summary>Sensor-quantities held, against <see cref="HealthRegistryOptions.MaxQuantities"/>, readings refused by reason, snapshot problems.</summary>
+    public RegistryStatistics Statistics()
+    {
+        long sensorLimit = 0, nodeLimit = 0, registryFull = 0;
+        foreach (var node in _nodes.Values)
+        {
+            lock (node.Gate)
+            {
+                var (s, n, r) = node.RefusedTotals;
+                sensorLimit += s;
+                nodeLimit += n;
+                registryFull += r;
+            }
+        }
+
+        return new RegistryStatistics(
+            _nodes.Count,
+            _budget.Used,
+            _budget.Max,
+            new Dictionary<string, long>(StringComparer.Ordinal)
+            {
+                [RegistryRefusals.SensorLimit] = sensorLimit,
+                [RegistryRefusals.NodeLimit] = nodeLimit,
+                [RegistryRefusals.RegistryFull] = registryFull,
+            },
+            Interlocked.Read(ref _snapshotProblems),
+            Volatile.Read(ref _lastSnapshotProblem));
+    }
+
+    /// <summary>Problems with the snapshot read at start so far.</summary>
+    public long SnapshotProblems => Interlocked.Read(ref _snapshotProblems);
+
+    /// <summary>Counts a problem with the snapshot read at start (shown in <see cref="Statistics"/>; the caller logs it).</summary>
+    public void SnapshotProblem(string problem)
+    {
+        Interlocked.Increment(ref _snapshotProblems);
+        Volatile.Write(ref _lastSnapshotProblem, problem);
+        _metrics.SnapshotProblem();
+    }
 
     public void OnTelemetry(NodeTopic topic, TelemetryMessage message, DateTimeOffset receivedAt)
     {
@@ -55,17 +99,21 @@ public sealed partial class HealthRegistry : INodeObserver
             int gaps;
             (long Skipped, long Duplicates) before, after;
             (long UnknownQuantity, long UnitMismatch) flaggedBefore, flaggedAfter;
+            (long, long, long) refusedBefore, refusedAfter;
             lock (node.Gate)
             {
                 before = node.SequenceTotals;
                 flaggedBefore = node.UncataloguedTotals;
+                refusedBefore = node.RefusedTotals;
                 gaps = node.ApplyTelemetry(topic, message, receivedAt);
                 after = node.SequenceTotals;
                 flaggedAfter = node.UncataloguedTotals;
+                refusedAfter = node.RefusedTotals;
             }
 
             _metrics.SequenceObserved(topic.Node, after.Skipped - before.Skipped, after.Duplicates - before.Duplicates);
             _metrics.UncataloguedObserved(flaggedAfter.UnknownQuantity - flaggedBefore.UnknownQuantity, flaggedAfter.UnitMismatch - flaggedBefore.UnitMismatch);
+            ObserveRefusals(topic.Node, refusedBefore, refusedAfter);
 
             if (gaps > 0)
             {
@@ -87,8 +135,13 @@ public sealed partial class HealthRegistry : INodeObserver
             if (status is null)
             {
                 // The retained status was cleared: the node was decommissioned. Forget it.
-                if (_nodes.TryRemove(topic.Node, out _))
+                if (_nodes.TryRemove(topic.Node, out var removed))
                 {
+                    lock (removed.Gate)
+                    {
+                        _budget.Give(removed.QuantityCount);
+                    }
+
                     LogForgotten(topic.Node);
                     Interlocked.Increment(ref _version);
                 }
@@ -227,11 +280,27 @@ public sealed partial class HealthRegistry : INodeObserver
                 break;
             }
 
-            var state = new NodeState(view.Node, view.District, view.Grid, _options);
-            state.Restore(view);
+            var state = new NodeState(view.Node, view.District, view.Grid, _options, _budget);
+            try
+            {
+                state.Restore(view);
+            }
+            catch (Exception ex) when (!FatalErrors.IsFatal(ex))
+            {
+                // A node the snapshot describes in a way this version cannot apply: skipped, the others restored.
+                _budget.Give(state.QuantityCount);
+                SnapshotProblem($"node {Truncate(view.Node)} could not be restored: {ex.GetType().Name}");
+                LogRestoreFailed(ex, Truncate(view.Node));
+                continue;
+            }
+
             if (_nodes.TryAdd(view.Node, state))
             {
                 restored++;
+            }
+            else
+            {
+                _budget.Give(state.QuantityCount);
             }
         }
 
@@ -250,19 +319,30 @@ public sealed partial class HealthRegistry : INodeObserver
             return false;
         }
 
+        (long, long, long) refusedBefore, refusedAfter;
         try
         {
             lock (node.Gate)
             {
+                refusedBefore = node.RefusedTotals;
                 apply(node, topic, message, at);
+                refusedAfter = node.RefusedTotals;
             }
         }
         catch (Exception) when (created)
         {
-            _nodes.TryRemove(new KeyValuePair<string, NodeState>(topic.Node, node));
+            if (_nodes.TryRemove(new KeyValuePair<string, NodeState>(topic.Node, node)))
+            {
+                lock (node.Gate)
+                {
+                    _budget.Give(node.QuantityCount);
+                }
+            }
+
             throw;
         }
 
+        ObserveRefusals(topic.Node, refusedBefore, refusedAfter);
         return true;
     }
 
@@ -282,7 +362,7 @@ public sealed partial class HealthRegistry : INodeObserver
             return null;
         }
 
-        var fresh = new NodeState(topic.Node, topic.District, topic.Grid, _options);
+        var fresh = new NodeState(topic.Node, topic.District, topic.Grid, _options, _budget);
         node = _nodes.GetOrAdd(topic.Node, fresh);
         created = ReferenceEquals(node, fresh);
         if (count + 1 > _options.NodeCountWarning && (count + 1 - _options.NodeCountWarning) % 1000 == 1)
@@ -310,6 +390,34 @@ public sealed partial class HealthRegistry : INodeObserver
 
         return counts;
     }
+
+    /// <summary>Counts a message's refused readings by reason; logs a warning when a node is refused for the first time or for a new reason.</summary>
+    private void ObserveRefusals(string node, (long SensorLimit, long NodeLimit, long RegistryFull) before, (long SensorLimit, long NodeLimit, long RegistryFull) after)
+    {
+        Observe(RegistryRefusals.SensorLimit, before.SensorLimit, after.SensorLimit);
+        Observe(RegistryRefusals.NodeLimit, before.NodeLimit, after.NodeLimit);
+        Observe(RegistryRefusals.RegistryFull, before.RegistryFull, after.RegistryFull);
+
+        void Observe(string reason, long was, long now)
+        {
+            if (now > was)
+            {
+                _metrics.RegistryRefused(reason, now - was);
+                if (was == 0)
+                {
+                    LogRefused(node, reason, _options.MaxSensorsPerNode, _options.MaxQuantitiesPerNode, _options.MaxQuantities, _budget.Used);
+                }
+            }
+        }
+    }
+
+    private static string Truncate(string? id) => id is null ? "(null)" : id.Length <= 64 ? id : id[..64] + "…";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node}: sensors or quantities beyond the registry's caps are not tracked ({Reason}; MaxSensorsPerNode {Sensors}, MaxQuantitiesPerNode {PerNode}, MaxQuantities {Total}, {Used} held); their readings are still stored")]
+    private partial void LogRefused(string node, string reason, int sensors, int perNode, int total, long used);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Node {Node} in the health snapshot could not be restored; skipped")]
+    private partial void LogRestoreFailed(Exception ex, string node);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node}: {Gaps} new telemetry sequence gap(s)")]
     private partial void LogGap(string node, int gaps);

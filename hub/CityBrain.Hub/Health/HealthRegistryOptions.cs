@@ -32,6 +32,21 @@ public sealed class HealthRegistryOptions
     /// <summary>Hard cap of sensors per node and of quantities per sensor.</summary>
     public int MaxSensorsPerNode { get; set; } = 256;
 
+    /// <summary>
+    /// Hard cap of sensor-quantities (a sensor's quantity, each with its sparkline: ~0.36 KB) one node may hold in the
+    /// registry. Beyond it the node's new sensors and quantities are not tracked (their readings are still stored),
+    /// counted in the node's view with the reason <c>node_limit</c>. Without it one node could take the whole heap
+    /// (256 sensors × 256 quantities ≈ 23 MB).
+    /// </summary>
+    public int MaxQuantitiesPerNode { get; set; } = 2048;
+
+    /// <summary>
+    /// Hard cap of sensor-quantities in the whole registry (default 50,000 ≈ 17 MB: what the sizing rule of deploy/systemd/citybrain-hub.service fits in the 52 MiB heap
+    /// cap with the in-flight window; raise both together, ~0.5 MiB per 1,000 more, see deploy/scaling.md). Beyond it
+    /// new sensors and quantities are not tracked (readings still stored), counted with the reason <c>registry_full</c>.
+    /// </summary>
+    public int MaxQuantities { get; set; } = 50_000;
+
     /// <summary>Width of a sparkline point (one average per bucket, the last hour kept).</summary>
     public TimeSpan SparklineBucket { get; set; } = TimeSpan.FromMinutes(1);
 

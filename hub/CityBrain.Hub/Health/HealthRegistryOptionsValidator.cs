@@ -49,6 +49,16 @@ public sealed class HealthRegistryOptionsValidator : IValidateOptions<HealthRegi
             errors.Add($"{S}:MaxSensorsPerNode is {options.MaxSensorsPerNode}; use a number between 1 and 10000 (default 256).");
         }
 
+        if (options.MaxQuantities < 1 || options.MaxQuantities > 10_000_000)
+        {
+            errors.Add($"{S}:MaxQuantities is {options.MaxQuantities}; use a number between 1 and 10000000 (default 50000; ~0.36 KB each: size the heap cap with it).");
+        }
+
+        if (options.MaxQuantitiesPerNode < 1 || options.MaxQuantitiesPerNode > options.MaxQuantities)
+        {
+            errors.Add($"{S}:MaxQuantitiesPerNode is {options.MaxQuantitiesPerNode}; use a number between 1 and MaxQuantities ({options.MaxQuantities}) (default 2048).");
+        }
+
         if (options.SparklineBucket < TimeSpan.FromSeconds(1) || options.SparklineBucket > TimeSpan.FromHours(1))
         {
             errors.Add($"{S}:SparklineBucket is {options.SparklineBucket}; use a value between 00:00:01 and 01:00:00 (default 00:01:00).");

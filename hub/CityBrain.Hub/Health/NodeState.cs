@@ -17,6 +17,7 @@ namespace CityBrain.Hub.Health;
 internal sealed class NodeState
 {
     private readonly HealthRegistryOptions _options;
+    private readonly RegistryBudget _budget;
     private readonly SequenceTracker _sequence = new();
     private readonly int _points;
     private readonly long _bucketMs;
@@ -43,8 +44,9 @@ internal sealed class NodeState
     // outgrown arrays at once). Zero otherwise.
     private int _room;
 
-    public NodeState(string node, string district, string grid, HealthRegistryOptions options)
+    public NodeState(string node, string district, string grid, HealthRegistryOptions options, RegistryBudget budget)
     {
+        _budget = budget;
         Node = node;
         District = district;
         Grid = grid;
@@ -95,8 +97,23 @@ internal sealed class NodeState
 
     public bool Restored { get; private set; }
 
-    /// <summary>Sensors dropped because the node has more than the configured cap.</summary>
-    public long SensorsRejected { get; private set; }
+    /// <summary>Readings of sensors or quantities the registry does not track (a cap was reached; the readings are still stored), so far.</summary>
+    public long RefusedReadings { get; private set; }
+
+    /// <summary>Why the last refused reading was not tracked (<see cref="RegistryRefusals"/>); null while none was refused.</summary>
+    public string? RefusedReason => _refusedReason;
+
+    private string? _refusedReason;
+
+    /// <summary>Refused readings by reason so far (callers take differences).</summary>
+    public (long SensorLimit, long NodeLimit, long RegistryFull) RefusedTotals => (_refusedSensorLimit, _refusedNodeLimit, _refusedRegistryFull);
+
+    /// <summary>Sensor-quantities this node holds (its share of <see cref="RegistryBudget"/>).</summary>
+    public int QuantityCount => _quantityCount;
+
+    private long _refusedSensorLimit;
+    private long _refusedNodeLimit;
+    private long _refusedRegistryFull;
 
     /// <summary>Readings whose quantity (<c>unknown_quantity</c>) or unit (<c>unit_mismatch</c>) is not the catalogue's, so far (callers take differences).</summary>
     public (long UnknownQuantity, long UnitMismatch) UncataloguedTotals => (_unknownQuantityReadings, _unitMismatchReadings);
@@ -330,6 +347,8 @@ internal sealed class NodeState
         Buffer = view.Buffer;
         Publish = view.Publish;
         _sequence.Restore(view.Sequence);
+        RefusedReadings = view.RefusedReadings;
+        _refusedReason = view.RefusedReason;
         Restored = true;
         _room = view.Sensors.Sum(s => Math.Max(1, s.Quantities.Count));
         foreach (var s in view.Sensors)
@@ -442,6 +461,8 @@ internal sealed class NodeState
             Publish = Publish,
             Sequence = new NodeSequenceView(_sequence.Highest, _sequence.Missing, _sequence.Gaps, _sequence.Duplicates, _sequence.Late, LastGapAt),
             Restored = Restored,
+            RefusedReadings = RefusedReadings,
+            RefusedReason = RefusedReason,
             Silent = silent,
             Sensors = sensors,
         };
@@ -520,8 +541,7 @@ internal sealed class NodeState
 
         if (_sensorCount >= _options.MaxSensorsPerNode)
         {
-            SensorsRejected++;
-            return -1;
+            return Refuse(RegistryRefusals.SensorLimit);
         }
 
         if (_sensorCount == _sensors.Length)
@@ -575,16 +595,25 @@ internal sealed class NodeState
             last = q;
         }
 
-        // Per sensor as configured; per node as far as one array of slots can hold.
-        if (count >= _options.MaxSensorsPerNode || (long)(_quantityCount + 1) * _points > Array.MaxLength)
+        // Per sensor and per node as configured (and as far as one array of slots can hold), and in the whole registry.
+        if (count >= _options.MaxSensorsPerNode)
         {
-            SensorsRejected++;
-            return -1;
+            return Refuse(RegistryRefusals.SensorLimit);
+        }
+
+        if (_quantityCount >= _options.MaxQuantitiesPerNode || (long)(_quantityCount + 1) * _points > Array.MaxLength)
+        {
+            return Refuse(RegistryRefusals.NodeLimit);
+        }
+
+        if (!_budget.TryTake())
+        {
+            return Refuse(RegistryRefusals.RegistryFull);
         }
 
         if (_quantityCount == _quantities.Length)
         {
-            int capacity = (int)Math.Min(Grow(_quantityCount), Array.MaxLength / _points);
+            int capacity = (int)Math.Min(Math.Min(Grow(_quantityCount), _options.MaxQuantitiesPerNode), Array.MaxLength / _points);
             Array.Resize(ref _quantities, capacity);
             Array.Resize(ref _slots, capacity * _points);
         }
@@ -601,6 +630,21 @@ internal sealed class NodeState
         }
 
         return index;
+    }
+
+    /// <summary>Counts a reading the registry does not track, by <paramref name="reason"/>; returns -1 (not found, not added).</summary>
+    private int Refuse(string reason)
+    {
+        RefusedReadings++;
+        Set(ref _refusedReason, reason);
+        switch (reason)
+        {
+            case RegistryRefusals.SensorLimit: _refusedSensorLimit++; break;
+            case RegistryRefusals.NodeLimit: _refusedNodeLimit++; break;
+            default: _refusedRegistryFull++; break;
+        }
+
+        return -1;
     }
 
     /// <summary>Looks the quantity and its unit up in the catalogue (when the unit changes: not per reading) and keeps the answer if it is a flag.</summary>

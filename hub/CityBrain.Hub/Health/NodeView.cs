@@ -48,6 +48,15 @@ public sealed record NodeView
 
     public bool Restored { get; init; }
 
+    /// <summary>
+    /// Readings of this node's sensors or quantities the registry does not track because a cap was reached (they are
+    /// still stored in the database; the view just does not show them), and why (<see cref="RegistryRefusals"/>).
+    /// </summary>
+    public long RefusedReadings { get; init; }
+
+    /// <summary>The reason of the last refused reading: sensor_limit, node_limit or registry_full; null when none.</summary>
+    public string? RefusedReason { get; init; }
+
     /// <summary>No health and no telemetry for longer than the node's health interval allows.</summary>
     public bool Silent { get; init; }
 

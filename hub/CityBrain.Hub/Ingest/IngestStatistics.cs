@@ -19,6 +19,9 @@ public sealed record IngestStatistics(
     long GcFragmentedBytes,
     IReadOnlyList<StageLatency>? StageLatencies = null)
 {
+    /// <summary>The health registry's size against its caps, what it refused and snapshot problems (null without a registry).</summary>
+    public Health.RegistryStatistics? Registry { get; init; }
+
     /// <remarks>The GC figures are those of the last collection (<see cref="GC.GetGCMemoryInfo()"/>): the managed heap's
     /// share of the process's resident set, for the benchmark's RSS breakdown.</remarks>
     /// <param name="sequences">Per-node sequence statistics (the health registry's), empty when there is none.</param>

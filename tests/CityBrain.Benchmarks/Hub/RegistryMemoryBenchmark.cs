@@ -35,7 +35,7 @@ public sealed class RegistryMemoryBenchmark : IBenchmark
 
         long baseline = Live();
         using var metrics = new HealthMetrics();
-        var registry = new HealthRegistry(Options.Create(new HealthRegistryOptions()), time, metrics);
+        var registry = new HealthRegistry(Options.Create(new HealthRegistryOptions { MaxQuantities = Math.Max(new HealthRegistryOptions().MaxQuantities, nodes * sensors) }), time, metrics);
         var options = new AlertOptions();
         options.Rules.Add(new AlertRuleOptions { Id = "pm25", Kind = AlertKinds.Threshold, Quantity = "pm2_5", Above = 75, Clear = 60, For = TimeSpan.FromMinutes(10) });
         options.Rules.Add(new AlertRuleOptions { Id = "stale", Kind = AlertKinds.Stale });
@@ -102,7 +102,7 @@ public sealed class RegistryMemoryBenchmark : IBenchmark
         Console.WriteLine($"snapshot save: {(GC.GetTotalAllocatedBytes(precise: true) - before) / 1048576.0:N1} MiB allocated (streamed node by node), file {new FileInfo(store.Path).Length / 1048576.0:N1} MiB");
         // A restart: the snapshot read back node by node into a new registry.
         using var freshMetrics = new HealthMetrics();
-        var fresh = new HealthRegistry(Options.Create(new HealthRegistryOptions()), time, freshMetrics);
+        var fresh = new HealthRegistry(Options.Create(new HealthRegistryOptions { MaxQuantities = Math.Max(new HealthRegistryOptions().MaxQuantities, nodes * sensors) }), time, freshMetrics);
         int restored = 0;
         before = GC.GetTotalAllocatedBytes(precise: true);
         await store.LoadAsync(view => restored += fresh.Restore([view]), cancellationToken);

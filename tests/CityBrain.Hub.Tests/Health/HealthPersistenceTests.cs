@@ -110,7 +110,7 @@ public sealed class HealthPersistenceTests : IDisposable
     }
 
     [Fact]
-    public async Task Start_CorruptSnapshot_StartsEmptyWithoutThrowing()
+    public async Task Start_CorruptSnapshot_StartsEmptyWithoutThrowing_MovesItAside_CountsIt()
     {
         string path = _dir.Combine("registry.json");
         await File.WriteAllTextAsync(path, "{ not json");
@@ -119,9 +119,95 @@ public sealed class HealthPersistenceTests : IDisposable
         await service.StartAsync(CancellationToken.None);
 
         Assert.Equal(0, registry.Count);
+        Assert.True(registry.SnapshotProblems > 0);
+        Assert.Contains("not valid JSON", registry.Statistics().LastSnapshotProblem, StringComparison.Ordinal);
+        Assert.Equal("{ not json", await File.ReadAllTextAsync(Assert.Single(MovedAside(path))));
         await service.StopAsync(CancellationToken.None);
         Assert.NotNull(await new HealthSnapshotStore(path).LoadAsync(CancellationToken.None));
     }
+
+    [Theory]
+    [InlineData("damaged-middle")]
+    [InlineData("partly-written")]
+    [InlineData("damaged-header")]
+    [InlineData("overlong-line")]
+    [InlineData("unrestorable-node")]
+    public async Task Start_SnapshotWithABadPart_RestoresEveryReadableNode_MovesTheFileAside_CountsTheProblem(string damage)
+    {
+        string path = _dir.Combine("registry.json");
+        var (registry, service) = Hub(path);
+        await service.StartAsync(CancellationToken.None);
+        foreach (string id in new[] { "node-1", "node-2", "node-3" })
+        {
+            var n = new NodeMessages("centre", "c4", id);
+            registry.OnTelemetry(n.Topic("telemetry"), n.Telemetry(_time.GetUtcNow(), ("air", "pm2_5", 12, "ug/m3")), _time.GetUtcNow());
+        }
+
+        await service.StopAsync(CancellationToken.None);
+        var lines = File.ReadAllLines(path).ToList();
+        int second = lines.FindIndex(l => l.Contains("\"node-2\"", StringComparison.Ordinal));
+        string[] expected = ["node-1", "node-3"];
+        switch (damage)
+        {
+            case "damaged-middle":
+                lines[second] = lines[second][..(lines[second].Length / 2)] + "\u0000garbage";
+                break;
+            case "partly-written":
+                // The last line cut where a crash (or a full disk) stopped the write.
+                expected = [.. lines.Skip(1).SkipLast(1).Select(Node).Order(StringComparer.Ordinal)];
+                lines[^1] = lines[^1][..(lines[^1].Length / 2)];
+                break;
+            case "damaged-header":
+                lines[0] = "{\"v\":2,\"savedAt\":";
+                expected = ["node-1", "node-2", "node-3"];
+                break;
+            case "overlong-line":
+                lines[second] = "{\"node\":\"" + new string('x', HealthSnapshotStore.MaxLineBytes + 10) + "\"}";
+                break;
+            case "unrestorable-node":
+                lines[second] = lines[second].Replace("\"sensors\":[", "\"sensors\":[null,", StringComparison.Ordinal);
+                break;
+        }
+
+        await File.WriteAllTextAsync(path, string.Join('\n', lines) + (damage == "partly-written" ? "" : "\n"));
+        var (after, restarted) = Hub(path);
+        await restarted.StartAsync(CancellationToken.None);
+
+        Assert.Equal(expected, after.GetNodes().Select(n => n.Node).Order(StringComparer.Ordinal));
+        Assert.True(after.SnapshotProblems > 0, damage);
+        Assert.Single(MovedAside(path));
+        Assert.False(File.Exists(path));
+        await restarted.StopAsync(CancellationToken.None);
+        Assert.Equal(expected.Length, (await new HealthSnapshotStore(path).LoadAsync(CancellationToken.None))!.Nodes.Count());
+
+        static string Node(string line) => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("node").GetString()!;
+    }
+
+    [Fact]
+    public async Task Start_SnapshotWithMoreThanTheRegistryHolds_RestoresUpToTheCaps_CountsTheRest()
+    {
+        // A snapshot written with larger caps (or edited) cannot make the registry larger than its caps.
+        string path = _dir.Combine("registry.json");
+        var big = Options.Create(new HealthRegistryOptions { SnapshotPath = path, MaxQuantitiesPerNode = 100, MaxQuantities = 1000 });
+        var registry = new HealthRegistry(big, _time, _metrics);
+        var service = new HealthPersistenceService(registry, big, _time, NullLogger<HealthPersistenceService>.Instance);
+        var n = new NodeMessages("centre", "c4", "node-1");
+        registry.OnTelemetry(n.Topic("telemetry"), n.Telemetry(_time.GetUtcNow(), [.. Enumerable.Range(0, 50).Select(i => ($"s-{i}", "temperature", (double)i, "Cel"))]), _time.GetUtcNow());
+        await service.StopAsync(CancellationToken.None);
+
+        var small = Options.Create(new HealthRegistryOptions { SnapshotPath = path, MaxQuantitiesPerNode = 20, MaxQuantities = 1000 });
+        var after = new HealthRegistry(small, _time, _metrics);
+        await new HealthPersistenceService(after, small, _time, NullLogger<HealthPersistenceService>.Instance).StartAsync(CancellationToken.None);
+
+        var view = Assert.Single(after.GetNodes());
+        Assert.Equal(20, view.Sensors.Sum(s => s.Quantities.Count));
+        Assert.Equal(30, view.RefusedReadings);
+        Assert.Equal(RegistryRefusals.NodeLimit, view.RefusedReason);
+        Assert.Equal(20, after.Statistics().Quantities);
+    }
+
+    private static string[] MovedAside(string path) =>
+        Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + ".bad-*");
 
     [Fact]
     public async Task Snapshot_IsAHeaderLineThenOneLinePerNode_ReadBackNodeByNode()
@@ -171,7 +257,7 @@ public sealed class HealthPersistenceTests : IDisposable
 
         Assert.Equal(["node-1", "node-2"], after.GetNodes().Select(n => n.Node));
         Assert.All(after.GetNodes(), n => Assert.True(n.Restored));
-        await Assert.ThrowsAsync<InvalidDataException>(() => new HealthSnapshotStore(path).LoadAsync(CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidDataException>(() => new HealthSnapshotStore(Assert.Single(MovedAside(path))).LoadAsync(CancellationToken.None));
         await restarted.StopAsync(CancellationToken.None);
     }
 
@@ -190,7 +276,7 @@ public sealed class HealthPersistenceTests : IDisposable
         await File.WriteAllTextAsync(large, "{\"v\":1,\"nodes\":[" + new string(' ', (int)HealthSnapshotStore.MaxVersion1Bytes) + "]}");
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => new HealthSnapshotStore(large).LoadAsync(CancellationToken.None));
         Assert.Contains("version 1", error.Message, StringComparison.Ordinal);
-        Assert.Contains("delete it to start empty", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not read", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

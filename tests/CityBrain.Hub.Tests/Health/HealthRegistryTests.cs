@@ -230,6 +230,7 @@ public sealed class HealthRegistryTests : IDisposable
 
         var view = registry.GetNode("node-1")!;
         Assert.Equal([("a", 5.0), ("b", 2.0), ("c", 3.0)], view.Sensors.Select(s => (s.Id, s.Quantities.Single().Value)));
+        Assert.Equal((1L, RegistryRefusals.SensorLimit), (view.RefusedReadings, view.RefusedReason));
     }
 
     [Fact]

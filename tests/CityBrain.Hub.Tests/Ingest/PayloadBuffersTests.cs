@@ -17,13 +17,53 @@ public sealed class PayloadBuffersTests
     [Fact]
     public void Return_ArraysThePoolCannotHold_AreLeftToTheGc()
     {
-        // MQTTnet's own payload copies have any length; none of these may throw (ArrayPool.Return would for a foreign size).
-        PayloadBuffers.Return(new ReadOnlySequence<byte>(new byte[100]));
-        PayloadBuffers.Return(new ReadOnlySequence<byte>(new byte[8]));
-        PayloadBuffers.Return(new ReadOnlySequence<byte>(new byte[2 * PayloadBuffers.MaxPooledBytes]));
-        PayloadBuffers.Return(new ReadOnlySequence<byte>(new byte[PayloadBuffers.MaxPooledBytes + 1]));
-        PayloadBuffers.Return(default);
-        PayloadBuffers.Return(new ReadOnlySequence<byte>(new ReadOnlyMemory<byte>(new byte[1024], 10, 100)));
+        // MQTTnet's own payload copies have any length; none of these may throw (ArrayPool.Return would for a foreign
+        // size), and none may be handed out again: a later Rent of the nearest pooled size gets another array. Sizes no
+        // other test rents, so no parallel test takes an array in between.
+        byte[] odd = new byte[3000]; // not a power of two: the 4 KiB bucket must not hand it out
+        byte[] tooLarge = new byte[2 * PayloadBuffers.MaxPooledBytes];
+        byte[] justOver = new byte[PayloadBuffers.MaxPooledBytes + 1];
+        byte[] tooSmall = new byte[8];
+        byte[] sliced = new byte[2048]; // a pooled size, but given back as two segments: not one array
+        foreach (byte[] array in new[] { odd, tooLarge, justOver, tooSmall })
+        {
+            var ex = Record.Exception(() => PayloadBuffers.Return(new ReadOnlySequence<byte>(array)));
+            Assert.Null(ex);
+        }
+
+        Assert.Null(Record.Exception(() => PayloadBuffers.Return(default)));
+        Assert.Null(Record.Exception(() => PayloadBuffers.Return(TwoSegments(sliced))));
+
+        byte[] rented4K = PayloadBuffers.Rent(3000);
+        byte[] rented2K = PayloadBuffers.Rent(2000);
+        byte[] rentedMax = PayloadBuffers.Rent(PayloadBuffers.MaxPooledBytes + 1);
+        byte[] rented16 = PayloadBuffers.Rent(16);
+        Assert.NotSame(odd, rented4K);
+        Assert.Equal(4096, rented4K.Length);
+        Assert.NotSame(sliced, rented2K);
+        Assert.NotSame(justOver, rentedMax);
+        Assert.NotSame(tooLarge, rentedMax);
+        Assert.Equal(16, rented16.Length);
+        Assert.NotSame(tooSmall, rented16);
+    }
+
+    private static ReadOnlySequence<byte> TwoSegments(byte[] array)
+    {
+        var first = new Segment(array.AsMemory(0, 1024));
+        var second = first.Append(array.AsMemory(1024));
+        return new ReadOnlySequence<byte>(first, 0, second, second.Memory.Length);
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory) => Memory = memory;
+
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory) { RunningIndex = RunningIndex + Memory.Length };
+            Next = next;
+            return next;
+        }
     }
 
     [Fact]

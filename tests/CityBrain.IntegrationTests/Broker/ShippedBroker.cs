@@ -17,10 +17,20 @@ public sealed partial class ShippedBroker : IAsyncDisposable
 
     private readonly MosquittoServer _server;
 
-    private ShippedBroker(MosquittoServer server) => _server = server;
+    private ShippedBroker(MosquittoServer server, int plainPort)
+    {
+        _server = server;
+        PlainPort = plainPort;
+    }
 
     /// <summary>The TLS listener (8883 in the shipped file).</summary>
     public int TlsPort => _server.Port;
+
+    /// <summary>The plain loopback listener for local tools (1883 in the shipped file).</summary>
+    public int PlainPort { get; }
+
+    /// <summary>The CA certificate (PEM) clients trust.</summary>
+    public string CaFile => Path.Combine(Directory, "ca.pem");
 
     public string Directory => _server.Directory;
 
@@ -42,7 +52,7 @@ public sealed partial class ShippedBroker : IAsyncDisposable
                 MosquittoSecurity.MakeReadable(dir);
             },
             (port, dir) => Substitute(shipped, port, plainPort, dir));
-        return new ShippedBroker(server);
+        return new ShippedBroker(server, plainPort);
     }
 
     /// <summary>TLS client options for <paramref name="user"/> asking for <paramref name="clientId"/>.</summary>
@@ -61,7 +71,7 @@ public sealed partial class ShippedBroker : IAsyncDisposable
     /// <summary>Adds TLS and <paramref name="user"/>'s credentials to a builder (for <c>MqttCollector</c>).</summary>
     public void Secure(MqttClientOptionsBuilder builder, string user) => builder
         .WithCredentials(user, Password + user)
-        .WithTlsOptions(t => t.UseTls().WithTargetHost("localhost").WithTrustChain(MosquittoSecurity.LoadCa(Path.Combine(Directory, "ca.pem"))).WithRevocationMode(System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck));
+        .WithTlsOptions(t => t.UseTls().WithTargetHost("localhost").WithTrustChain(MosquittoSecurity.LoadCa(CaFile)).WithRevocationMode(System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck));
 
     private static string Substitute(string conf, int tlsPort, int plainPort, string dir)
     {

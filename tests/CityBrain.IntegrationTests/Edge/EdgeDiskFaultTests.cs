@@ -97,29 +97,8 @@ public sealed class EdgeDiskFaultTests
     private static Task<EdgeNodeHarness> StartEdgeAsync(int brokerPort, string mount, string nodeId) =>
         EdgeNodeHarness.StartAsync(_ => EdgeNodeHarness.Config(brokerPort, Sensors, Path.Combine(mount, "buffer"), "disk", nodeId));
 
-    /// <summary>
-    /// Stops the node (its last readings go out or stay on disk) and checks, against what the sensors produced: every
-    /// sequence number from <paramref name="firstSeq"/> was received, is still buffered, or is counted as dropped.
-    /// Returns the next sequence number.
-    /// </summary>
-    private async Task<long> ReconcileAsync(EdgeNodeHarness edge, MqttCollector sub, TelemetryLedger ledger, long firstSeq)
-    {
-        await edge.StopAsync();
-        long produced = edge.Node.Runners.Sum(r => r.State.Sampled);
-        var stats = edge.Node.Buffer.GetStats();
-        var health = edge.Node.Health.Snapshot();
-        long dropped = health.Buffer.Dropped.Values.Sum();
-        ledger.Update(sub.Messages);
-        long received = ledger.BySeq.Keys.Count(s => s >= firstSeq);
-        long missing = Enumerable.Range(0, (int)(stats.NextSeq - firstSeq)).Count(i => !ledger.BySeq.ContainsKey(firstSeq + i));
-        _output.WriteLine(
-            $"produced {produced}; seqs {firstSeq}..{stats.NextSeq - 1}; received {received} ({ledger}); still buffered {stats.Readings}; dropped {string.Join(", ", health.Buffer.Dropped.Select(kv => $"{kv.Key} {kv.Value}"))}");
-        Assert.Equal(produced, stats.NextSeq - firstSeq);
-        Assert.Equal(produced, received + stats.Readings + dropped);
-        Assert.Equal(missing, stats.Readings + dropped);
-        Assert.Equal(0, ledger.ConflictingDuplicates);
-        return stats.NextSeq;
-    }
+    private Task<long> ReconcileAsync(EdgeNodeHarness edge, MqttCollector sub, TelemetryLedger ledger, long firstSeq) =>
+        EdgeGroundTruth.StopAndReconcileAsync(edge, sub, ledger, firstSeq, _output);
 
     private static Task WaitForMoreAsync(TelemetryLedger ledger, MqttCollector sub, int more, string what)
     {

@@ -23,4 +23,23 @@ public static class HubConfig
             },
             Logging = new { LogLevel = new { Default = "Warning" } },
         });
+
+    /// <summary><paramref name="json"/> (from <see cref="Json"/>) with <c>Hub:Health</c> set: the registry's snapshot file and caps.</summary>
+    public static string WithHealth(string json, string snapshotPath, int? maxQuantitiesPerNode = null, int? maxQuantities = null)
+    {
+        var root = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        var health = new System.Text.Json.Nodes.JsonObject { ["SnapshotPath"] = snapshotPath };
+        if (maxQuantitiesPerNode is { } perNode)
+        {
+            health["MaxQuantitiesPerNode"] = perNode;
+        }
+
+        if (maxQuantities is { } total)
+        {
+            health["MaxQuantities"] = total;
+        }
+
+        root["Hub"]!["Health"] = health;
+        return root.ToJsonString();
+    }
 }
