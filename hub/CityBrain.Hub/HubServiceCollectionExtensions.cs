@@ -3,6 +3,7 @@ using CityBrain.Hub.Catalogue;
 using CityBrain.Hub.Configuration;
 using CityBrain.Hub.Health;
 using CityBrain.Hub.Ingest;
+using CityBrain.Hub.Registry;
 using CityBrain.Hub.Sinks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,7 @@ public static class HubServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HubOptions>, HubOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
+        services.TryAddSingleton<HubGridRegistry>();
         services.TryAddSingleton(sp => new IngestMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton(sp => new DeadLetterQueue(
             sp.GetRequiredService<IngestMetrics>(),
@@ -40,7 +42,7 @@ public static class HubServiceCollectionExtensions
             var metrics = sp.GetRequiredService<IngestMetrics>();
             var logger = sp.GetRequiredService<ILogger<ResilientSinkWriter>>();
             var sinks = options.Sinks
-                .Select(s => new ResilientSinkWriter(PointSinkFactory.Create(s), options.Resilience, time, logger, metrics))
+                .Select(s => new ResilientSinkWriter(PointSinkFactory.Create(s), options.Resilience, time, logger, metrics, s.Domains is null ? null : new DomainFilter(s.Domains)))
                 .ToList();
             return new IngestPipeline(
                 sinks,
@@ -50,7 +52,8 @@ public static class HubServiceCollectionExtensions
                 metrics,
                 time,
                 sp.GetRequiredService<ILogger<IngestPipeline>>(),
-                PointColumnNames.Parse(options.Columns, []));
+                PointColumnNames.Parse(options.Columns, []),
+                sp.GetRequiredService<HubGridRegistry>().Registry);
         });
 
         services.AddHostedService<MemoryHeadroomMonitor>();

@@ -19,9 +19,12 @@ public sealed class ResilientSinkWriter : IAsyncDisposable
     private readonly ResiliencePipeline<SinkWriteResult> _pipeline;
     private readonly ILogger _logger;
     private readonly IngestMetrics? _metrics;
+    private readonly DomainFilter? _domains;
 
-    public ResilientSinkWriter(IPointSink sink, WriteResilienceOptions options, TimeProvider timeProvider, ILogger logger, IngestMetrics? metrics = null)
+    /// <param name="domains">Writes only the lines of these domains (a department's database); null = every line.</param>
+    public ResilientSinkWriter(IPointSink sink, WriteResilienceOptions options, TimeProvider timeProvider, ILogger logger, IngestMetrics? metrics = null, DomainFilter? domains = null)
     {
+        _domains = domains;
         _sink = sink;
         _logger = logger;
         _metrics = metrics;
@@ -100,6 +103,20 @@ public sealed class ResilientSinkWriter : IAsyncDisposable
     public async Task<IReadOnlyList<RejectedLine>> WriteAsync(LineBatch batch, CancellationToken cancellationToken)
     {
         var rejected = new List<RejectedLine>();
+        if (_domains is not null)
+        {
+            // A copy of the domain's lines (pooled buffer); refused lines are reported by their index in the batch.
+            using var selected = new LineBatch(Math.Max(1024, batch.ByteCount / 4));
+            var indices = new List<int>();
+            _domains.Select(batch, selected, indices);
+            if (selected.Count > 0)
+            {
+                await WriteRangeAsync(selected, 0, selected.Count, rejected, cancellationToken);
+            }
+
+            return [.. rejected.Select(r => r with { Index = indices[r.Index] })];
+        }
+
         if (batch.Count > 0)
         {
             await WriteRangeAsync(batch, 0, batch.Count, rejected, cancellationToken);
