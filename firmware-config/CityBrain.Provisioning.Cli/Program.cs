@@ -12,6 +12,8 @@ root.Subcommands.Add(SimulateCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(PushCommand.Create());
 root.Subcommands.Add(StatusCommand.Create());
+root.Subcommands.Add(AclCommand.Create());
+root.Subcommands.Add(GrantsCommand.Create());
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -4,6 +4,7 @@ using CityBrain.Hub.Configuration;
 using CityBrain.Hub.Health;
 using CityBrain.Hub.Ingest;
 using CityBrain.Hub.Notifications;
+using CityBrain.Hub.Registry;
 using CityBrain.Hub.Sinks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +29,7 @@ public static class HubServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HubOptions>, HubOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
+        services.TryAddSingleton<HubGridRegistry>();
         services.TryAddSingleton(sp => new IngestMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton(sp => new DeadLetterQueue(
             sp.GetRequiredService<IngestMetrics>(),
@@ -43,7 +45,7 @@ public static class HubServiceCollectionExtensions
             var metrics = sp.GetRequiredService<IngestMetrics>();
             var logger = sp.GetRequiredService<ILogger<ResilientSinkWriter>>();
             var sinks = options.Sinks
-                .Select(s => new ResilientSinkWriter(PointSinkFactory.Create(s), options.Resilience, time, logger, metrics, health))
+                .Select(s => new ResilientSinkWriter(PointSinkFactory.Create(s), options.Resilience, time, logger, metrics, health, s.Domains is null ? null : new DomainFilter(s.Domains)))
                 .ToList();
             return new IngestPipeline(
                 sinks,
@@ -53,7 +55,8 @@ public static class HubServiceCollectionExtensions
                 metrics,
                 time,
                 sp.GetRequiredService<ILogger<IngestPipeline>>(),
-                PointColumnNames.Parse(options.Columns, []));
+                PointColumnNames.Parse(options.Columns, []),
+                sp.GetRequiredService<HubGridRegistry>().Registry);
         });
 
         services.AddHostedService<MemoryHeadroomMonitor>();

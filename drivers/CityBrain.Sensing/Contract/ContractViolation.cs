@@ -12,5 +12,8 @@ public sealed record ContractViolation(string Code, string Message)
     public const string Topic = "topic";
     public const string NodeMismatch = "node_mismatch";
 
+    /// <summary>The node's claimed place (topic levels, status location) is not where the grid registry has it (docs/grid-registry.md).</summary>
+    public const string LocationMismatch = "location_mismatch";
+
     public override string ToString() => $"{Code}: {Message}";
 }

@@ -15,6 +15,7 @@ public static class EmbeddedSchemas
     public const string ConfigState = "config-state.v1.schema.json";
     public const string ConfigEnvelope = "config-envelope.v1.schema.json";
     public const string CliOutput = "cli-output.v1.schema.json";
+    public const string GridRegistry = "grid-registry.v1.schema.json";
 
     // Lazy: two threads loading the same schema at once would register its $id twice (JsonSchema.Net refuses that).
     private static readonly ConcurrentDictionary<string, Lazy<JsonSchema>> Cache = new(StringComparer.Ordinal);

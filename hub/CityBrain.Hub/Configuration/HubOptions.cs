@@ -30,6 +30,13 @@ public sealed class HubOptions
 
     public EmbeddedBrokerOptions EmbeddedBroker { get; set; } = new();
 
+    /// <summary>
+    /// The grid registry (schema grid-registry.v1, docs/grid-registry.md), checked at start; null = none. With it, a
+    /// node whose claimed location differs from the registry is rejected (<c>location_mismatch</c>) and every point is
+    /// tagged with its grid's street and community.
+    /// </summary>
+    public string? RegistryPath { get; set; }
+
     /// <summary>Port of the HTTP endpoint (/metrics), bound to <see cref="HttpBindAddress"/>.</summary>
     public int HttpPort { get; set; } = 9180;
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using CityBrain.Provisioning.Registry;
+using CityBrain.Sensing.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace CityBrain.Hub.Configuration;
@@ -121,7 +123,35 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
             }
         }
 
+        if (!string.IsNullOrWhiteSpace(o.RegistryPath))
+        {
+            CheckRegistry(o.RegistryPath, errors);
+        }
+
         return errors;
+    }
+
+    /// <summary>The grid registry loads: every problem of the file as path, value and fix (docs/grid-registry.md).</summary>
+    private static void CheckRegistry(string path, List<string> errors)
+    {
+        if (!File.Exists(path))
+        {
+            errors.Add($"Hub:RegistryPath = '{path}' does not exist: give the grid registry file (e.g. /etc/citybrain/grids.json, see deploy/grids.example.json), or remove the setting to run without one");
+            return;
+        }
+
+        try
+        {
+            GridRegistryLoader.Parse(File.ReadAllText(path), path);
+        }
+        catch (ConfigurationException ex)
+        {
+            errors.AddRange(ex.Errors.Select(e => $"Hub:RegistryPath = '{path}': {e}"));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            errors.Add($"Hub:RegistryPath = '{path}' cannot be read ({ex.Message}): check the file's permissions");
+        }
     }
 
     private static void CheckSink(SinkOptions s, string field, List<string> errors, Action<string, long, long, long, string> range, bool influxDbClientSupported)
@@ -137,6 +167,23 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
         }
 
         range(field + ":TimeoutSeconds", s.TimeoutSeconds, 1, 600, "use e.g. 10");
+        if (s.Domains is { } domains)
+        {
+            var known = CityBrain.Sensing.Catalogue.QuantityCatalogue.Default.Entries.Select(q => q.Domain).ToHashSet(StringComparer.Ordinal);
+            if (domains.Count == 0)
+            {
+                errors.Add($"Hub:{field}:Domains is empty: list the catalogue domains this database holds (e.g. [\"sanitation\"]), or remove it to write every point");
+            }
+
+            for (int i = 0; i < domains.Count; i++)
+            {
+                if (!known.Contains(domains[i]))
+                {
+                    errors.Add($"Hub:{field}:Domains:{i} = '{domains[i]}' is not a catalogue domain: use one of {string.Join(", ", known.Order(StringComparer.Ordinal))}");
+                }
+            }
+        }
+
         range(field + ":Writers", s.Writers, 1, 64, "use 1..4 parallel writers");
         if (s.Kind == SinkOptions.InfluxV1)
         {

@@ -44,6 +44,12 @@ public sealed class SinkOptions
 
     public const string InfluxDbClient = "influxdb-client";
 
+    /// <summary>
+    /// Only the points of these catalogue domains (e.g. <c>["sanitation"]</c>): a department's own database, on which
+    /// its user has READ (docs/grid-registry.md, <c>citybrain grants</c>); null (the default) = every point.
+    /// </summary>
+    public List<string>? Domains { get; set; }
+
     /// <summary>Gzip the request body (worth it over a WAN; off on loopback).</summary>
     public bool Gzip { get; set; }
 

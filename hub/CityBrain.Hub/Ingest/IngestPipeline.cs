@@ -22,7 +22,7 @@ public sealed class IngestPipeline : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly int _writers;
-    private readonly EscapedNames _escaped = new();
+    private readonly EscapedNames _escaped;
     private readonly LineBufferPool _lineBuffers;
     private readonly bool _quality;
     private readonly bool _seq;
@@ -35,8 +35,10 @@ public sealed class IngestPipeline : IAsyncDisposable
         IngestMetrics metrics,
         TimeProvider time,
         ILogger<IngestPipeline> logger,
-        PointColumns columns = PointColumns.All)
+        PointColumns columns = PointColumns.All,
+        Provisioning.Registry.GridRegistry? registry = null)
     {
+        _escaped = new EscapedNames(registry);
         _quality = (columns & PointColumns.Quality) != 0;
         _seq = (columns & PointColumns.Seq) != 0;
         _sinks = sinks;
@@ -191,7 +193,7 @@ public sealed class IngestPipeline : IAsyncDisposable
             runLength++;
             try
             {
-                // Tags in key order: district, grid, node, quality, sensor.
+                // Tags in key order: [community,] district, grid, node, quality, sensor[, street] (community and street from the grid registry).
                 var line = batch.Lines.BeginLine(_escaped.Measurement(r.Quantity), origin)
                     .Raw(_escaped.Location(item.TopicName, item.Topic));
                 if (_quality)
@@ -200,6 +202,7 @@ public sealed class IngestPipeline : IAsyncDisposable
                 }
 
                 line.Tag(",sensor="u8, r.Sensor); // escaped as written: a table of 50k sensors cost more memory than it saved
+                line.Raw(_escaped.Street(item.TopicName, item.Topic));
                 if (_seq)
                 {
                     line.Field("seq"u8, seq);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using CityBrain.Provisioning.Registry;
 using CityBrain.Sensing.Contract;
 
 namespace CityBrain.Hub.Ingest;
@@ -8,7 +9,8 @@ namespace CityBrain.Hub.Ingest;
 /// <summary>
 /// Decides what one MQTT message is, without side effects: the size limit is checked before parsing; the topic is
 /// parsed with <see cref="Topics.TryParseNodeTopic"/>; telemetry is read strictly with <see cref="TelemetryCodec"/>,
-/// status and health as strictly with <see cref="NodeMessageChecks"/>; the payload's node must equal the topic's node.
+/// status and health as strictly with <see cref="NodeMessageChecks"/>; the payload's node must equal the topic's node;
+/// with a grid registry, the node's claimed place must be its registered one (<see cref="LocationCheck"/>).
 /// Never throws on input.
 /// </summary>
 public sealed class MessageRouter
@@ -23,11 +25,14 @@ public sealed class MessageRouter
 
     private readonly int _maxPayloadBytes;
     private readonly bool _scaleOut;
+    private readonly GridRegistry? _registry;
 
-    public MessageRouter(int maxPayloadBytes, bool scaleOut)
+    /// <param name="registry">The grid registry to check claimed locations against; null = no check.</param>
+    public MessageRouter(int maxPayloadBytes, bool scaleOut, GridRegistry? registry = null)
     {
         _maxPayloadBytes = maxPayloadBytes;
         _scaleOut = scaleOut;
+        _registry = registry;
     }
 
     /// <param name="subscriptionIds">MQTT 5 subscription identifiers the broker attached (scale-out mode only).</param>
@@ -62,12 +67,13 @@ public sealed class MessageRouter
                 nodeTopic);
         }
 
-        return nodeTopic.Kind switch
+        var routed = nodeTopic.Kind switch
         {
             Topics.Telemetry => RouteTelemetry(nodeTopic, payload),
             Topics.Status => RouteStatus(nodeTopic, payload),
             _ => RouteHealth(nodeTopic, payload),
         };
+        return _registry is null ? routed : LocationCheck.Apply(_registry, routed);
     }
 
     private static RoutedMessage RouteTelemetry(NodeTopic topic, ReadOnlySequence<byte> payload)

@@ -48,7 +48,8 @@ public sealed class MqttIngestService : BackgroundService
         IEnumerable<INodeObserver> observers,
         TimeProvider time,
         ILogger<MqttIngestService> logger,
-        IHostApplicationLifetime lifetime)
+        IHostApplicationLifetime lifetime,
+        Registry.HubGridRegistry? registry = null)
     {
         _lifetime = lifetime;
         _options = options.Value;
@@ -60,7 +61,7 @@ public sealed class MqttIngestService : BackgroundService
         _logger = logger;
         _observerLog = new RateLimitedLogger(logger, time, TimeSpan.FromSeconds(30));
         bool scaleOut = !string.IsNullOrEmpty(_options.Mqtt.SharedSubscriptionGroup);
-        _router = new MessageRouter(_options.MaxPayloadBytes, scaleOut);
+        _router = new MessageRouter(_options.MaxPayloadBytes, scaleOut, registry?.Registry);
         _window = new ReceiveWindow(
             _options.Mqtt.ReceiveMaximum,
             _options.Mqtt.ReceiveWindowBytes,

@@ -78,6 +78,15 @@ public sealed class LineBatch : IDisposable
         return this;
     }
 
+    /// <summary>Appends a complete line ('\n'-terminated) copied from another batch (<see cref="DomainFilter"/>).</summary>
+    public void AppendLine(ReadOnlySpan<byte> line, int origin)
+    {
+        StartLine(origin);
+        Raw(line);
+        _lineStarts[_count++] = _lineStart;
+        _inLine = false;
+    }
+
     /// <summary>Appends bytes already escaped (e.g. a tag set from <see cref="EscapeTag"/> made once for many lines).</summary>
     public LineBatch Raw(ReadOnlySpan<byte> escaped)
     {

@@ -20,10 +20,13 @@ public sealed class ResilientSinkWriter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly IngestMetrics? _metrics;
     private readonly SinkHealth? _health;
+    private readonly DomainFilter? _domains;
 
     /// <param name="health">Told of every failed and every answered write (the <c>database</c> alert rule reads it).</param>
-    public ResilientSinkWriter(IPointSink sink, WriteResilienceOptions options, TimeProvider timeProvider, ILogger logger, IngestMetrics? metrics = null, SinkHealth? health = null)
+    /// <param name="domains">Writes only the lines of these domains (a department's database); null = every line.</param>
+    public ResilientSinkWriter(IPointSink sink, WriteResilienceOptions options, TimeProvider timeProvider, ILogger logger, IngestMetrics? metrics = null, SinkHealth? health = null, DomainFilter? domains = null)
     {
+        _domains = domains;
         _sink = sink;
         _health = health;
         _logger = logger;
@@ -104,6 +107,20 @@ public sealed class ResilientSinkWriter : IAsyncDisposable
     public async Task<IReadOnlyList<RejectedLine>> WriteAsync(LineBatch batch, CancellationToken cancellationToken)
     {
         var rejected = new List<RejectedLine>();
+        if (_domains is not null)
+        {
+            // A copy of the domain's lines (pooled buffer); refused lines are reported by their index in the batch.
+            using var selected = new LineBatch(Math.Max(1024, batch.ByteCount / 4));
+            var indices = new List<int>();
+            _domains.Select(batch, selected, indices);
+            if (selected.Count > 0)
+            {
+                await WriteRangeAsync(selected, 0, selected.Count, rejected, cancellationToken);
+            }
+
+            return [.. rejected.Select(r => r with { Index = indices[r.Index] })];
+        }
+
         if (batch.Count > 0)
         {
             await WriteRangeAsync(batch, 0, batch.Count, rejected, cancellationToken);

@@ -98,4 +98,39 @@ public sealed class HubOptionsValidatorTests
         Assert.True(result.Failed);
         Assert.Contains("Hub:HttpBindAddress = 'localhost' is not an IP address", result.FailureMessage, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Check_Registry_MissingOrInvalid_NamesEveryProblemWithPathValueAndFix()
+    {
+        var o = Valid();
+        o.RegistryPath = "/nonexistent/grids.json";
+        Assert.Contains(HubOptionsValidator.Check(o), e => e.StartsWith("Hub:RegistryPath = '/nonexistent/grids.json' does not exist", StringComparison.Ordinal));
+
+        string file = Path.Combine(Path.GetTempPath(), $"grids-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, File.ReadAllText(CityBrain.Testing.RepoPaths.Combine("deploy", "grids.example.json"))
+            .Replace("\"district\": \"old-town\", \"name\": \"Market Street\"", "\"district\": \"oldtown\", \"name\": \"Market Street\"", StringComparison.Ordinal));
+        try
+        {
+            o.RegistryPath = file;
+            var errors = HubOptionsValidator.Check(o);
+            Assert.Contains(errors, e => e.Contains("/streets/2/district = \"oldtown\": unknown district. Fix: add it to \"districts\" or use one of: harbour, old-town", StringComparison.Ordinal));
+            o.RegistryPath = CityBrain.Testing.RepoPaths.Combine("deploy", "grids.example.json");
+            Assert.Empty(HubOptionsValidator.Check(o));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Check_SinkDomains_UnknownOrEmpty_AreRefused()
+    {
+        var o = Valid();
+        o.Sinks.Add(new SinkOptions { Kind = SinkOptions.InfluxV1, Url = "http://127.0.0.1:8086", Database = "citybrain_bins", Domains = ["bins"] });
+        o.Sinks.Add(new SinkOptions { Kind = SinkOptions.InfluxV1, Url = "http://127.0.0.1:8086", Database = "citybrain_x", Domains = [] });
+        var errors = HubOptionsValidator.Check(o);
+        Assert.Contains(errors, e => e.StartsWith("Hub:Sinks:1:Domains:0 = 'bins' is not a catalogue domain", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Hub:Sinks:2:Domains is empty", StringComparison.Ordinal));
+    }
 }

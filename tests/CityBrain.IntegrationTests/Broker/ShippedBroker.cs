@@ -6,7 +6,8 @@ using MQTTnet;
 namespace CityBrain.IntegrationTests.Broker;
 
 /// <summary>
-/// Mosquitto loaded with deploy/mosquitto/mosquitto.conf and deploy/mosquitto/acl as shipped. Only what cannot be
+/// Mosquitto loaded with deploy/mosquitto/mosquitto.conf as shipped and the ACL generated from the shipped example
+/// registry (deploy/mosquitto/acl, plus the test's own node users in harbour/g-0417: <see cref="ExampleRegistryAcl"/>). Only what cannot be
 /// kept is substituted: the two listeners' ports (on loopback), and the certificate, password, ACL and persistence
 /// paths (the test's directory, with a CA, a broker certificate and a password file the test makes). Each
 /// substitution must match, so a change to the shipped file fails here instead of being silently skipped.
@@ -43,7 +44,7 @@ public sealed partial class ShippedBroker : IAsyncDisposable
             async dir =>
             {
                 await MosquittoSecurity.WriteCertificatesAsync(dir);
-                File.Copy(RepoPaths.Combine("deploy", "mosquitto", "acl"), Path.Combine(dir, "acl"));
+                await File.WriteAllTextAsync(Path.Combine(dir, "acl"), ExampleRegistryAcl.Generate(users));
                 foreach (string user in users)
                 {
                     await MosquittoSecurity.AddUserAsync(Path.Combine(dir, "passwd"), user, Password + user);

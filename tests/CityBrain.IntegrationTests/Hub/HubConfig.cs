@@ -9,7 +9,7 @@ public static class HubConfig
 
     public static object VictoriaMetrics(string url) => new { kind = "influx-v2", url, org = "city", bucket = "citybrain", token = "unused" };
 
-    public static string Json(int mqttPort, string clientId, object[] sinks, string? sharedGroup = null, int httpPort = 0, int receiveMaximum = 2000, int queueCapacity = 500, int maxLines = 5000, uint maximumPacketSize = 1_052_672) =>
+    public static string Json(int mqttPort, string clientId, object[] sinks, string? sharedGroup = null, int httpPort = 0, int receiveMaximum = 2000, int queueCapacity = 500, int maxLines = 5000, uint maximumPacketSize = 1_052_672, string? registryPath = null) =>
         JsonSerializer.Serialize(new
         {
             Hub = new
@@ -20,6 +20,7 @@ public static class HubConfig
                 Batching = new { MaxLines = maxLines, MaxDelayMilliseconds = 50, QueueCapacity = queueCapacity },
                 Resilience = new { InitialRetryDelayMilliseconds = 100, MaxRetryDelaySeconds = 2, BreakerBreakSeconds = 2, BreakerSamplingSeconds = 5 },
                 HttpPort = httpPort,
+                RegistryPath = registryPath,
             },
             Logging = new { LogLevel = new { Default = "Warning" } },
         });

@@ -15,6 +15,12 @@ public sealed class InfluxDb1Server : IAsyncDisposable
     private readonly TempDirectory _dir = new("influx1");
     private readonly int _rpcPort = FreePort.Get();
     private ServerProcess? _process;
+    private bool _auth;
+
+    /// <summary>The administrator <see cref="StartWithAuthAsync"/> creates; <see cref="Http"/> sends its credentials.</summary>
+    public const string AdminUser = "admin";
+
+    public const string AdminPassword = "admin-secret-1";
 
     private InfluxDb1Server(int port)
     {
@@ -33,6 +39,34 @@ public sealed class InfluxDb1Server : IAsyncDisposable
         var server = new InfluxDb1Server(FreePort.Get());
         await server.StartProcessAsync();
         return server;
+    }
+
+    /// <summary>
+    /// A server with authentication on (<c>auth-enabled</c>) and an administrator (<see cref="AdminUser"/>), whose
+    /// credentials <see cref="Http"/> sends: for tests of users and grants.
+    /// </summary>
+    public static async Task<InfluxDb1Server> StartWithAuthAsync()
+    {
+        var server = new InfluxDb1Server(FreePort.Get()) { _auth = true };
+        await server.StartProcessAsync();
+
+        // With no user yet, InfluxDB lets anyone create the first one, which must be an administrator.
+        await server.ExecuteAsync($"CREATE USER \"{AdminUser}\" WITH PASSWORD '{AdminPassword}' WITH ALL PRIVILEGES");
+        server.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{AdminUser}:{AdminPassword}")));
+        return server;
+    }
+
+    /// <summary>Runs a statement that changes something (POST /query); throws with InfluxDB's answer when it fails.</summary>
+    public async Task ExecuteAsync(string influxQl)
+    {
+        using var content = new FormUrlEncodedContent([new("q", influxQl)]);
+        using var response = await Http.PostAsync("query", content);
+        string body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode || body.Contains("\"error\"", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"InfluxQL '{influxQl}' failed: HTTP {(int)response.StatusCode} {body}");
+        }
     }
 
     public async Task StartProcessAsync()
@@ -54,6 +88,7 @@ public sealed class InfluxDb1Server : IAsyncDisposable
               bind-address = "127.0.0.1:{Port}"
               log-enabled = false
               max-body-size = 0
+              auth-enabled = {(_auth ? "true" : "false")}
             [subscriber]
               enabled = false
             [continuous_queries]

@@ -4,8 +4,9 @@ namespace CityBrain.Testing.Servers;
 
 /// <summary>
 /// The production broker set-up on a real Mosquitto: TLS with a private CA (a broker certificate for
-/// localhost/127.0.0.1), password file made with mosquitto_passwd for the given users, and the shipped ACL
-/// (deploy/mosquitto/acl). <see cref="CaFile"/> is what clients trust.
+/// localhost/127.0.0.1), password file made with mosquitto_passwd for the given users, and the ACL generated from the
+/// shipped example registry (deploy/grids.example.json, whose output is deploy/mosquitto/acl), with every user the
+/// registry does not name registered as a node of harbour/g-0417 (<see cref="ExampleRegistryAcl"/>). <see cref="CaFile"/> is what clients trust.
 /// </summary>
 public static class SecureMosquitto
 {
@@ -33,11 +34,11 @@ public static class SecureMosquitto
 
     public static X509Certificate2Collection LoadCa(string path) => MosquittoSecurity.LoadCa(path);
 
-    /// <summary>A private CA, a broker certificate for localhost/127.0.0.1, the password file (mosquitto_passwd) and the shipped ACL.</summary>
+    /// <summary>A private CA, a broker certificate for localhost/127.0.0.1, the password file (mosquitto_passwd) and the generated ACL.</summary>
     public static async Task PrepareAsync(string dir, IReadOnlyDictionary<string, string> users)
     {
         await MosquittoSecurity.WriteCertificatesAsync(dir);
-        File.Copy(RepoPaths.Combine("deploy", "mosquitto", "acl"), Path.Combine(dir, "acl"));
+        await File.WriteAllTextAsync(Path.Combine(dir, "acl"), ExampleRegistryAcl.Generate(users.Keys));
         string passwd = Path.Combine(dir, "passwd");
         foreach (var (user, password) in users)
         {
