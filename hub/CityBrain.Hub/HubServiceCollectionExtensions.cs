@@ -28,7 +28,13 @@ public static class HubServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton(sp => new IngestMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton(sp => new DeadLetterStore(
+            sp.GetRequiredService<IOptions<HubOptions>>().Value.DeadLetters,
+            sp.GetRequiredService<IngestMetrics>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DeadLetterStore>>()));
         services.TryAddSingleton(sp => new DeadLetterQueue(
+            sp.GetRequiredService<DeadLetterStore>(),
             sp.GetRequiredService<IngestMetrics>(),
             sp.GetRequiredService<ILogger<DeadLetterQueue>>(),
             sp.GetRequiredService<TimeProvider>(),
@@ -73,5 +79,6 @@ public static class HubServiceCollectionExtensions
     public static IngestStatistics GetIngestStatistics(this IServiceProvider services) => IngestStatistics.Create(
         services.GetRequiredService<IngestMetrics>(),
         services.GetRequiredService<IngestPipeline>(),
-        services.GetService<Health.HealthRegistry>()?.SequenceSnapshots() ?? []);
+        services.GetService<Health.HealthRegistry>()?.SequenceSnapshots() ?? [],
+        services.GetRequiredService<DeadLetterQueue>());
 }
