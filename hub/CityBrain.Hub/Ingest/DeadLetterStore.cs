@@ -103,6 +103,32 @@ public sealed class DeadLetterStore : IDisposable
             ? System.IO.Directory.GetFiles(directory, FilePrefix + "*" + FileSuffix).Where(f => SegmentNumber(f) is not null).OrderBy(f => SegmentNumber(f)).ToList()
             : [];
 
+    /// <summary>Every dead letter in the directory's segments, oldest first, read while the hub may be writing (a line that is not a whole dead letter is skipped).</summary>
+    public static IReadOnlyList<DeadLetterMessage> ReadAll(string directory)
+    {
+        var letters = new List<DeadLetterMessage>();
+        foreach (string file in SegmentFiles(directory))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            while (reader.ReadLine() is { } line)
+            {
+                try
+                {
+                    if (System.Text.Json.JsonSerializer.Deserialize(line, ContractJsonContext.Default.DeadLetterMessage) is { } letter)
+                    {
+                        letters.Add(letter);
+                    }
+                }
+                catch (System.Text.Json.JsonException)
+                {
+                }
+            }
+        }
+
+        return letters;
+    }
+
     private void Write(ReadOnlySpan<byte> bytes, int count)
     {
         Open();
