@@ -41,7 +41,7 @@ public sealed class DeadLetterStore : IDisposable
         _log = new RateLimitedLogger(logger, time, TimeSpan.FromSeconds(10));
         metrics.Meter.CreateObservableCounter("citybrain.hub.deadletters.stored", () => Stored, "{letter}", "Dead letters written to the dead-letter files");
         metrics.Meter.CreateObservableCounter("citybrain.hub.deadletters.dropped", () => Dropped, "{letter}", "Dead letters deleted with the oldest segment because the files reached Hub:DeadLetters:MaxBytes");
-        metrics.Meter.CreateObservableCounter("citybrain.hub.deadletters.write_failures", () => Interlocked.Read(ref _writeFailures), "{failure}", "Failed writes of dead letters (retried; the messages stay unacknowledged)");
+        metrics.Meter.CreateObservableCounter("citybrain.hub.deadletters.write_failures", () => WriteFailures, "{failure}", "Failed writes of dead letters (retried; the messages stay unacknowledged)");
         metrics.Meter.CreateObservableGauge("citybrain.hub.deadletters.bytes", () => Bytes, "By", "Bytes in the dead-letter files");
     }
 
@@ -53,6 +53,9 @@ public sealed class DeadLetterStore : IDisposable
 
     /// <summary>Dead letters deleted since start because the files were full (the oldest go first).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Writes that failed since start (each retried until it succeeded).</summary>
+    public long WriteFailures => Interlocked.Read(ref _writeFailures);
 
     /// <summary>Bytes the segments hold now.</summary>
     public long Bytes => Interlocked.Read(ref _bytes);

@@ -3,6 +3,7 @@ using CityBrain.Hub.Ingest;
 using CityBrain.Sensing.Contract;
 using CityBrain.Testing.Servers;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CityBrain.Hub.Tests.Ingest;
 
@@ -82,6 +83,33 @@ public sealed class DeadLetterStoreTests : IDisposable
         var kept = ReadBack();
         Assert.Equal(3000, kept.Count + second.Dropped);
         Assert.Equal(kept.Select(l => l.Seq!.Value).Order(), kept.Select(l => l.Seq!.Value));
+    }
+
+    [Fact]
+    public async Task AppendAsync_DiskFull_RetriesWithoutAckingOrTearingALine_UntilSpaceIsFreed()
+    {
+        using var tmpfs = TmpfsMount.Mount("dl-full", "256k");
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var store = new DeadLetterStore(new DeadLetterOptions { Directory = tmpfs.Path }, _metrics, time, NullLogger<DeadLetterStore>.Instance);
+        await store.AppendAsync([Letter(1)], CancellationToken.None);
+        var (filler, _) = tmpfs.Fill();
+
+        // Larger than the slack of the segment's last page: the disk must find room for it.
+        var append = store.AppendAsync([Letter(2, readingBytes: 20_000)], CancellationToken.None);
+
+        Assert.False(append.IsCompleted); // the caller (and so the PUBACK) waits
+        Assert.True(store.WriteFailures >= 1);
+        File.Delete(filler);
+        for (int i = 0; i < 100 && !append.IsCompleted; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(5)); // past the retry's backoff
+            await Task.Yield();
+        }
+
+        await append.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([1L, 2L], DeadLetterStore.ReadAll(tmpfs.Path).Select(l => l.Seq!.Value)); // no torn line in between
+        Assert.Equal(2, File.ReadAllLines(Assert.Single(DeadLetterStore.SegmentFiles(tmpfs.Path))).Length);
+        Assert.Equal(2, store.Stored);
     }
 
     public void Dispose()
