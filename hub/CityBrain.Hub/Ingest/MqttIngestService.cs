@@ -359,14 +359,15 @@ public sealed class MqttIngestService : BackgroundService
                     }
 
                     await _deadLetters.RejectAsync(letters, _fatal.Token);
-                    if (telemetry.Readings.Count == 0)
-                    {
-                        ReadingBuffers.Return(telemetry);
-                        break;
-                    }
                 }
 
-                Notify(o => o.OnTelemetry(routed.Topic, telemetry, now));
+                Notify(o => o.OnTelemetry(routed.Topic, telemetry, now)); // the registry also sees the rejected seqs
+                if (telemetry.Readings.Count == 0)
+                {
+                    ReadingBuffers.Return(telemetry);
+                    break; // nothing to write: every reading was dead-lettered
+                }
+
                 try
                 {
                     // Waits while the queue is full: the broker holds the rest (Receive Maximum) until we catch up.

@@ -45,7 +45,7 @@ public sealed class HubDeadLetterTests
             Assert.Equal(204, (int)response.StatusCode);
         }
 
-        await using var hub = await InProcessHub.StartAsync(HubConfig.Json(broker.Port, "hub-dl", [HubConfig.InfluxV1(influx.Url, "citybrain")], maxLines: 200));
+        await using var hub = await InProcessHub.StartAsync(HubConfig.Json(broker.Port, "hub-dl", [HubConfig.InfluxV1(influx.Url, "citybrain")], maxLines: 200), health: true);
         await using var node = await TestMqtt.ConnectAsync(broker.Port, "dl-node", listenForDeadLetters: true);
 
         // Ground truth: what the node sent, reading by reading, and what should become of each.
@@ -126,6 +126,10 @@ public sealed class HubDeadLetterTests
         var whole = Assert.Single(letters, l => l.Seq is null);
         Assert.Equal(ContractViolation.InvalidJson, whole.Code);
         Assert.Equal(broken, Convert.FromBase64String(whole.Payload!));
+
+        // A dead-lettered reading was delivered: the hub's sequence statistics show no gap for it.
+        var sequence = Assert.Single(hub.Statistics.Sequences, s => s.Node == Node);
+        Assert.Equal((seq - 1, 0L, (long)sent.Count), (sequence.HighestSeq, sequence.Missing, sequence.Received));
 
         // The counters say the same as the files.
         Assert.Equal(letters.Count, hub.Statistics.RejectedByCode.Values.Sum());
