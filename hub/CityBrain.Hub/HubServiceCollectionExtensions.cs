@@ -31,7 +31,13 @@ public static class HubServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<HubGridRegistry>();
         services.TryAddSingleton(sp => new IngestMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton(sp => new DeadLetterStore(
+            sp.GetRequiredService<IOptions<HubOptions>>().Value.DeadLetters,
+            sp.GetRequiredService<IngestMetrics>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DeadLetterStore>>()));
         services.TryAddSingleton(sp => new DeadLetterQueue(
+            sp.GetRequiredService<DeadLetterStore>(),
             sp.GetRequiredService<IngestMetrics>(),
             sp.GetRequiredService<ILogger<DeadLetterQueue>>(),
             sp.GetRequiredService<TimeProvider>(),
@@ -80,7 +86,8 @@ public static class HubServiceCollectionExtensions
     public static IngestStatistics GetIngestStatistics(this IServiceProvider services) => IngestStatistics.Create(
         services.GetRequiredService<IngestMetrics>(),
         services.GetRequiredService<IngestPipeline>(),
-        services.GetService<Health.HealthRegistry>()?.SequenceSnapshots() ?? []) with
+        services.GetService<Health.HealthRegistry>()?.SequenceSnapshots() ?? [],
+        services.GetRequiredService<DeadLetterQueue>()) with
     {
         Registry = services.GetService<Health.HealthRegistry>()?.Statistics(),
     };

@@ -34,8 +34,9 @@ public sealed class ContractSchemaTests
     [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000,\"quality\":\"good\"}]}")]
     public void Telemetry_TheCodecRejects_TheSchemaRejectsToo(string json)
     {
+        // Rejected as a whole message or reading by reading (the hub keeps the good ones): either way not accepted as is.
         byte[] bytes = System.Text.Encoding.UTF8.GetBytes(json);
-        Assert.False(TelemetryCodec.TryRead(bytes, out _, out _));
+        Assert.False(TelemetryCodec.TryRead(bytes, out var message, out _) && message!.Rejected.Count == 0);
         Assert.NotEmpty(Check(EmbeddedSchemas.Telemetry, bytes));
     }
 
@@ -82,5 +83,32 @@ public sealed class ContractSchemaTests
     {
         var letter = new DeadLetterMessage { Code = ContractViolation.InvalidJson, Reason = "x", Topic = "citybrain/v1/a/b/c/telemetry", PayloadBytes = 3, PayloadHead = "e30=" };
         Assert.Empty(Check(EmbeddedSchemas.DeadLetter, ContractJson.Serialize(letter)));
+    }
+
+    [Fact]
+    public void DeadLetter_OfOneReadingAndOfOnePoint_MatchTheSchema()
+    {
+        var reading = new DeadLetterMessage
+        {
+            Code = ContractViolation.BadTimestamp,
+            Reason = "$.readings[1].ts: 17 is outside 2000-01-01..2100-01-01",
+            Topic = "citybrain/v1/a/b/c/telemetry",
+            Node = "c",
+            Seq = 41,
+            Sensor = "s1",
+            Reading = "{\"seq\":41,\"ts\":17}",
+            PayloadBytes = 300,
+        };
+        var point = new DeadLetterMessage
+        {
+            Code = ContractViolation.WriteRejected,
+            Reason = "influx refused the point (HTTP 400, beyond_retention): partial write",
+            Topic = "citybrain/v1/a/b/c/telemetry",
+            Node = "c",
+            Seq = 42,
+            Line = "q,node=c value=1 17",
+        };
+        Assert.Empty(Check(EmbeddedSchemas.DeadLetter, ContractJson.Serialize(reading)));
+        Assert.Empty(Check(EmbeddedSchemas.DeadLetter, ContractJson.Serialize(point with { Payload = "e30=" })));
     }
 }

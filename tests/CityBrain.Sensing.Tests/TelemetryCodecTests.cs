@@ -38,7 +38,9 @@ public sealed class TelemetryCodecTests
         var second = first with { Readings = [new SequencedReading(99, new Reading("bin-08", "fill_level", 1.5, "%", T0, Quality.Good))] };
 
         Assert.True(TelemetryCodec.TryRead(TelemetryCodec.Serialize(first), out var a, out _));
-        Assert.False(TelemetryCodec.TryRead("{\"v\":1,\"node\":\"n-01\",\"sent\":1,\"readings\":[{\"seq\":1},{\"seq\":\"x\"}]}"u8, out _, out _));
+        Assert.True(TelemetryCodec.TryRead("{\"v\":1,\"node\":\"n-01\",\"sent\":1,\"readings\":[{\"seq\":1},{\"seq\":\"x\"}]}"u8, out var none, out _));
+        Assert.Empty(none!.Readings);
+        Assert.Equal(2, none.Rejected.Count);
         Assert.True(TelemetryCodec.TryRead(TelemetryCodec.Serialize(second), out var b, out _));
 
         Assert.Equal(first.Readings, a!.Readings);
@@ -63,8 +65,9 @@ public sealed class TelemetryCodecTests
         string bad = "{\"v\":1,\"node\":\"n-01\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"Bin 7\",\"quantity\":\"fill_level\",\"value\":2,\"unit\":\"%\",\"ts\":1795000000123,\"quality\":\"good\"}]}";
         for (int i = 0; i < 2; i++)
         {
-            Assert.False(TelemetryCodec.TryRead(Encoding.UTF8.GetBytes(bad), out _, out var violation));
-            Assert.Equal(ContractViolation.InvalidValue, violation!.Code);
+            Assert.True(TelemetryCodec.TryRead(Encoding.UTF8.GetBytes(bad), out var read, out _));
+            Assert.Empty(read!.Readings);
+            Assert.Equal(ContractViolation.InvalidValue, Assert.Single(read.Rejected).Violation.Code);
         }
     }
 
@@ -109,8 +112,9 @@ public sealed class TelemetryCodecTests
         Assert.True(TelemetryCodec.TryRead(TelemetryCodec.Serialize(valid), out _, out _));
         var reading = member == "sensor" ? new Reading(value, "fill_level", 1, "%", T0, Quality.Good) : new Reading("bin-07", value, 1, "%", T0, Quality.Good);
 
-        Assert.False(TelemetryCodec.TryRead(TelemetryCodec.Serialize(valid with { Readings = [new SequencedReading(2, reading)] }), out _, out var violation));
-        Assert.Equal(ContractViolation.InvalidValue, violation!.Code);
+        Assert.True(TelemetryCodec.TryRead(TelemetryCodec.Serialize(valid with { Readings = [new SequencedReading(2, reading)] }), out var read, out _));
+        var violation = Assert.Single(read!.Rejected).Violation;
+        Assert.Equal(ContractViolation.InvalidValue, violation.Code);
         Assert.Contains($".{member}", violation.Message, StringComparison.Ordinal);
     }
 
@@ -130,16 +134,8 @@ public sealed class TelemetryCodecTests
     [InlineData("{\"node\":\"n\",\"sent\":1,\"readings\":[]}", ContractViolation.MissingField, "$.v is required")]
     [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[]}", ContractViolation.InvalidValue, "at least one reading")]
     [InlineData("{\"v\":1,\"node\":5,\"sent\":1,\"readings\":[]}", ContractViolation.WrongType, "$.node: expected a string")]
-    [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":\"12\",\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}]}", ContractViolation.WrongType, "$.readings[0].value: expected a number")]
     [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":NaN,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}]}", ContractViolation.InvalidJson, "not valid JSON")]
     [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":Infinity,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}]}", ContractViolation.InvalidJson, "not valid JSON")]
-    [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":1e999,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}]}", ContractViolation.InvalidValue, "finite")]
-    [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"a,b=c d\\ne\",\"quantity\":\"q\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}]}", ContractViolation.InvalidValue, "$.readings[0].sensor: 'a,b=c d\\ne' is not a valid sensor id")]
-    [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000,\"quality\":\"good\"}]}", ContractViolation.InvalidValue, "seconds sent instead of milliseconds")]
-    [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"fine\"}]}", ContractViolation.InvalidValue, "not one of good, uncertain, bad")]
-    [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"s\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}]}", ContractViolation.MissingField, "$.readings[0].quantity is required")]
-    [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":-1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}]}", ContractViolation.WrongType, "$.readings[0].seq")]
-    [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"Bad Q\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}]}", ContractViolation.InvalidValue, "not a valid quantity")]
     [InlineData("{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}]} {}", ContractViolation.InvalidJson, null)]
     public void TryRead_BadInput_ReturnsTypedViolationSayingWhatAndWhere(string json, string code, string? fragment)
     {
@@ -150,6 +146,61 @@ public sealed class TelemetryCodecTests
         if (fragment is not null)
         {
             Assert.Contains(fragment, violation.Message, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>A reading that breaks the contract costs only itself: the message keeps its good readings, the bad one is
+    /// rejected with its own violation (path, code), its JSON as received, and its seq where that is valid.</summary>
+    [Theory]
+    [InlineData("{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":\"12\",\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}", ContractViolation.WrongType, "$.readings[1].value: expected a number")]
+    [InlineData("{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":1e999,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}", ContractViolation.InvalidValue, "finite")]
+    [InlineData("{\"seq\":1,\"sensor\":\"a,b=c d\\ne\",\"quantity\":\"q\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}", ContractViolation.InvalidValue, "$.readings[1].sensor: 'a,b=c d\\ne' is not a valid sensor id")]
+    [InlineData("{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000,\"quality\":\"good\"}", ContractViolation.BadTimestamp, "seconds sent instead of milliseconds")]
+    [InlineData("{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"fine\"}", ContractViolation.InvalidValue, "not one of good, uncertain, bad")]
+    [InlineData("{\"seq\":1,\"sensor\":\"s\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}", ContractViolation.MissingField, "$.readings[1].quantity is required")]
+    [InlineData("{\"seq\":-1,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}", ContractViolation.WrongType, "$.readings[1].seq")]
+    [InlineData("{\"seq\":1,\"sensor\":\"s\",\"quantity\":\"Bad Q\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}", ContractViolation.InvalidValue, "not a valid quantity")]
+    public void TryRead_BadReading_RejectsOnlyThatReading_KeepsTheOthers(string badReading, string code, string fragment)
+    {
+        const string Good = "{\"seq\":5,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":1,\"unit\":\"%\",\"ts\":1795000000000,\"quality\":\"good\"}";
+        string json = "{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[" + Good + ",  " + badReading + "," + Good.Replace("\"seq\":5", "\"seq\":7", StringComparison.Ordinal) + "]}";
+
+        Assert.True(TelemetryCodec.TryRead(Encoding.UTF8.GetBytes(json), out var message, out var violation), violation?.ToString());
+        Assert.Equal([5L, 7L], message!.Readings.Select(r => r.Seq));
+        var rejected = Assert.Single(message.Rejected);
+        Assert.Equal(1, rejected.Index);
+        Assert.Equal(code, rejected.Violation.Code);
+        Assert.Contains(fragment, rejected.Violation.Message, StringComparison.Ordinal);
+        Assert.Equal(badReading, rejected.Json); // exactly as received, without the spaces around it
+        Assert.Equal(badReading.Contains("\"seq\":1,", StringComparison.Ordinal) ? 1L : null, rejected.Seq);
+    }
+
+    [Fact]
+    public void TryRead_BadReadingInAMultiSegmentPayload_CutOutExactly()
+    {
+        string bad = "{\"seq\":3,\"sensor\":\"s\",\"quantity\":\"q\",\"value\":1,\"unit\":\"%\",\"ts\":17,\"quality\":\"good\"}";
+        string json = "{\"v\":1,\"node\":\"n\",\"sent\":1,\"readings\":[" + bad + "]}";
+        byte[] bytes = Encoding.UTF8.GetBytes(json);
+        var first = new Segment(bytes.AsMemory(0, 60));
+        var last = first.Append(bytes.AsMemory(60));
+
+        Assert.True(TelemetryCodec.TryRead(new System.Buffers.ReadOnlySequence<byte>(first, 0, last, last.Memory.Length), out var message, out _));
+        var rejected = Assert.Single(message!.Rejected);
+        Assert.Equal(bad, rejected.Json);
+        Assert.Equal(ContractViolation.BadTimestamp, rejected.Violation.Code);
+        Assert.Equal(3L, rejected.Seq);
+        Assert.Equal("s", rejected.Sensor);
+    }
+
+    private sealed class Segment : System.Buffers.ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory) => Memory = memory;
+
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory) { RunningIndex = RunningIndex + Memory.Length };
+            Next = next;
+            return next;
         }
     }
 

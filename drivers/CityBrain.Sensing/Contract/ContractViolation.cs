@@ -15,5 +15,11 @@ public sealed record ContractViolation(string Code, string Message)
     /// <summary>The node's claimed place (topic levels, status location) is not where the grid registry has it (docs/grid-registry.md).</summary>
     public const string LocationMismatch = "location_mismatch";
 
+    /// <summary>A reading's <c>ts</c> outside 2000-01-01..2100-01-01 (an unsynchronised clock, seconds for milliseconds).</summary>
+    public const string BadTimestamp = "bad_timestamp";
+
+    /// <summary>A point the database refused (its answer in the reason).</summary>
+    public const string WriteRejected = "write_rejected";
+
     public override string ToString() => $"{Code}: {Message}";
 }

@@ -4,7 +4,9 @@ namespace CityBrain.Sensing.Contract;
 
 /// <summary>
 /// What the hub publishes on <see cref="Topics.DeadLetter"/> for input it rejected (schema <c>deadletter.v1</c>):
-/// the reason, where it came from, and the start of the payload (base64) for diagnosis.
+/// the reason, where it came from, and the start of the payload (base64) for diagnosis; one line of the hub's
+/// dead-letter files, where it also holds the whole rejected payload. A whole message, one reading of a message whose
+/// other readings were stored (<see cref="Reading"/>), or one point the database refused (<see cref="Line"/>).
 /// </summary>
 public sealed record DeadLetterMessage
 {
@@ -13,7 +15,7 @@ public sealed record DeadLetterMessage
     [JsonPropertyName("v")]
     public int Version { get; set; } = 1;
 
-    /// <summary>A <see cref="ContractViolation"/> code, or <c>write_rejected</c> for points the database refused.</summary>
+    /// <summary>A <see cref="ContractViolation"/> code (<c>write_rejected</c> for points the database refused).</summary>
     [JsonPropertyName("code")]
     public required string Code { get; init; }
 
@@ -36,4 +38,34 @@ public sealed record DeadLetterMessage
     [JsonPropertyName("hub")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Hub { get; init; }
+
+    /// <summary>The node of the topic (absent when the topic was not a node's).</summary>
+    [JsonPropertyName("node")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Node { get; init; }
+
+    /// <summary>The rejected reading's sequence number, when it could be read.</summary>
+    [JsonPropertyName("seq")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Seq { get; init; }
+
+    /// <summary>The rejected reading's sensor id, when it could be read and is valid.</summary>
+    [JsonPropertyName("sensor")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Sensor { get; init; }
+
+    /// <summary>One rejected reading, its JSON exactly as received (the other readings of its message were stored).</summary>
+    [JsonPropertyName("reading")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Reading { get; init; }
+
+    /// <summary>One point the database refused, as the line-protocol line sent.</summary>
+    [JsonPropertyName("line")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Line { get; init; }
+
+    /// <summary>The whole rejected payload, base64: in the hub's dead-letter files only (not published), absent for <c>too_large</c>.</summary>
+    [JsonPropertyName("payload")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Payload { get; init; }
 }

@@ -26,6 +26,12 @@ public static class NodeMessageChecks
     /// <summary>Most drop reasons in <c>buffer.dropped</c>.</summary>
     public const int MaxDropReasons = 16;
 
+    /// <summary>Most entries in a sensor's <c>detail</c> (driver facts) in health.</summary>
+    public const int MaxDetailEntries = 16;
+
+    /// <summary>Longest value in a sensor's <c>detail</c>.</summary>
+    public const int MaxDetailText = 200;
+
     /// <summary>Longest poll interval (one day), as the node configuration allows.</summary>
     public const long MaxIntervalMs = 86_400_000;
 
@@ -197,7 +203,43 @@ public static class NodeMessageChecks
             ?? NotNegative(path + ".sampled", s.Sampled)
             ?? NotNegative(path + ".filtered", s.Filtered)
             ?? NotNegative(path + ".faults", s.Faults)
-            ?? NotNegative(path + ".overruns", s.Overruns));
+            ?? NotNegative(path + ".overruns", s.Overruns)
+            ?? NotNegative(path + ".events", s.Events)
+            ?? Detail(path + ".detail", s.Detail));
+
+    /// <summary>A sensor's driver facts: at most <see cref="MaxDetailEntries"/> entries, keys like fault codes, values short single-line strings.</summary>
+    private static ContractViolation? Detail(string path, IReadOnlyDictionary<string, string>? detail)
+    {
+        if (detail is null)
+        {
+            return null;
+        }
+
+        if (detail.Count > MaxDetailEntries)
+        {
+            return TooMany(path, detail.Count, MaxDetailEntries);
+        }
+
+        foreach (var (key, value) in detail)
+        {
+            if (key.Length == 0 || Text(path, key, MaxShortText) is not null)
+            {
+                return Invalid(path, $"key '{Shown(key)}' is not a name (1 to {MaxShortText} characters, no control characters)");
+            }
+
+            if (value is null)
+            {
+                return Wrong($"{path}.{Shown(key)}", "a string");
+            }
+
+            if (Text($"{path}.{key}", value, MaxDetailText) is { } problem)
+            {
+                return problem;
+            }
+        }
+
+        return null;
+    }
 
     private static ContractViolation? Fault(string path, FaultInfo? fault) =>
         fault is null

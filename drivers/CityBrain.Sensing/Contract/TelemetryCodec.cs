@@ -87,7 +87,20 @@ public static partial class TelemetryCodec
         }
 
         var reader = new Utf8JsonReader(payload, ReaderOptions);
-        return TryRead(ref reader, out message, out violation);
+        bool ok = TryRead(ref reader, out message, out violation, out var pending);
+        if (ok && pending is not null)
+        {
+            var rejected = new RejectedReading[pending.Count];
+            for (int i = 0; i < rejected.Length; i++)
+            {
+                var p = pending[i];
+                rejected[i] = p.ToRejected(System.Text.EncodingExtensions.GetString(System.Text.Encoding.UTF8, payload.Slice(p.Start, p.End - p.Start)));
+            }
+
+            message = message! with { Rejected = rejected };
+        }
+
+        return ok;
     }
 
     public static bool TryRead(ReadOnlySpan<byte> payload, out TelemetryMessage? message, out ContractViolation? violation, ArrayPool<SequencedReading>? readingsPool = null)
@@ -105,15 +118,29 @@ public static partial class TelemetryCodec
     internal static bool TryReadStrict(ReadOnlySpan<byte> payload, out TelemetryMessage? message, out ContractViolation? violation)
     {
         var reader = new Utf8JsonReader(payload, ReaderOptions);
-        return TryRead(ref reader, out message, out violation);
+        bool ok = TryRead(ref reader, out message, out violation, out var pending);
+        if (ok && pending is not null)
+        {
+            var rejected = new RejectedReading[pending.Count];
+            for (int i = 0; i < rejected.Length; i++)
+            {
+                var p = pending[i];
+                rejected[i] = p.ToRejected(System.Text.Encoding.UTF8.GetString(payload[(int)p.Start..(int)p.End]));
+            }
+
+            message = message! with { Rejected = rejected };
+        }
+
+        return ok;
     }
 
-    private static bool TryRead(ref Utf8JsonReader reader, out TelemetryMessage? message, out ContractViolation? violation)
+    private static bool TryRead(ref Utf8JsonReader reader, out TelemetryMessage? message, out ContractViolation? violation, out List<PendingRejection>? pending)
     {
         message = null;
+        pending = null;
         try
         {
-            violation = ReadMessage(ref reader, out message);
+            violation = ReadMessage(ref reader, out message, out pending);
             if (violation is null && reader.Read())
             {
                 violation = new ContractViolation(ContractViolation.InvalidJson, "unexpected content after the top-level object");
@@ -136,9 +163,11 @@ public static partial class TelemetryCodec
         return violation is null;
     }
 
-    private static ContractViolation? ReadMessage(ref Utf8JsonReader reader, out TelemetryMessage? message)
+    private static ContractViolation? ReadMessage(ref Utf8JsonReader reader, out TelemetryMessage? message, out List<PendingRejection>? rejected)
     {
         message = null;
+        rejected = null;
+        int total = 0;
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return Wrong("$", "an object");
@@ -203,20 +232,30 @@ public static partial class TelemetryCodec
                 readings = ScratchReadings();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    if (readings.Count >= TelemetryMessage.MaxReadings)
+                    if (total >= TelemetryMessage.MaxReadings)
                     {
                         return new ContractViolation(
                             ContractViolation.TooLarge,
                             $"$.readings: more than {TelemetryMessage.MaxReadings} readings in one message");
                     }
 
-                    var error = ReadReading(ref reader, readings.Count, out var item);
+                    var start = reader;
+                    var error = ReadReading(ref reader, total, out var item);
                     if (error is not null)
                     {
-                        return error;
+                        // One bad reading costs only itself: skip to its end (a JSON syntax error there still throws:
+                        // the whole message is invalid_json) and remember where it was, for its dead letter.
+                        reader = start;
+                        reader.Skip();
+                        var (seq, sensor) = PeekIdentity(start);
+                        (rejected ??= []).Add(new PendingRejection(total, seq, sensor, error, start.TokenStartIndex, reader.BytesConsumed));
+                    }
+                    else
+                    {
+                        readings.Add(item);
                     }
 
-                    readings.Add(item);
+                    total++;
                 }
             }
             else
@@ -252,7 +291,7 @@ public static partial class TelemetryCodec
             return Missing("$.readings");
         }
 
-        if (readings.Count == 0)
+        if (total == 0)
         {
             return Invalid("$.readings", "must hold at least one reading");
         }
@@ -357,7 +396,7 @@ public static partial class TelemetryCodec
 
                 if (t is < MinTimestampMs or > MaxTimestampMs)
                 {
-                    return Invalid(ReadingPath(index, ".ts"), $"{t} is outside 2000-01-01..2100-01-01 in Unix milliseconds (seconds sent instead of milliseconds, or an unsynchronised clock?)");
+                    return new ContractViolation(ContractViolation.BadTimestamp, ReadingPath(index, ".ts") + ": " + $"{t} is outside 2000-01-01..2100-01-01 in Unix milliseconds (seconds sent instead of milliseconds, or an unsynchronised clock?)");
                 }
 
                 ts = t;
@@ -398,6 +437,52 @@ public static partial class TelemetryCodec
             seq.Value,
             new Reading(sensor, quantity, value.Value, unit, DateTimeOffset.FromUnixTimeMilliseconds(ts.Value), quality.Value));
         return null;
+    }
+
+    /// <summary>
+    /// The <c>seq</c> and <c>sensor</c> of a reading that broke the contract, where they are valid, so its dead letter
+    /// can name them. Reads a copy of the reader at the reading's start; never throws.
+    /// </summary>
+    private static (long? Seq, string? Sensor) PeekIdentity(Utf8JsonReader reader)
+    {
+        long? seq = null;
+        string? sensor = null;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var member = ReadingMemberOf(ref reader);
+                reader.Read();
+                if (member == ReadingMember.Seq && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long s) && s >= 0)
+                {
+                    seq = s;
+                }
+                else if (member == ReadingMember.Sensor && reader.TokenType == JsonTokenType.String && reader.GetString() is { } id && Location.IsValidId(id))
+                {
+                    sensor = id;
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+        }
+
+        return (seq, sensor);
+    }
+
+    /// <summary>A rejected reading while the message is read: its JSON's byte range, cut out once the message is known good.</summary>
+    private readonly record struct PendingRejection(int Index, long? Seq, string? Sensor, ContractViolation Violation, long Start, long End)
+    {
+        public RejectedReading ToRejected(string json) => new(Index, Seq, Sensor, Violation, json);
     }
 
     /// <summary>Remembers the validated strings of a reading that did not come from the caches (those were validated before).</summary>

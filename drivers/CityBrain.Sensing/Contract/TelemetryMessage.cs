@@ -13,6 +13,12 @@ public sealed record TelemetryMessage(string Node, DateTimeOffset Sent, IReadOnl
     public const int MaxReadings = 5000;
 
     /// <summary>
+    /// Readings of the received message that broke the contract (bad value, bad timestamp, missing or mistyped member):
+    /// not in <see cref="Readings"/>, to be dead-lettered one by one. Empty for every message a node writes.
+    /// </summary>
+    public IReadOnlyList<RejectedReading> Rejected { get; init; } = [];
+
+    /// <summary>
     /// The readings as a span, for the hub's per-reading loops (no enumerator object, no interface call per reading):
     /// <see cref="TelemetryCodec"/> reads them into an array, or into <see cref="PooledReadings"/> when given a pool.
     /// </summary>

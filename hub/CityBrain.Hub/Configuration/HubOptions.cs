@@ -25,6 +25,9 @@ public sealed class HubOptions
 
     public WriteResilienceOptions Resilience { get; set; } = new();
 
+    /// <summary>The durable dead-letter store (rejected messages, readings and points).</summary>
+    public DeadLetterOptions DeadLetters { get; set; } = new();
+
     /// <summary>Largest MQTT payload the hub parses; larger ones are dead-lettered as <c>too_large</c>.</summary>
     public int MaxPayloadBytes { get; set; } = 1024 * 1024;
 

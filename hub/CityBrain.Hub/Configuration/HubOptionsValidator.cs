@@ -97,6 +97,13 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
         }
 
         Range("MaxPayloadBytes", o.MaxPayloadBytes, 1024, 256 * 1024 * 1024, "use e.g. 1048576 (1 MiB)");
+        if (string.IsNullOrWhiteSpace(o.DeadLetters.Directory))
+        {
+            errors.Add("Hub:DeadLetters:Directory is empty: set a writable directory for rejected input, e.g. \"deadletters\" (under the working directory)");
+        }
+
+        Range("DeadLetters:MaxBytes", o.DeadLetters.MaxBytes, 1024 * 1024, 1L << 40, "use e.g. 268435456 (256 MiB)");
+        Range("DeadLetters:SegmentBytes", o.DeadLetters.SegmentBytes, 64 * 1024, Math.Max(64 * 1024, o.DeadLetters.MaxBytes / 2), "use at most half of Hub:DeadLetters:MaxBytes, e.g. 16777216 (16 MiB)");
         Range("HttpPort", o.HttpPort, 0, 65535, "use e.g. 9180 (0 = any free port)");
         if (!IPAddress.TryParse(o.HttpBindAddress, out _))
         {

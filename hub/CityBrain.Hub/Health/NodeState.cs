@@ -252,6 +252,48 @@ internal sealed class NodeState
     /// <summary>Sequence numbers skipped and duplicates seen so far (for the counters: callers take differences).</summary>
     public (long Skipped, long Duplicates) SequenceTotals => (_sequence.Skipped, _sequence.Duplicates + _sequence.Late);
 
+    /// <summary>Observes one seq (after a boot change far behind the last one, the tracker starts afresh); true when it opened a gap.</summary>
+    private bool ObserveSeq(long seq, DateTimeOffset at)
+    {
+        if (LastBootChange && _sequence.Highest - seq > SequenceTracker.Window)
+        {
+            _sequence.Reset();
+        }
+
+        LastBootChange = false;
+        if (!_sequence.Observe(seq))
+        {
+            return false;
+        }
+
+        LastGapAt = at;
+        return true;
+    }
+
+    /// <summary>The seqs of the good and the rejected readings in the order the message carried them.</summary>
+    private int ObserveMerged(ReadOnlySpan<CityBrain.Sensing.SequencedReading> readings, IReadOnlyList<RejectedReading> rejected, DateTimeOffset at)
+    {
+        int gaps = 0, next = 0, position = 0;
+        foreach (var (seq, _) in readings)
+        {
+            while (next < rejected.Count && rejected[next].Index == position)
+            {
+                gaps += rejected[next++].Seq is { } bad && ObserveSeq(bad, at) ? 1 : 0;
+                position++;
+            }
+
+            gaps += ObserveSeq(seq, at) ? 1 : 0;
+            position++;
+        }
+
+        while (next < rejected.Count)
+        {
+            gaps += rejected[next++].Seq is { } bad && ObserveSeq(bad, at) ? 1 : 0;
+        }
+
+        return gaps;
+    }
+
     /// <returns>Number of new sequence gaps this batch opened.</returns>
     public int ApplyTelemetry(NodeTopic topic, TelemetryMessage message, DateTimeOffset at)
     {
@@ -262,18 +304,20 @@ internal sealed class NodeState
         long atTicks = at.UtcTicks;
         var readings = message.ReadingSpan();
         _room = _quantityCount == 0 ? Runs(readings) : 0;
+
+        // A dead-lettered reading was delivered, not lost: its seq is observed in its place among the others, so it
+        // opens no gap (one whose seq could not be read still does).
+        bool merged = message.Rejected.Count > 0;
+        if (merged)
+        {
+            gaps += ObserveMerged(readings, message.Rejected, at);
+        }
+
         foreach (var (seq, r) in readings)
         {
-            if (LastBootChange && _sequence.Highest - seq > SequenceTracker.Window)
-            {
-                _sequence.Reset();
-            }
-
-            LastBootChange = false;
-            if (_sequence.Observe(seq))
+            if (!merged && ObserveSeq(seq, at))
             {
                 gaps++;
-                LastGapAt = at;
             }
 
             if (sensor < 0 || !string.Equals(_sensors[sensor].Id, r.Sensor, StringComparison.Ordinal))

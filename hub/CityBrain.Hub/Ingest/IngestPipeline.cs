@@ -9,7 +9,8 @@ namespace CityBrain.Hub.Ingest;
 /// <summary>
 /// The bounded queue between the MQTT receiver and the database writers, the batcher (about
 /// <see cref="BatchingOptions.MaxLines"/> lines per request) and the writers: a batch is written to every sink
-/// (retrying as long as it takes), refused points are dead-lettered, then its messages are acknowledged.
+/// (retrying as long as it takes), points it could not format or a sink refused are dead-lettered (durably: see
+/// <see cref="DeadLetterStore"/>), then its messages are acknowledged: never before every point is stored or dead-lettered.
 /// </summary>
 public sealed class IngestPipeline : IAsyncDisposable
 {
@@ -209,12 +210,13 @@ public sealed class IngestPipeline : IAsyncDisposable
                 }
 
                 line.Field("value"u8, r.Value).EndLine(ts);
+                batch.Seqs.Add(seq);
             }
             catch (LineProtocolException ex)
             {
                 // Cannot happen for input that passed the contract's id patterns; never written if it does.
                 batch.Lines.AbandonLine();
-                _deadLetters.Reject(ContractViolation.InvalidValue, $"readings seq {seq}: {ex.Message}", item.TopicName, [], 0);
+                batch.Letters.Add(_deadLetters.ForPoint(ContractViolation.InvalidValue, $"readings seq {seq}: {ex.Message}", item.TopicName, item.Topic.Node, seq, null));
             }
         }
 
@@ -222,7 +224,7 @@ public sealed class IngestPipeline : IAsyncDisposable
 
         // The parsed readings are not needed any more: the batch keeps only what the acknowledgement needs.
         ReadingBuffers.Return(item.Message);
-        batch.Items.Add(new BatchedMessage(item.TopicName, item.Acknowledge, newest));
+        batch.Items.Add(new BatchedMessage(item.TopicName, item.Topic.Node, item.Acknowledge, newest));
     }
 
     private void EndRun(PendingBatch batch, long ts, int readings, long now, long sent)
@@ -273,10 +275,13 @@ public sealed class IngestPipeline : IAsyncDisposable
                 foreach (var r in refused)
                 {
                     var item = batch.Items[lines.OriginOf(r.Index)];
-                    _deadLetters.Reject("write_rejected", r.Reason, item.TopicName, lines.Content(r.Index, r.Index + 1).Span, lines.Content(r.Index, r.Index + 1).Length);
+                    batch.Letters.Add(_deadLetters.ForPoint(ContractViolation.WriteRejected, r.Reason, item.TopicName, item.Node, batch.Seqs[r.Index], lines.LineText(r.Index)));
                 }
             }
         }
+
+        // On disk before any PUBACK: a refused point is either in the database or in the dead-letter files.
+        await _deadLetters.RejectAsync(batch.Letters, cancellationToken);
 
         long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var (ts, readings) in batch.Runs)
@@ -309,7 +314,7 @@ public sealed class IngestPipeline : IAsyncDisposable
         }
     }
 
-    private readonly record struct BatchedMessage(string TopicName, Func<CancellationToken, Task> Acknowledge, long NewestTimestampMs);
+    private readonly record struct BatchedMessage(string TopicName, string Node, Func<CancellationToken, Task> Acknowledge, long NewestTimestampMs);
 
     private sealed class PendingBatch(LineBufferPool buffers) : IDisposable
     {
@@ -319,6 +324,12 @@ public sealed class IngestPipeline : IAsyncDisposable
 
         /// <summary>The readings' source timestamps as (timestamp, readings) runs, for the per-reading latency at acknowledgement.</summary>
         public List<(long TimestampMs, int Readings)> Runs { get; } = new(256);
+
+        /// <summary>The seq of each line, by line index (for the dead letter of a refused point).</summary>
+        public List<long> Seqs { get; } = new(1024);
+
+        /// <summary>Dead letters of this batch, stored before its messages are acknowledged.</summary>
+        public List<DeadLetterMessage> Letters { get; } = [];
 
         public void Dispose() => Lines.Dispose();
     }

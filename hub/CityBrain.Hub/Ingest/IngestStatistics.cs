@@ -22,10 +22,14 @@ public sealed record IngestStatistics(
     /// <summary>The health registry's size against its caps, what it refused and snapshot problems (null without a registry).</summary>
     public Health.RegistryStatistics? Registry { get; init; }
 
+    /// <summary>The dead-letter files: letters stored and dropped (oldest first, when full) since start, bytes on disk, where.</summary>
+    public DeadLetterFigures? DeadLetters { get; init; }
+
     /// <remarks>The GC figures are those of the last collection (<see cref="GC.GetGCMemoryInfo()"/>): the managed heap's
     /// share of the process's resident set, for the benchmark's RSS breakdown.</remarks>
     /// <param name="sequences">Per-node sequence statistics (the health registry's), empty when there is none.</param>
-    public static IngestStatistics Create(IngestMetrics metrics, IngestPipeline pipeline, IReadOnlyList<NodeSequenceSnapshot> sequences)
+    /// <param name="deadLetters">The dead-letter queue and its store, for <see cref="DeadLetters"/>.</param>
+    public static IngestStatistics Create(IngestMetrics metrics, IngestPipeline pipeline, IReadOnlyList<NodeSequenceSnapshot> sequences, DeadLetterQueue? deadLetters = null)
     {
         var gc = GC.GetGCMemoryInfo();
         return new(
@@ -44,6 +48,11 @@ public sealed record IngestStatistics(
             gc.HeapSizeBytes,
             gc.TotalCommittedBytes,
             gc.FragmentedBytes,
-            metrics.StageLatencies());
+            metrics.StageLatencies())
+        {
+            DeadLetters = deadLetters is null
+                ? null
+                : new DeadLetterFigures(deadLetters.Store.Stored, deadLetters.Store.Dropped, deadLetters.Store.Bytes, deadLetters.Dropped, deadLetters.Store.Directory),
+        };
     }
 }

@@ -306,14 +306,20 @@ public sealed class MqttIngestService : BackgroundService
         }
 
         RoutedMessage routed;
-        byte[]? head = null;
+        DeadLetterMessage? rejected = null;
         long payloadLength = payload.Length;
         try
         {
             routed = _router.Route(topic, payload, message.SubscriptionIdentifiers);
             if (routed.Kind == RouteKind.Reject)
             {
-                head = (payload.Length > 1024 ? payload.Slice(0, 1024) : payload).ToArray();
+                // The whole payload goes to the dead-letter file, unless it was refused for its size.
+                rejected = _deadLetters.ForMessage(
+                    routed.Violation!,
+                    topic,
+                    routed.Topic.Node,
+                    payload,
+                    keepWhole: routed.Violation!.Code != ContractViolation.TooLarge);
             }
         }
         finally
@@ -330,7 +336,7 @@ public sealed class MqttIngestService : BackgroundService
                 break;
             case RouteKind.Reject:
                 _metrics.Received("rejected");
-                _deadLetters.Reject(routed.Violation!.Code, routed.Violation.Message, topic, head!, payloadLength);
+                await _deadLetters.RejectAsync([rejected!], _fatal.Token); // on disk before the PUBACK
                 break;
             case RouteKind.Status:
                 _metrics.Received(Topics.Status);
@@ -343,7 +349,26 @@ public sealed class MqttIngestService : BackgroundService
             case RouteKind.Telemetry:
                 _metrics.Received(Topics.Telemetry);
                 var telemetry = routed.Telemetry!;
-                Notify(o => o.OnTelemetry(routed.Topic, telemetry, now));
+                if (telemetry.Rejected.Count > 0)
+                {
+                    // The readings that broke the contract are dead-lettered one by one (on disk before the PUBACK);
+                    // the good ones are stored as usual.
+                    var letters = new DeadLetterMessage[telemetry.Rejected.Count];
+                    for (int i = 0; i < letters.Length; i++)
+                    {
+                        letters[i] = _deadLetters.ForReading(telemetry.Rejected[i], topic, routed.Topic.Node, payloadLength);
+                    }
+
+                    await _deadLetters.RejectAsync(letters, _fatal.Token);
+                }
+
+                Notify(o => o.OnTelemetry(routed.Topic, telemetry, now)); // the registry also sees the rejected seqs
+                if (telemetry.Readings.Count == 0)
+                {
+                    ReadingBuffers.Return(telemetry);
+                    break; // nothing to write: every reading was dead-lettered
+                }
+
                 try
                 {
                     // Waits while the queue is full: the broker holds the rest (Receive Maximum) until we catch up.

@@ -141,9 +141,16 @@ public sealed class ResilientSinkWriter : IAsyncDisposable
             return;
         }
 
-        if (to - from == 1)
+        // InfluxDB 1.x says how many points it dropped (never which): when that is every line of the request, they are
+        // all refused and nothing needs re-sending.
+        var (kind, dropped) = InfluxPartialWrite.Parse(result.Message);
+        if (to - from == 1 || dropped == to - from)
         {
-            rejected.Add(new RejectedLine(from, $"{_sink.Name} refused the point (HTTP {result.HttpStatus}): {result.Message}"));
+            for (int i = from; i < to; i++)
+            {
+                rejected.Add(new RejectedLine(i, $"{_sink.Name} refused the point (HTTP {result.HttpStatus}, {kind}): {result.Message}"));
+            }
+
             return;
         }
 

@@ -36,6 +36,16 @@ public sealed class HubOptionsValidatorTests
     }
 
     [Fact]
+    public void Check_DeadLetters_EmptyDirectoryOrSegmentOverHalfTheCap_NamesFieldAndFix()
+    {
+        var o = Valid();
+        o.DeadLetters = new DeadLetterOptions { Directory = " ", MaxBytes = 4 * 1024 * 1024, SegmentBytes = 3 * 1024 * 1024 };
+        var errors = HubOptionsValidator.Check(o);
+        Assert.Contains(errors, e => e.StartsWith("Hub:DeadLetters:Directory is empty", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Hub:DeadLetters:SegmentBytes = 3145728 is out of range 65536..2097152", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Check_NoSinks_SaysHowToAddOne()
     {
         var o = Valid();

@@ -252,6 +252,26 @@ public sealed class HealthRegistryTests : IDisposable
     }
 
     [Fact]
+    public void Sequence_DeadLetteredReadings_OpenNoGap_ButAnUnreadableSeqStillDoes()
+    {
+        var topic = _node.Topic("telemetry");
+        TelemetryMessage Batch(long[] good, params RejectedReading[] rejected) => new("node-1", Now,
+            good.Select(s => new SequencedReading(s, new Reading("bin-07", "fill_level", 1, "%", Now))).ToList())
+        { Rejected = rejected };
+        RejectedReading Bad(int index, long? seq) => new(index, seq, "bin-07", new ContractViolation(ContractViolation.BadTimestamp, "$.ts"), "{}");
+
+        _registry.OnTelemetry(topic, Batch([0, 2], Bad(1, 1)), Now); // 1 between 0 and 2
+        _registry.OnTelemetry(topic, Batch([], Bad(0, 3), Bad(1, 4)), Now); // every reading of the message rejected
+        _registry.OnTelemetry(topic, Batch([5], Bad(1, 6)), Now); // the last one rejected
+        var clean = _registry.GetNode("node-1")!.Sequence;
+        Assert.Equal((6L, 0L, 0L), (clean.Highest, clean.Missing, clean.Gaps));
+
+        _registry.OnTelemetry(topic, Batch([8], Bad(0, null)), Now); // seq 7 unreadable: a gap
+        var gap = _registry.GetNode("node-1")!.Sequence;
+        Assert.Equal((8L, 1L, 1L), (gap.Highest, gap.Missing, gap.Gaps));
+    }
+
+    [Fact]
     public void SequenceSnapshots_ForIngestStats_CountReceivedFillsDuplicatesAndTooOld_AndFeedTheCounters()
     {
         var topic = _node.Topic("telemetry");

@@ -96,7 +96,12 @@ public sealed class IngestPipelineTests
             [new ResilientSinkWriter(sink, new WriteResilienceOptions(), TimeProvider.System, NullLogger.Instance, metrics)],
             new BatchingOptions { MaxLines = 10, MaxDelayMilliseconds = 1, QueueCapacity = queueCapacity },
             writers,
-            new DeadLetterQueue(metrics, NullLogger<DeadLetterQueue>.Instance, TimeProvider.System, "test"),
+            new DeadLetterQueue(
+                new DeadLetterStore(new DeadLetterOptions { Directory = Path.Combine(Path.GetTempPath(), "citybrain-unused-deadletters") }, metrics, TimeProvider.System, NullLogger<DeadLetterStore>.Instance),
+                metrics,
+                NullLogger<DeadLetterQueue>.Instance,
+                TimeProvider.System,
+                "test"),
             metrics,
             TimeProvider.System,
             NullLogger<IngestPipeline>.Instance,

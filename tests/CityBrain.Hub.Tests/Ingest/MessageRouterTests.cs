@@ -102,4 +102,50 @@ public sealed class MessageRouterTests
         var r = new MessageRouter(4096, false).Route("citybrain/v1/d1/g1/n1/health", new ReadOnlySequence<byte>(ContractJson.Serialize(health, ContractJsonContext.Default.HealthMessage)));
         Assert.Equal(RouteKind.Health, r.Kind);
     }
+
+    [Theory]
+    [InlineData("ok", null, null)]
+    [InlineData("too_many", ContractViolation.TooLarge, "$.sensors[0].detail: 17 entries, more than 16")]
+    [InlineData("long_value", ContractViolation.InvalidValue, "$.sensors[0].detail.chip: 201 characters, more than 200")]
+    [InlineData("control_in_value", ContractViolation.InvalidValue, "$.sensors[0].detail.chip: contains a control character")]
+    [InlineData("bad_key", ContractViolation.InvalidValue, "$.sensors[0].detail: key")]
+    [InlineData("null_value", ContractViolation.WrongType, "$.sensors[0].detail.chip: expected a string")]
+    [InlineData("number_value", ContractViolation.WrongType, null)]
+    public void Route_HealthSensorDetail_IsBoundedInSizeAndType(string variant, string? code, string? message)
+    {
+        string detail = variant switch
+        {
+            "ok" => """{"chip":"gpiochip0","driver":"libgpiod-v2"}""",
+            "too_many" => "{" + string.Join(",", Enumerable.Range(0, 17).Select(i => $"\"k{i}\":\"v\"")) + "}",
+            "long_value" => "{\"chip\":\"" + new string('x', 201) + "\"}",
+            "control_in_value" => """{"chip":"a\u0007b"}""",
+            "bad_key" => "{\"" + new string('k', 65) + "\":\"v\"}",
+            "null_value" => """{"chip":null}""",
+            _ => """{"chip":7}""",
+        };
+        string json = "{\"v\":1,\"node\":\"n1\",\"ts\":1795000000000,\"boot\":\"b\",\"uptimeS\":1,\"memoryBytes\":1,\"intervalS\":30,"
+            + "\"buffer\":{\"kind\":\"disk\",\"readings\":0,\"bytes\":0,\"oldestAgeS\":0,\"nextSeq\":1,\"dropped\":{},\"bytesWritten\":0},"
+            + "\"publish\":{\"connected\":true,\"reconnects\":0,\"messages\":0,\"readings\":0,\"latencyP50Ms\":0,\"latencyP99Ms\":0},"
+            + "\"sensors\":[{\"id\":\"s1\",\"status\":\"ok\",\"sampled\":1,\"filtered\":0,\"faults\":0,\"overruns\":0,\"detail\":" + detail + "}]}";
+
+        var r = new MessageRouter(64 * 1024, false).Route("citybrain/v1/d1/g1/n1/health", P(json));
+
+        if (code is null && message is null)
+        {
+            Assert.Equal(RouteKind.Health, r.Kind);
+            Assert.Equal("libgpiod-v2", r.Health!.Sensors[0].Detail!["driver"]);
+            return;
+        }
+
+        Assert.Equal(RouteKind.Reject, r.Kind);
+        if (code is not null)
+        {
+            Assert.Equal(code, r.Violation!.Code);
+        }
+
+        if (message is not null)
+        {
+            Assert.StartsWith(message, r.Violation!.Message, StringComparison.Ordinal);
+        }
+    }
 }

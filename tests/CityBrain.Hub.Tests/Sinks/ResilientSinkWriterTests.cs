@@ -75,6 +75,20 @@ public sealed class ResilientSinkWriterTests
     }
 
     [Fact]
+    public async Task WriteAsync_ServerSaysEveryLineWasDropped_DeadLettersThemAllWithoutBisecting()
+    {
+        var sink = new PartialWriteSink();
+        await using var writer = new ResilientSinkWriter(sink, new WriteResilienceOptions(), TimeProvider.System, NullLogger.Instance);
+        using var batch = Batch(8, 0, 1, 2, 3, 4, 5, 6, 7);
+
+        var refused = await writer.WriteAsync(batch, CancellationToken.None);
+
+        Assert.Equal(Enumerable.Range(0, 8), refused.Select(r => r.Index));
+        Assert.All(refused, r => Assert.Contains("(HTTP 400, field_type_conflict)", r.Reason, StringComparison.Ordinal));
+        Assert.Equal(1, sink.Requests); // "dropped=8" of 8 lines: nothing to narrow down
+    }
+
+    [Fact]
     public async Task WriteAsync_AllGood_IsOneRequest()
     {
         var sink = new PartialWriteSink();

@@ -45,11 +45,13 @@ public sealed class HubWritePathTests
         await Poll.UntilAsync(() => client.DeadLetters.Count(d => d.Code == "write_rejected") == 2, TimeSpan.FromSeconds(20), "two write_rejected dead letters");
         foreach (var letter in client.DeadLetters)
         {
-            string line = Encoding.UTF8.GetString(Convert.FromBase64String(letter.PayloadHead!));
+            string line = letter.Line!; // the refused point as sent
             _output.WriteLine($"{letter.Code}: {letter.Reason} | {line.TrimEnd()}");
             Assert.Equal("write_rejected", letter.Code);
             Assert.Equal("citybrain/v1/d01/g01/n-partial/telemetry", letter.Topic);
             Assert.Contains("field type conflict", letter.Reason, StringComparison.Ordinal);
+            Assert.Equal("n-partial", letter.Node);
+            Assert.True(letter.Seq is 7 or 30, $"seq {letter.Seq}");
             Assert.StartsWith("conflict_q,district=d01,grid=g01,node=n-partial,quality=good,sensor=s", line, StringComparison.Ordinal);
         }
 

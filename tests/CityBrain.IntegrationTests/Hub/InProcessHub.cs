@@ -2,6 +2,7 @@ using System.Text;
 using CityBrain.Hub;
 using CityBrain.Hub.Health;
 using CityBrain.Hub.Ingest;
+using CityBrain.Testing.Servers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,8 +14,16 @@ namespace CityBrain.IntegrationTests.Hub;
 public sealed class InProcessHub : IAsyncDisposable
 {
     private readonly IHost _host;
+    private readonly TempDirectory _deadLetters;
 
-    private InProcessHub(IHost host) => _host = host;
+    private InProcessHub(IHost host, TempDirectory deadLetters)
+    {
+        _host = host;
+        _deadLetters = deadLetters;
+    }
+
+    /// <summary>The hub's dead-letter directory (a fresh one per hub unless the JSON names one).</summary>
+    public string DeadLetterDirectory => _host.Services.GetRequiredService<DeadLetterStore>().Directory;
 
     public IServiceProvider Services => _host.Services;
 
@@ -25,7 +34,8 @@ public sealed class InProcessHub : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // No health snapshot file unless the test's JSON names one (the default is the installed hub's /var/lib path).
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Hub:Health:SnapshotPath"] = "" });
+        var deadLetters = new TempDirectory("hub-dl");
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Hub:Health:SnapshotPath"] = "", ["Hub:DeadLetters:Directory"] = deadLetters.Path });
         builder.Configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(hubJson)));
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddCityBrainHub(builder.Configuration);
@@ -36,7 +46,7 @@ public sealed class InProcessHub : IAsyncDisposable
         }
         var host = builder.Build();
         await host.StartAsync();
-        var hub = new InProcessHub(host);
+        var hub = new InProcessHub(host, deadLetters);
         var ingest = host.Services.GetRequiredService<MqttIngestService>();
         await Poll.UntilAsync(() => ingest.IsConnected, TimeSpan.FromSeconds(20), "the in-process hub connected to the broker");
         return hub;
@@ -47,5 +57,6 @@ public sealed class InProcessHub : IAsyncDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await _host.StopAsync(cts.Token);
         _host.Dispose();
+        _deadLetters.Dispose();
     }
 }

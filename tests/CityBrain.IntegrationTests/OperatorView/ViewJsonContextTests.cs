@@ -91,7 +91,10 @@ public sealed class ViewJsonContextTests
     public void IngestStatistics_SameAsTheDefaultWebSettings()
     {
         var stats = new IngestStatistics(10, 9, 90, 1, 2, 3, 4, new Dictionary<string, long> { ["invalid_json"] = 2 }, 5, 7, 9,
-            [new NodeSequenceSnapshot("node-1", 10, 9, 1, 0, 0)], 1 << 20, 2 << 20, 4096);
+            [new NodeSequenceSnapshot("node-1", 10, 9, 1, 0, 0)], 1 << 20, 2 << 20, 4096)
+        {
+            DeadLetters = new DeadLetterFigures(12, 3, 4096, 0, "/var/lib/citybrain-hub/deadletters"),
+        };
         Assert.Equal(JsonSerializer.Serialize(stats, ReflectionWeb), JsonSerializer.Serialize(stats, HubApiJsonContext.Default.IngestStatistics));
     }
 }
