@@ -32,7 +32,12 @@ public sealed class IngestStageLatencyTests
             [new ResilientSinkWriter(new AcceptingSink(), new WriteResilienceOptions(), time, NullLogger.Instance, metrics)],
             new BatchingOptions { MaxLines = 10, MaxDelayMilliseconds = 1000, QueueCapacity = 10 },
             1,
-            new DeadLetterQueue(metrics, NullLogger<DeadLetterQueue>.Instance, time, "test"),
+            new DeadLetterQueue(
+                new DeadLetterStore(new DeadLetterOptions { Directory = Path.Combine(Path.GetTempPath(), "citybrain-unused-deadletters") }, metrics, time, NullLogger<DeadLetterStore>.Instance),
+                metrics,
+                NullLogger<DeadLetterQueue>.Instance,
+                time,
+                "test"),
             metrics,
             time,
             NullLogger<IngestPipeline>.Instance);
