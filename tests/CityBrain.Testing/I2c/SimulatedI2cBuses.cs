@@ -1,6 +1,7 @@
 using System.Device.I2c;
+using CityBrain.Drivers.I2c;
 
-namespace CityBrain.Drivers.I2c.Tests.Simulation;
+namespace CityBrain.Testing.I2c;
 
 /// <summary>An <see cref="II2cDeviceFactory"/> of simulated chips by (bus, address); nobody answers at any other address.</summary>
 public sealed class SimulatedI2cBuses : II2cDeviceFactory

@@ -1,4 +1,4 @@
-namespace CityBrain.Drivers.I2c.Tests.Simulation;
+namespace CityBrain.Testing.I2c;
 
 /// <summary>
 /// A chip with 8-bit registers behind a register pointer (BME280, VL53L0X, the HX711 board): a write sets the pointer

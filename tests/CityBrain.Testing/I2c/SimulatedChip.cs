@@ -1,6 +1,6 @@
 using System.Device.I2c;
 
-namespace CityBrain.Drivers.I2c.Tests.Simulation;
+namespace CityBrain.Testing.I2c;
 
 /// <summary>
 /// A simulated chip on <see cref="I2cSimulatedDeviceBase"/> that can be unplugged (every transfer then fails as Linux
