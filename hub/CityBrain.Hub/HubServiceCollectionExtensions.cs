@@ -6,6 +6,7 @@ using CityBrain.Hub.Ingest;
 using CityBrain.Hub.Notifications;
 using CityBrain.Hub.Registry;
 using CityBrain.Hub.Sinks;
+using CityBrain.Sensing.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -66,6 +67,15 @@ public static class HubServiceCollectionExtensions
         });
 
         services.AddHostedService<MemoryHeadroomMonitor>();
+
+        // The systemd watchdog (WatchdogSec= in citybrain-hub.service): pings only while the ingest moves.
+        services.TryAddSingleton(sp =>
+        {
+            var watchdog = new PipelineWatchdog(sp.GetRequiredService<TimeProvider>());
+            watchdog.Watch([IngestLiveness.Probe(sp.GetRequiredService<IngestMetrics>(), sp.GetRequiredService<IOptions<HubOptions>>().Value)]);
+            return watchdog;
+        });
+        services.AddHostedService<SystemdWatchdogService>();
 
         // The embedded broker starts before the ingest client that connects to it.
         services.AddSingleton<EmbeddedBrokerService>();

@@ -108,12 +108,15 @@ public sealed class CliRun : IAsyncDisposable
     }
 
     /// <summary>The --json output, checked against cli-output.v1.</summary>
-    public JsonObject Json()
+    public JsonObject Json() => CheckedJson(Stdout);
+
+    /// <summary><paramref name="stdout"/> of a --json run, checked against cli-output.v1.</summary>
+    public static JsonObject CheckedJson(string stdout)
     {
-        using var document = JsonDocument.Parse(Stdout);
+        using var document = JsonDocument.Parse(stdout);
         var errors = SchemaCheck.Evaluate(EmbeddedSchemas.Get(EmbeddedSchemas.CliOutput), document.RootElement);
-        Assert.True(errors.Count == 0, $"--json output breaks cli-output.v1: {string.Join("; ", errors)}\n{Stdout}");
-        return JsonNode.Parse(Stdout)!.AsObject();
+        Assert.True(errors.Count == 0, $"--json output breaks cli-output.v1: {string.Join("; ", errors)}\n{stdout}");
+        return JsonNode.Parse(stdout)!.AsObject();
     }
 
     public override string ToString() => $"exit {(_process.HasExited ? ExitCode : -1)}\nstdout: {Stdout}\nstderr: {Stderr}";

@@ -32,7 +32,7 @@ public static partial class I2cErrors
                 return chip.Fault;
             case TimeoutException:
                 return new ChipFault(FaultCodes.Timeout, $"{where}: {error.Message}", Retry: true);
-            case IOException or InvalidOperationException when error.Message.Contains("Can not open I2C device file", StringComparison.Ordinal):
+            case IOException or InvalidOperationException when IsUnopenableBus(error):
                 return new ChipFault(FaultCodes.NotAvailable, $"{where}: {error.Message} (is I2C enabled: dtparam=i2c_arm=on, and may the service open /dev/i2c-*?)", Retry: false);
             case IOException when error.Message.StartsWith("Unable to find a chip with id", StringComparison.Ordinal):
                 return new ChipFault(FaultCodes.WrongChip, $"{where}: {error.Message}", Retry: false);
@@ -47,6 +47,10 @@ public static partial class I2cErrors
             _ => new ChipFault(FaultCodes.DriverError, $"{where}: {error.GetType().Name}: {error.Message}", Retry: false),
         };
     }
+
+    /// <summary>Whether <paramref name="error"/> says the bus itself could not be opened (no <c>/dev/i2c-N</c>, or no permission), not that an address did not answer.</summary>
+    public static bool IsUnopenableBus(Exception error) =>
+        error is IOException or InvalidOperationException && error.Message.Contains("Can not open I2C device file", StringComparison.Ordinal);
 
     [GeneratedRegex(@"^Error (\d+) performing I2C data transfer", RegexOptions.CultureInvariant)]
     private static partial Regex ErrnoPattern();

@@ -5,6 +5,7 @@ using CityBrain.Edge.Pipeline;
 using CityBrain.Edge.Publishing;
 using CityBrain.Edge.Runners;
 using CityBrain.Provisioning.NodeConfig;
+using CityBrain.Sensing.Hosting;
 using CityBrain.Sensing;
 using CityBrain.Sensing.Contract;
 using Microsoft.Extensions.Logging;

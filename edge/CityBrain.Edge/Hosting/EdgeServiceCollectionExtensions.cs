@@ -1,4 +1,5 @@
 using CityBrain.Edge.Composition;
+using CityBrain.Sensing.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting.Systemd;

@@ -3,6 +3,7 @@ using CityBrain.Edge.Provisioning;
 using CityBrain.Provisioning.NodeConfig;
 using CityBrain.Sensing.Configuration;
 using CityBrain.Sensing.Drivers;
+using CityBrain.Sensing.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,5 @@
 using CityBrain.Provisioning.NodeConfig;
+using CityBrain.Sensing.Hosting;
 
 namespace CityBrain.Edge.Hosting;
 

@@ -44,7 +44,6 @@ public sealed class ConfigRuntime : IAsyncDisposable
     private byte[] _runningBytes;
     private volatile string _fileHash;
     private NodeGeneration? _current;
-    private TrustStore? _trust;
     private volatile ConfigInfo _info;
     private volatile ConfigStateMessage? _lastAnswer;
     private long _sampledBefore;
@@ -101,13 +100,11 @@ public sealed class ConfigRuntime : IAsyncDisposable
     /// <summary>Runs until <paramref name="stoppingToken"/> is cancelled; throws <see cref="ConfigurationException"/> if the first node cannot be built.</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        _trust = TrustStore.Load(_options.TrustPath);
-        foreach (string problem in _trust.Problems)
+        using (var trust = LoadTrust())
         {
-            _logger.LogError("Trust file ignored: {Problem}", problem);
+            _logger.LogInformation("Configuration pushes are verified against {Count} trusted key(s) in {Path} (read again at every push); health window {Window}", trust.KeyIds.Count, _options.TrustPath, _options.HealthWindow);
         }
 
-        _logger.LogInformation("Configuration pushes are verified against {Count} trusted key(s) in {Path}; health window {Window}", _trust.KeyIds.Count, _options.TrustPath, _options.HealthWindow);
         if (await _files.ReadAnsweredAsync(stoppingToken).ConfigureAwait(false) is { } answered)
         {
             _answered.Add(answered);
@@ -156,7 +153,12 @@ public sealed class ConfigRuntime : IAsyncDisposable
             return; // a retained push seen again at a reconnect, or our own write of the file
         }
 
-        var check = await CandidateCheck.RunAsync(candidate, _running, _files.FullPath, _trust!, _drivers, cancellationToken).ConfigureAwait(false);
+        CandidateCheck.Result check;
+        using (var trust = LoadTrust())
+        {
+            check = await CandidateCheck.RunAsync(candidate, _running, _files.FullPath, trust, _drivers, cancellationToken).ConfigureAwait(false);
+        }
+
         if (check.Refusal is not null)
         {
             _logger.LogWarning("Configuration revision {Revision} from {Source} rejected: {Reason}", check.Revision, candidate.Source, check.Refusal);
@@ -170,6 +172,23 @@ public sealed class ConfigRuntime : IAsyncDisposable
         }
 
         await ApplyAsync(candidate, check.Revision, check.Bytes!, check.Loaded!, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The trusted keys as the trust folder holds them now. Read again for every configuration rather than watched: a push
+    /// is rare and reading a few PEM files takes a millisecond, so a key a technician installs is trusted at the next push
+    /// and a removed one is not, with no restart and no watcher that can miss a change (editors' renames, a folder
+    /// replaced by a package upgrade, filesystems without inotify).
+    /// </summary>
+    private TrustStore LoadTrust()
+    {
+        var trust = TrustStore.Load(_options.TrustPath);
+        foreach (string problem in trust.Problems)
+        {
+            _logger.LogError("Trust file ignored: {Problem}", problem);
+        }
+
+        return trust;
     }
 
     private async Task ApplyAsync(ConfigCandidate candidate, long revision, byte[] bytes, LoadedNodeConfiguration next, CancellationToken cancellationToken)
@@ -369,7 +388,6 @@ public sealed class ConfigRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopCurrentAsync().ConfigureAwait(false);
-        _trust?.Dispose();
         await _buffer.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -8,7 +8,7 @@ namespace CityBrain.Provisioning.Cli;
 /// (firmware-config/schemas/cli-output.v1.schema.json): <c>{ "v": 1, "command", "ok", "exitCode", "result", "error" }</c>.
 /// Progress and prompts go to stderr either way.
 /// </summary>
-internal sealed class CliOutput(string command, bool json)
+internal sealed class CliOutput(string command, bool json, TextWriter output, TextWriter error)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private string? _error;
@@ -16,6 +16,9 @@ internal sealed class CliOutput(string command, bool json)
     public string Command { get; } = command;
 
     public bool Json { get; } = json;
+
+    /// <summary>stderr: progress bars and prompts.</summary>
+    public TextWriter Error { get; } = error;
 
     /// <summary>The verb's result object (printed with <c>--json</c>).</summary>
     public JsonObject Result { get; } = [];
@@ -25,7 +28,7 @@ internal sealed class CliOutput(string command, bool json)
     {
         if (!Json)
         {
-            Console.Out.WriteLine(text);
+            output.WriteLine(text);
         }
     }
 
@@ -35,7 +38,7 @@ internal sealed class CliOutput(string command, bool json)
         _error = message.ReplaceLineEndings(" ");
         if (!Json)
         {
-            Console.Error.WriteLine($"citybrain{(Command.Length > 0 ? " " + Command : string.Empty)}: {_error}");
+            Error.WriteLine($"citybrain{(Command.Length > 0 ? " " + Command : string.Empty)}: {_error}");
         }
 
         return exitCode;
@@ -61,6 +64,6 @@ internal sealed class CliOutput(string command, bool json)
             document["error"] = _error;
         }
 
-        Console.Out.WriteLine(document.ToJsonString(Indented));
+        output.WriteLine(document.ToJsonString(Indented));
     }
 }

@@ -19,7 +19,7 @@ internal static class Verb
     {
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var output = new CliOutput(name, parse.GetValue(Json));
+            var output = new CliOutput(name, parse.GetValue(Json), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             int code;
             try
             {

@@ -1,7 +1,7 @@
 namespace CityBrain.Provisioning.Cli;
 
 /// <summary>A one-line progress bar on stderr (stdout stays clean for results and --json), redrawn at most every 100 ms.</summary>
-internal sealed class ProgressBar(int total)
+internal sealed class ProgressBar(int total, TextWriter error)
 {
     private long _lastDraw;
     private bool _drawn;
@@ -17,7 +17,7 @@ internal sealed class ProgressBar(int total)
         _lastDraw = now;
         _drawn = true;
         int filled = total == 0 ? 30 : (int)(30L * done / total);
-        Console.Error.Write($"\r[{new string('#', filled)}{new string('.', 30 - filled)}] {done}/{total} {what,-28}");
+        error.Write($"\r[{new string('#', filled)}{new string('.', 30 - filled)}] {done}/{total} {what,-28}");
     }
 
     /// <summary>Ends the bar's line so the results start on their own.</summary>
@@ -25,7 +25,7 @@ internal sealed class ProgressBar(int total)
     {
         if (_drawn)
         {
-            Console.Error.WriteLine();
+            error.WriteLine();
         }
     }
 }

@@ -1,5 +1,6 @@
 using CityBrain.Edge.Hosting;
-using Microsoft.Extensions.Hosting.Systemd;
+using CityBrain.Sensing.Hosting;
+using CityBrain.Testing.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -127,28 +128,5 @@ public class PipelineWatchdogTests
         _time.Advance(TimeSpan.FromMinutes(10));
         Assert.True(service.Tick());
         Assert.Equal(1, notifier.Count("WATCHDOG=1"));
-    }
-
-    private sealed class RecordingNotifier : ISystemdNotifier
-    {
-        private readonly List<string> _sent = [];
-
-        public bool IsEnabled => true;
-
-        public void Notify(ServiceState state)
-        {
-            lock (_sent)
-            {
-                _sent.Add(state.ToString());
-            }
-        }
-
-        public int Count(string message)
-        {
-            lock (_sent)
-            {
-                return _sent.Count(s => s == message);
-            }
-        }
     }
 }

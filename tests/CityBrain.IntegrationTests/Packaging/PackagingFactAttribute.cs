@@ -17,6 +17,7 @@ public sealed class PackagingFactAttribute : FactAttribute
         ("/usr/aarch64-linux-gnu/lib/libc.so.6", "libc6-dev-arm64-cross"),
         ("/usr/bin/qemu-aarch64-static", "qemu-user-static"),
         ("/usr/bin/systemd-analyze", "systemd"),
+        ("/usr/bin/unshare", "util-linux"), // MaintainerScriptTests: dpkg -i in an overlay copy of the machine
         ("/usr/sbin/mosquitto", "mosquitto"),
     ];
 

@@ -39,5 +39,9 @@ public class SystemdUnitTests(DebPackages debs)
         Assert.Contains("\nWatchdogSec=30\n", edge, StringComparison.Ordinal);
         Assert.Contains("\nSupplementaryGroups=dialout gpio i2c\n", edge, StringComparison.Ordinal);
         Assert.Contains("\nUser=citybrain\n", edge, StringComparison.Ordinal);
+
+        // The hub pings while its ingest moves (Ingest/IngestLiveness): a hung hub is restarted.
+        string hub = File.ReadAllText(debs.HubAmd64.File("lib", "systemd", "system", "citybrain-hub.service"));
+        Assert.Contains("\nWatchdogSec=60\n", hub, StringComparison.Ordinal);
     }
 }

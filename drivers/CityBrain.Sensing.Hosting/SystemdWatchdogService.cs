@@ -3,13 +3,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 
-namespace CityBrain.Edge.Hosting;
+namespace CityBrain.Sensing.Hosting;
 
 /// <summary>
 /// Sends systemd <c>WATCHDOG=1</c> at half the unit's <c>WatchdogSec=</c> (systemd passes it as <c>WATCHDOG_USEC</c>)
 /// while the <see cref="PipelineWatchdog"/> finds no stall. When the pipeline is stuck it logs why, once, and stops
 /// pinging: systemd then kills the process (SIGABRT) and restarts it (<c>Restart=always</c>). Does nothing when the
-/// process does not run under a systemd watchdog.
+/// process does not run under a systemd watchdog. Used by both services (the edge's node, the hub's ingest).
 /// </summary>
 public sealed class SystemdWatchdogService : BackgroundService
 {
@@ -84,7 +84,7 @@ public sealed class SystemdWatchdogService : BackgroundService
             {
                 _stalled = true;
                 _logger.LogCritical(
-                    "The pipeline is stuck ({Stalls}); watchdog pings stop, systemd restarts the node within {Timeout} s",
+                    "The pipeline is stuck ({Stalls}); watchdog pings stop, systemd restarts the service within {Timeout} s",
                     string.Join("; ", stalls), _interval?.TotalSeconds);
             }
 

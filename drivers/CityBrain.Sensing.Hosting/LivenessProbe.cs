@@ -1,4 +1,4 @@
-namespace CityBrain.Edge.Hosting;
+namespace CityBrain.Sensing.Hosting;
 
 /// <summary>
 /// One thing the <see cref="PipelineWatchdog"/> watches: a counter that must move within <paramref name="StallAfter"/>

@@ -1,12 +1,13 @@
-namespace CityBrain.Edge.Hosting;
+namespace CityBrain.Sensing.Hosting;
 
 /// <summary>
-/// Decides whether the node's pipeline still moves, from the <see cref="LivenessProbe"/>s of the running node: every
-/// sensor runner finishes polls, the appender takes what the runners queued, the publisher finishes publishes while
-/// connected with readings buffered. <see cref="SystemdWatchdogService"/> pings systemd only while
-/// <see cref="Check"/> finds no stall, so a hung node (a driver that ignores its timeout, a disk that no longer
-/// answers, a publisher that stopped) is restarted by systemd (<c>WatchdogSec=</c> in the unit). Before a node runs
-/// (configuration load, buffer recovery) there is nothing to watch and the process counts as alive.
+/// Decides whether a service's pipeline still moves, from its <see cref="LivenessProbe"/>s. The edge watches its running
+/// node (every sensor runner finishes polls, the appender takes what the runners queued, the publisher finishes
+/// publishes while connected with readings buffered: Edge/Hosting/PipelineLivenessProbes); the hub its ingest (held
+/// telemetry is written or at least attempted: Hub/Ingest/IngestLiveness). <see cref="SystemdWatchdogService"/> pings
+/// systemd only while <see cref="Check"/> finds no stall, so a hung service (a driver that ignores its timeout, a disk
+/// that no longer answers, a writer that never returns) is restarted by systemd (<c>WatchdogSec=</c> in the unit).
+/// With nothing to watch (the edge before its node runs: configuration load, buffer recovery) the process counts as alive.
 /// </summary>
 public sealed class PipelineWatchdog
 {
