@@ -14,6 +14,8 @@ public static class EmbeddedSchemas
     public const string DeadLetter = "deadletter.v1.schema.json";
     public const string ConfigState = "config-state.v1.schema.json";
     public const string ConfigEnvelope = "config-envelope.v1.schema.json";
+    public const string OnCallRequest = "oncall-request.v1.schema.json";
+    public const string OnCallResponse = "oncall-response.v1.schema.json";
     public const string CliOutput = "cli-output.v1.schema.json";
 
     // Lazy: two threads loading the same schema at once would register its $id twice (JsonSchema.Net refuses that).
