@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CityBrain.Provisioning.Schemas;
 using CityBrain.Sensing;
 using CityBrain.Sensing.Contract;
@@ -10,11 +9,7 @@ public sealed class OnCallSchemaTests
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_000);
 
-    private static IReadOnlyList<CityBrain.Sensing.Configuration.ConfigError> Check(string schema, byte[] json)
-    {
-        using var doc = JsonDocument.Parse(json);
-        return SchemaCheck.Evaluate(EmbeddedSchemas.Get(schema), doc.RootElement);
-    }
+    private static IReadOnlyList<CityBrain.Sensing.Configuration.ConfigError> Check(string schema, byte[] json) => ContractSchemaTests.Check(schema, json);
 
     [Fact]
     public void Request_AsTheHubWritesIt_MatchesTheSchema()

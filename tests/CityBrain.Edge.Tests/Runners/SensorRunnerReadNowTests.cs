@@ -52,19 +52,29 @@ public sealed class SensorRunnerReadNowTests
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
-    private static SensorRunner Runner(ISensorDriver driver, FakeTimeProvider time, ReadingIntake intake) =>
-        new(driver, null, intake, new SensorSchedule(TimeSpan.FromSeconds(5), TimeSpan.Zero, TimeSpan.FromSeconds(30)), time, new EdgeMetrics(), NullLogger.Instance);
-
-    [Fact]
-    public async Task ReadNow_WhileAScheduledPollRuns_WaitsForItThenReadsIntoTheIntake()
+    private static (FakeTimeProvider Time, HeldDriver Driver, ReadingIntake Intake, SensorRunner Runner) Create()
     {
         var time = new FakeTimeProvider(Start);
         var driver = new HeldDriver(time);
         var intake = new ReadingIntake(16);
-        using var runner = Runner(driver, time, intake);
+        var runner = new SensorRunner(driver, null, intake, new SensorSchedule(TimeSpan.FromSeconds(5), TimeSpan.Zero, TimeSpan.FromSeconds(30)), time, new EdgeMetrics(), NullLogger.Instance);
+        return (time, driver, intake, runner);
+    }
 
+    /// <summary>Starts a scheduled poll that holds the sensor until <see cref="HeldDriver.Release"/>.</summary>
+    private static async Task<Task> StartHeldPollAsync(SensorRunner runner, HeldDriver driver)
+    {
         var scheduled = runner.PollOnceAsync(CancellationToken.None);
         await driver.FirstPollStarted.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        return scheduled;
+    }
+
+    [Fact]
+    public async Task ReadNow_WhileAScheduledPollRuns_WaitsForItThenReadsIntoTheIntake()
+    {
+        var (_, driver, intake, runner) = Create();
+        using var owned = runner;
+        var scheduled = await StartHeldPollAsync(runner, driver);
         var readNow = runner.ReadNowAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
         Assert.False(readNow.IsCompleted);
         Assert.Equal(1, driver.Polls);
@@ -85,13 +95,9 @@ public sealed class SensorRunnerReadNowTests
     [Fact]
     public async Task ReadNow_SensorHeldLongerThanTheWait_ReturnsNullWithoutPolling()
     {
-        var time = new FakeTimeProvider(Start);
-        var driver = new HeldDriver(time);
-        var intake = new ReadingIntake(16);
-        using var runner = Runner(driver, time, intake);
-
-        var scheduled = runner.PollOnceAsync(CancellationToken.None);
-        await driver.FirstPollStarted.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        var (time, driver, intake, runner) = Create();
+        using var owned = runner;
+        var scheduled = await StartHeldPollAsync(runner, driver);
         var readNow = runner.ReadNowAsync(TimeSpan.FromSeconds(1), CancellationToken.None);
         time.Advance(TimeSpan.FromSeconds(1));
 
