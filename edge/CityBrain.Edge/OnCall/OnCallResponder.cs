@@ -89,6 +89,7 @@ public sealed class OnCallResponder : IDisposable
             return false;
         }
 
+        _logger.LogDebug("On-call request received ({Bytes} bytes, response topic {Topic})", message.Payload.Length, message.ResponseTopic ?? "none");
         var call = new OnCallCall(message.Payload.Length > OnCallRequestCheck.MaxPayloadBytes ? new byte[OnCallRequestCheck.MaxPayloadBytes + 1] : message.Payload.ToArray(), message.ResponseTopic, message.CorrelationData);
         if (_calls.Writer.TryWrite(call))
         {

@@ -47,9 +47,13 @@ public sealed class OnCallReadTests
             .Replace("\"publish\":", "\"onCall\": { \"ratePerMinute\": 1, \"burst\": 2 },\n  \"publish\":", StringComparison.Ordinal));
 
         await Poll.UntilAsync(
-            async () => (await Get(hub, $"api/nodes/{NodeId}", ReaderToken)).StatusCode == HttpStatusCode.OK,
+            async () =>
+            {
+                using var response = await Get(hub, $"api/nodes/{NodeId}", ReaderToken);
+                return response.StatusCode == HttpStatusCode.OK && (await Json(response)).GetProperty("state").GetString() == "online";
+            },
             TimeSpan.FromSeconds(30),
-            "the hub knows the node",
+            "the hub sees the node online (its birth follows its cmd subscription)",
             edge.Tail);
 
         // Read-only by default: a token without readNow is refused, and so is a request without the CSRF header.
@@ -62,6 +66,7 @@ public sealed class OnCallReadTests
 
         // An unknown sensor: the node says so (and spends no token of its bucket).
         var unknown = await ReadNow(hub, "no-such-sensor", ReaderToken);
+
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("unknown_sensor", (await Json(unknown)).GetProperty("error").GetString());
 
@@ -178,6 +183,7 @@ public sealed class OnCallReadTests
             Sinks = new object[] { HubConfig.VictoriaMetrics(vmUrl) },
             Batching = new { MaxLines = 5000, MaxDelayMilliseconds = 50, QueueCapacity = 500 },
             HttpPort = httpPort,
+            Health = new { SnapshotPath = "" }, // no node remembered from another run: "known" means heard from in this one
             OperatorView = new
             {
                 Tokens = new object[]
