@@ -25,6 +25,7 @@ public sealed class EdgeMetrics : IDisposable
         Published = _meter.CreateCounter<long>("citybrain.edge.readings.published", "{reading}", "Readings acknowledged by the broker (PUBACK), by sensor");
         PublishFailures = _meter.CreateCounter<long>("citybrain.edge.publish.failures", "{message}", "Telemetry messages not acknowledged (kept in the buffer)");
         PublishNoSubscribers = _meter.CreateCounter<long>("citybrain.edge.publish.no_subscribers", "{message}", "Telemetry messages the broker answered 'no matching subscribers' (PUBACK 0x10): readings kept and retried");
+        OnCallRequests = _meter.CreateCounter<long>("citybrain.edge.oncall.requests", "{request}", "On-call requests on the cmd topic, by outcome (ok, fault, or the error code)");
         ConfigOutcomes = _meter.CreateCounter<long>("citybrain.edge.config.outcomes", "{configuration}", "Configurations pushed or edited, by outcome (applied, rejected, rolled_back)");
         PublishLatency = _meter.CreateHistogram<double>("citybrain.edge.publish.latency", "ms", "Source timestamp to PUBACK of the newest reading in a message");
     }
@@ -32,6 +33,8 @@ public sealed class EdgeMetrics : IDisposable
     public Counter<long> Sampled { get; }
 
     public Counter<long> ConfigOutcomes { get; }
+
+    public Counter<long> OnCallRequests { get; }
 
     public Counter<long> FilteredOut { get; }
 

@@ -4,6 +4,7 @@ using CityBrain.Hub.Configuration;
 using CityBrain.Hub.Health;
 using CityBrain.Hub.Ingest;
 using CityBrain.Hub.Notifications;
+using CityBrain.Hub.OnCall;
 using CityBrain.Hub.Registry;
 using CityBrain.Hub.Sinks;
 using CityBrain.Sensing.Hosting;
@@ -80,6 +81,10 @@ public static class HubServiceCollectionExtensions
         // The embedded broker starts before the ingest client that connects to it.
         services.AddSingleton<EmbeddedBrokerService>();
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerService>());
+        // On-call reads: requests go out and answers come back on the ingest's connection.
+        services.TryAddSingleton<OnCallReplies>();
+        services.AddSingleton<IReplyListener>(sp => sp.GetRequiredService<OnCallReplies>());
+        services.TryAddSingleton<OnCallRequester>();
         services.AddSingleton<MqttIngestService>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttIngestService>());
 

@@ -10,7 +10,7 @@ public sealed class ContractSchemaTests
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_000);
 
-    private static IReadOnlyList<CityBrain.Sensing.Configuration.ConfigError> Check(string schema, byte[] json)
+    internal static IReadOnlyList<CityBrain.Sensing.Configuration.ConfigError> Check(string schema, byte[] json)
     {
         using var doc = JsonDocument.Parse(json);
         return SchemaCheck.Evaluate(EmbeddedSchemas.Get(schema), doc.RootElement);

@@ -17,4 +17,6 @@ namespace CityBrain.Sensing.Contract;
 [JsonSerializable(typeof(HealthMessage))]
 [JsonSerializable(typeof(DeadLetterMessage))]
 [JsonSerializable(typeof(ConfigStateMessage))]
+[JsonSerializable(typeof(OnCallRequest))]
+[JsonSerializable(typeof(OnCallResponse))]
 public sealed partial class ContractJsonContext : JsonSerializerContext;

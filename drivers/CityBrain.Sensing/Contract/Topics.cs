@@ -3,7 +3,7 @@ namespace CityBrain.Sensing.Contract;
 /// <summary>
 /// The versioned MQTT topic namespace (docs/mqtt-contract.md). Node topics carry the location so the city brain can
 /// subscribe by district or grid cell with wildcards:
-/// <c>citybrain/v1/{district}/{grid}/{node}/{telemetry|status|health|config}</c>. Hub outputs live under levels that
+/// <c>citybrain/v1/{district}/{grid}/{node}/{telemetry|status|health|config|cmd}</c>. Hub outputs live under levels that
 /// start with an underscore (<c>citybrain/v1/_hub/…</c>, <c>citybrain/v1/_alerts/…</c>), which no district id can.
 /// </summary>
 public static class Topics
@@ -19,6 +19,15 @@ public static class Topics
 
     /// <summary>The node's retained answer to a configuration: <c>{node topic}/config/state</c> (schema config-state.v1).</summary>
     public const string ConfigState = "config/state";
+
+    /// <summary>On-call requests to the node (schema oncall-request.v1, MQTT 5 request/response): <c>{node topic}/cmd</c>.</summary>
+    public const string Cmd = "cmd";
+
+    /// <summary>
+    /// Prefix of on-call answers: <c>citybrain/v1/_replies/{requester}/{node}</c>, the Response Topic a requester
+    /// names (its broker user as the requester level, so the ACL can let each read only its own answers).
+    /// </summary>
+    public const string RepliesPrefix = "citybrain/v1/_replies/";
 
     /// <summary>Where the hub publishes rejected input with the reason.</summary>
     public const string DeadLetter = "citybrain/v1/_hub/deadletter";
@@ -43,6 +52,9 @@ public static class Topics
 
     public static string For(NodeIdentity node, string kind) =>
         $"{Prefix}{node.Location.District}/{node.Location.Grid}/{node.NodeId}/{kind}";
+
+    /// <summary>The Response Topic a requester names for an answer from <paramref name="node"/>.</summary>
+    public static string ReplyFor(string requester, string node) => $"{RepliesPrefix}{requester}/{node}";
 
     public static string AlertsFor(string district, string grid, string node) =>
         $"{AlertsPrefix}{district}/{grid}/{node}";
@@ -75,9 +87,9 @@ public static class Topics
         }
 
         string kind = parts[3];
-        if (kind is not (Telemetry or Status or Health or Config or ConfigState))
+        if (kind is not (Telemetry or Status or Health or Config or ConfigState or Cmd))
         {
-            reason = $"topic '{topic}' has unknown kind '{kind}' (expected telemetry, status, health, config or config/state)";
+            reason = $"topic '{topic}' has unknown kind '{kind}' (expected telemetry, status, health, config, config/state or cmd)";
             return false;
         }
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using CityBrain.Edge.Composition;
 using CityBrain.Edge.Health;
+using CityBrain.Edge.OnCall;
 using CityBrain.Edge.Pipeline;
 using CityBrain.Edge.Publishing;
 using CityBrain.Edge.Runners;
@@ -32,6 +33,7 @@ public sealed class EdgeNode : IAsyncDisposable
     private readonly TelemetryPublisher _publisher;
     private readonly HealthReporter _health;
     private readonly BufferAppender _appender;
+    private readonly OnCallResponder _onCall;
     private readonly NodeIdentity _node;
     private readonly EdgeNodeHooks _hooks;
 
@@ -80,7 +82,7 @@ public sealed class EdgeNode : IAsyncDisposable
                 Node = _node,
                 Mqtt = config.Mqtt,
                 BaseDirectory = Path.GetDirectoryName(Path.GetFullPath(loaded.Source)) ?? Directory.GetCurrentDirectory(),
-                OnConnectedAsync = _hooks.OnConnectedAsync,
+                OnConnectedAsync = OnConnectedAsync,
             },
             Boot,
             Birth,
@@ -107,6 +109,13 @@ public sealed class EdgeNode : IAsyncDisposable
             _node, Boot, config.Buffer.Kind, buffer, _runners, _publisher, _connection,
             TimeSpan.FromSeconds(p.HealthIntervalSeconds), time, loggers.CreateLogger<HealthReporter>(), _hooks.Config);
         _appender = new BufferAppender(_intake, buffer, loggers.CreateLogger<BufferAppender>());
+        _onCall = new OnCallResponder(
+            _node, _runners, config.OnCall, () => _connection.Client, TimeSpan.FromSeconds(config.Mqtt.PublishTimeoutSeconds), metrics, time, loggers.CreateLogger<OnCallResponder>());
+        _connection.Client.ApplicationMessageReceivedAsync += e =>
+        {
+            _onCall.Offer(e.ApplicationMessage);
+            return Task.CompletedTask;
+        };
     }
 
     /// <summary>How long a stopping node keeps publishing its buffer while connected.</summary>
@@ -124,6 +133,9 @@ public sealed class EdgeNode : IAsyncDisposable
     public MqttConnectionSupervisor Connection => _connection;
 
     public HealthReporter Health => _health;
+
+    /// <summary>Answers on-call reads on the node's <c>cmd</c> topic.</summary>
+    public OnCallResponder OnCall => _onCall;
 
     public IReadingBuffer Buffer => _buffer;
 
@@ -152,8 +164,10 @@ public sealed class EdgeNode : IAsyncDisposable
         var connection = Task.Run(() => _connection.RunAsync(publishing.Token), CancellationToken.None);
         var publisher = Task.Run(() => _publisher.RunAsync(publishing.Token), CancellationToken.None);
         var health = Task.Run(() => _health.RunAsync(publishing.Token), CancellationToken.None);
+        // The on-call responder stops with the runners: its reads go through them into the intake.
         var runners = _runners.Select(r => Task.Run(() => r.RunAsync(stoppingToken), CancellationToken.None))
             .Concat(_eventRunners.Select(r => Task.Run(() => r.RunAsync(stoppingToken), CancellationToken.None)))
+            .Append(Task.Run(() => _onCall.RunAsync(stoppingToken), CancellationToken.None))
             .ToArray();
 
         try
@@ -186,6 +200,16 @@ public sealed class EdgeNode : IAsyncDisposable
         }
     }
 
+    /// <summary>After every connect: the node's <c>cmd</c> subscription, then the host's own step (the config topic).</summary>
+    private async Task OnConnectedAsync(MQTTnet.IMqttClient client, CancellationToken cancellationToken)
+    {
+        await _onCall.SubscribeAsync(client, cancellationToken).ConfigureAwait(false);
+        if (_hooks.OnConnectedAsync is { } onConnected)
+        {
+            await onConnected(client, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private StatusMessage Birth()
     {
         var config = _loaded.Configuration;
@@ -210,6 +234,11 @@ public sealed class EdgeNode : IAsyncDisposable
     {
         await _connection.DisposeAsync().ConfigureAwait(false);
         await _components.DisposeAsync().ConfigureAwait(false);
+        _onCall.Dispose();
+        foreach (var runner in _runners)
+        {
+            runner.Dispose();
+        }
 
         if (_hooks.OwnsBuffer)
         {

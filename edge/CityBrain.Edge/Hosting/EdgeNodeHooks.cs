@@ -12,7 +12,7 @@ public sealed record EdgeNodeHooks
     /// <summary>False when the buffer outlives the node (the next configuration's node runs over it).</summary>
     public bool OwnsBuffer { get; init; } = true;
 
-    /// <summary>Runs after every connect, once the birth is out (subscribe to <c>config</c>, re-publish <c>config/state</c>).</summary>
+    /// <summary>Runs after every connect, before the birth (subscribe to <c>config</c>, re-publish <c>config/state</c>).</summary>
     public Func<IMqttClient, CancellationToken, Task>? OnConnectedAsync { get; init; }
 
     /// <summary>The revision and last apply outcome for status and health.</summary>

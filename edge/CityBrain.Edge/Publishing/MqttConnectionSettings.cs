@@ -16,6 +16,6 @@ public sealed record MqttConnectionSettings
     /// <summary>The configured client id, else the user name (the shipped broker makes the user name the client id), else the node id.</summary>
     public string ClientId => Mqtt.ClientId ?? Mqtt.Username ?? Node.NodeId;
 
-    /// <summary>Runs after every connect once the birth is published (e.g. subscribe to the node's config topic); failures count as a failed connect.</summary>
+    /// <summary>Runs after every connect before the birth is published (subscribe to the node's cmd and config topics); failures count as a failed connect.</summary>
     public Func<MQTTnet.IMqttClient, CancellationToken, Task>? OnConnectedAsync { get; init; }
 }

@@ -167,11 +167,14 @@ public sealed class MqttConnectionSupervisor : IAsyncDisposable
                 return false;
             }
 
-            await _client.PublishAsync(StatusMessageFor(_birth()), cts.Token).ConfigureAwait(false);
+            // Subscriptions first (cmd, config), then the birth: a node announced online takes requests at once (a
+            // request sent on seeing the birth would otherwise be lost before the subscription is in place).
             if (_settings.OnConnectedAsync is { } onConnected)
             {
                 await onConnected(_client, cts.Token).ConfigureAwait(false);
             }
+
+            await _client.PublishAsync(StatusMessageFor(_birth()), cts.Token).ConfigureAwait(false);
 
             if (Interlocked.Increment(ref _connects) > 1)
             {

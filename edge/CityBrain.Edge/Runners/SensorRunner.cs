@@ -12,7 +12,7 @@ namespace CityBrain.Edge.Runners;
 /// meanwhile are skipped and counted as overruns (never queued up). The schedule runs on
 /// the monotonic clock (<see cref="TimeProvider.GetTimestamp"/>), readings are stamped with the wall clock.
 /// </summary>
-public sealed class SensorRunner
+public sealed class SensorRunner : IDisposable
 {
     private readonly ISensorDriver _driver;
     private readonly IReadingProcessor? _processors;
@@ -25,6 +25,10 @@ public sealed class SensorRunner
     private readonly TimeSpan _timeout;
     private readonly PollCollector _poll;
     private readonly ForwardingCollector _forward = new();
+
+    // One poll of this sensor at a time, scheduled or on call: the driver and its collectors are not re-entrant.
+    // (The bus lock inside the driver keeps polls of different sensors on one bus apart.)
+    private readonly SemaphoreSlim _polling = new(1, 1);
 
     public SensorRunner(
         ISensorDriver driver,
@@ -77,7 +81,26 @@ public sealed class SensorRunner
                     }
                 }
 
-                timeout = await PollAsync(timeout, cancellationToken).ConfigureAwait(false);
+                if (!_polling.Wait(0, CancellationToken.None))
+                {
+                    try
+                    {
+                        await _polling.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+
+                try
+                {
+                    timeout = await PollAsync(timeout, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _polling.Release();
+                }
 
                 // The next tick stays on the sensor's grid. A poll that ends after it (a late timer, a GC pause, the bus
                 // busy with the neighbours' polls) is followed at once by the poll of that tick: only ticks that passed
@@ -105,8 +128,49 @@ public sealed class SensorRunner
     /// <summary>One poll: driver → processors → intake. Public for tests that drive a runner tick by tick.</summary>
     public async Task PollOnceAsync(CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
-        await PollAsync(timeout, cancellationToken).ConfigureAwait(false);
+        await _polling.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+            await PollAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _polling.Release();
+        }
+    }
+
+    /// <summary>
+    /// Polls the sensor now, out of turn (an on-call read): waits for a scheduled poll in progress, at most
+    /// <paramref name="wait"/>, then polls through the same driver (and so the same bus lock), processors and intake as
+    /// a scheduled poll, so the reading is buffered and published as usual. Returns the driver's readings and faults,
+    /// or null when the sensor did not become free within <paramref name="wait"/>.
+    /// </summary>
+    public async Task<PollResult?> ReadNowAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using (var waited = new CancellationTokenSource(wait, _time))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, waited.Token))
+        {
+            try
+            {
+                await _polling.WaitAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (waited.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                return null;
+            }
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+            await PollAsync(timeout, cancellationToken).ConfigureAwait(false);
+            return new PollResult([.. _poll.Readings], [.. _poll.Faults]);
+        }
+        finally
+        {
+            _polling.Release();
+        }
     }
 
     /// <summary>
@@ -198,6 +262,8 @@ public sealed class SensorRunner
 
         return timeout;
     }
+
+    public void Dispose() => _polling.Dispose();
 
     private TimeSpan Jitter() =>
         _jitter <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromTicks((long)((Random.Shared.NextDouble() - 0.5) * _jitter.Ticks));

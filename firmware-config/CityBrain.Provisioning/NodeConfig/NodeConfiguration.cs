@@ -24,6 +24,9 @@ public sealed record NodeConfiguration
 
     public PublishSection Publish { get; set; } = new();
 
+    /// <summary>Limits of on-call reads asked on the node's <c>cmd</c> topic.</summary>
+    public OnCallSection OnCall { get; set; } = new();
+
     public IReadOnlyList<BusSection> Buses { get; set; } = [];
 
     public required IReadOnlyList<SensorSection> Sensors { get; init; }

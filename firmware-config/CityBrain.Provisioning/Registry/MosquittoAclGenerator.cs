@@ -16,8 +16,11 @@ public static class MosquittoAclGenerator
     /// <summary>The node's on-call command topic (the node subscribes; consumers in scope publish).</summary>
     public const string Cmd = "cmd";
 
-    /// <summary>Where a node answers a command (MQTT 5 response topic, correlation data carried over).</summary>
-    public const string CmdResponse = "cmd/response";
+    /// <summary>
+    /// Where nodes answer commands: <c>citybrain/v1/_replies/{requester}/{node}</c>, the MQTT 5 response topic the
+    /// requester names (its own broker user as the requester level; docs/mqtt-contract.md, "cmd").
+    /// </summary>
+    public const string Replies = "citybrain/v1/_replies/";
 
     /// <param name="sourceName">The registry's file name as shown in the header (no machine-specific path).</param>
     public static string Generate(GridRegistry registry, string sourceName)
@@ -27,8 +30,9 @@ public static class MosquittoAclGenerator
         acl.Append($"""
             # Mosquitto ACL for CityBrain Edge (acl_file in mosquitto.conf), city '{registry.City}'.
             # GENERATED from {sourceName} by `citybrain acl --registry {sourceName}`: edit the registry and regenerate, do not edit here.
-            # Topic namespace: citybrain/v1/{"{district}/{grid}/{node}"}/{"{telemetry|status|health|config|config/state|cmd|cmd/response}"}
+            # Topic namespace: citybrain/v1/{"{district}/{grid}/{node}"}/{"{telemetry|status|health|config|config/state|cmd}"}
             # Hub outputs: citybrain/v1/_hub/... (dead letters), citybrain/v1/_alerts/{"{district}/{grid}/{node}"}/..., citybrain/v1/_catalogue/...
+            # On-call answers: citybrain/v1/_replies/{"{requester}/{node}"} (the response topic a requester names).
             # Roles and what each may do: docs/grid-registry.md. A user not named here may do nothing.
 
             """).Append('\n');
@@ -49,7 +53,7 @@ public static class MosquittoAclGenerator
                 .Append($"topic read  {own}config\n")
                 .Append($"topic write {own}config/state\n")
                 .Append($"topic read  {own}{Cmd}\n")
-                .Append($"topic write {own}{CmdResponse}\n\n");
+                .Append($"topic write {Replies}+/{node}\n\n");
         }
 
         acl.Append("""
@@ -85,10 +89,10 @@ public static class MosquittoAclGenerator
             case ConsumerRoles.Provisioning:
                 return [$"topic write {Prefix}+/+/+/config", $"topic read  {Prefix}+/+/+/config/state", $"topic read  {Prefix}+/+/+/status", $"topic read  {Prefix}+/+/+/health"];
             case ConsumerRoles.City:
-                return ["topic read  citybrain/v1/#", $"topic write {Prefix}+/+/+/{Cmd}"];
+                return ["topic read  citybrain/v1/#", $"topic write {Prefix}+/+/+/{Cmd}"]; // its answers are under citybrain/v1/_replies/ too
             case ConsumerRoles.District:
                 string d = consumer.District!;
-                return [$"topic read  {Prefix}{d}/#", $"topic read  {Prefix}_alerts/{d}/#", catalogue, $"topic write {Prefix}{d}/+/+/{Cmd}"];
+                return [$"topic read  {Prefix}{d}/#", $"topic read  {Prefix}_alerts/{d}/#", catalogue, $"topic write {Prefix}{d}/+/+/{Cmd}", $"topic read  {Replies}{consumer.User}/#"];
             case ConsumerRoles.Street:
                 var lines = new List<string>();
                 foreach (var grid in registry.Grids.Where(g => g.Street == consumer.Street))
@@ -99,6 +103,7 @@ public static class MosquittoAclGenerator
                 }
 
                 lines.Add(catalogue);
+                lines.Add($"topic read  {Replies}{consumer.User}/#");
                 return lines;
             case ConsumerRoles.Department:
                 // No node topics: a department reads its domains from its own database (docs/grid-registry.md).

@@ -14,6 +14,8 @@ public static class EmbeddedSchemas
     public const string DeadLetter = "deadletter.v1.schema.json";
     public const string ConfigState = "config-state.v1.schema.json";
     public const string ConfigEnvelope = "config-envelope.v1.schema.json";
+    public const string OnCallRequest = "oncall-request.v1.schema.json";
+    public const string OnCallResponse = "oncall-response.v1.schema.json";
     public const string CliOutput = "cli-output.v1.schema.json";
     public const string GridRegistry = "grid-registry.v1.schema.json";
 

@@ -11,8 +11,8 @@ namespace CityBrain.Hub.Service.OperatorView;
 /// <summary>
 /// The view's routes: the page (<c>/</c>, <c>/assets/…</c>), the JSON API (<c>/api/nodes</c> streamed node by node,
 /// sparklines with <c>?sparklines=true</c>; <c>/api/nodes/{node}</c>, <c>/api/alerts</c>, <c>/api/catalogue</c> (the quantity catalogue file), <c>/api/catalogue/inventory</c> (every node, sensor, quantity, unit, interval and location known),
-/// <c>POST /api/alerts/{id}/ack</c>) and the live stream (<c>/api/events</c>, with <c>/api/state</c> and
-/// <c>/api/sparks</c> as the same payloads for polling). Everything is read-only except the acknowledgement, which needs the
+/// <c>POST /api/alerts/{id}/ack</c>, <c>GET /api/viewer</c>, <c>POST /api/nodes/{node}/sensors/{sensor}/read</c> (<see cref="ReadNowEndpoint"/>)) and the live stream (<c>/api/events</c>, with <c>/api/state</c> and
+/// <c>/api/sparks</c> as the same payloads for polling). Everything is read-only except the acknowledgement and read-now, which need the
 /// <see cref="AckHeader"/> header (a cross-site form cannot send it), and the token when one is configured.
 /// </summary>
 public static class OperatorViewEndpoints
@@ -54,6 +54,8 @@ public static class OperatorViewEndpoints
                 ViewJsonContext.Default.AlertsResponse);
         });
         group.MapPost("/api/alerts/{id}/ack", Acknowledge);
+        group.MapGet("/api/viewer", (HttpContext http) => Results.Json(ViewerInfo.From(Viewer.Of(http)), ViewJsonContext.Default.ViewerInfo));
+        group.MapPost("/api/nodes/{node}/sensors/{sensor}/read", ReadNowEndpoint.HandleAsync);
         group.MapGet("/api/events", (HttpContext http, LiveEventStream stream, string? district, string? grid, string? status, string? q) =>
             stream.StreamAsync(http, Viewer.Of(http).Filter(district, grid, status, q)));
         group.MapGet("/api/state", (HttpContext http, LiveEventStream stream, string? district, string? grid, string? status, string? q) =>

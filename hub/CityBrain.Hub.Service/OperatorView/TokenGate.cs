@@ -96,7 +96,7 @@ public sealed class TokenGate(IOptions<OperatorViewOptions> options)
         {
             if (!string.IsNullOrWhiteSpace(t.Token))
             {
-                tokens.Add((Encoding.UTF8.GetBytes(t.Token.Trim()), new Viewer(t.Name, string.IsNullOrWhiteSpace(t.District) ? null : t.District.Trim())));
+                tokens.Add((Encoding.UTF8.GetBytes(t.Token.Trim()), new Viewer(t.Name, string.IsNullOrWhiteSpace(t.District) ? null : t.District.Trim(), t.ReadNow)));
             }
         }
 

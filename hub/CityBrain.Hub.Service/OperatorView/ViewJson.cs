@@ -29,6 +29,7 @@ public static class ViewJson
 [JsonSerializable(typeof(NodeSummary))]
 [JsonSerializable(typeof(ViewScope))]
 [JsonSerializable(typeof(List<InventoryNode>))]
+[JsonSerializable(typeof(ViewerInfo))]
 public sealed partial class ViewJsonContext : JsonSerializerContext;
 
 /// <summary>

@@ -14,4 +14,10 @@ public sealed class ViewToken
 
     /// <summary>When set, the holder sees and acknowledges only this district's nodes and alerts.</summary>
     public string? District { get; set; }
+
+    /// <summary>
+    /// May ask nodes (within <see cref="District"/>) to read a sensor now (<c>POST /api/nodes/{node}/sensors/{sensor}/read</c>,
+    /// the view's "read now" button). Off by default: the view is read-only.
+    /// </summary>
+    public bool ReadNow { get; set; }
 }

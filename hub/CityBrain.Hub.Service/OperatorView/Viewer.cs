@@ -5,7 +5,8 @@ namespace CityBrain.Hub.Service.OperatorView;
 /// <summary>Who is looking, as the <see cref="TokenGate"/> established it, and what they may see.</summary>
 /// <param name="Name">The token's holder, or null when no token is configured (a loopback-only view).</param>
 /// <param name="District">The one district the holder may see; null for the whole city.</param>
-public sealed record Viewer(string? Name, string? District)
+/// <param name="MayReadNow">May ask nodes it sees to read a sensor now (a token with <see cref="ViewToken.ReadNow"/>; never without a token).</param>
+public sealed record Viewer(string? Name, string? District, bool MayReadNow = false)
 {
     private const string ItemKey = "citybrain.viewer";
 

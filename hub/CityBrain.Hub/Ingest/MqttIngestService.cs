@@ -30,6 +30,8 @@ public sealed class MqttIngestService : BackgroundService
     private readonly ILogger<MqttIngestService> _logger;
     private readonly RateLimitedLogger _observerLog;
     private readonly MessageRouter _router;
+    private readonly IReplyListener[] _replyListeners;
+    private readonly string? _replyFilter;
     private readonly IMqttClient _client;
     private readonly SemaphoreSlim _disconnected = new(0, 1);
     private readonly AcknowledgementSequencer _acks;
@@ -49,7 +51,8 @@ public sealed class MqttIngestService : BackgroundService
         TimeProvider time,
         ILogger<MqttIngestService> logger,
         IHostApplicationLifetime lifetime,
-        Registry.HubGridRegistry? registry = null)
+        Registry.HubGridRegistry? registry = null,
+        IEnumerable<IReplyListener>? replyListeners = null)
     {
         _lifetime = lifetime;
         _options = options.Value;
@@ -62,6 +65,9 @@ public sealed class MqttIngestService : BackgroundService
         _observerLog = new RateLimitedLogger(logger, time, TimeSpan.FromSeconds(30));
         bool scaleOut = !string.IsNullOrEmpty(_options.Mqtt.SharedSubscriptionGroup);
         _router = new MessageRouter(_options.MaxPayloadBytes, scaleOut, registry?.Registry);
+        _replyListeners = replyListeners?.ToArray() ?? [];
+        // In scale-out mode the shared subscription hands an answer to any instance: each also subscribes to its own.
+        _replyFilter = scaleOut && _replyListeners.Length > 0 ? $"{Topics.RepliesPrefix}{OnCall.OnCallReplies.RequesterFor(_options)}/#" : null;
         _window = new ReceiveWindow(
             _options.Mqtt.ReceiveMaximum,
             _options.Mqtt.ReceiveWindowBytes,
@@ -256,6 +262,10 @@ public sealed class MqttIngestService : BackgroundService
         await SubscribeOneAsync($"$share/{group}/{Topics.Everything}", MessageRouter.SharedSubscriptionId, cancellationToken);
         await SubscribeOneAsync(Topics.AllStatus, MessageRouter.BroadcastSubscriptionId, cancellationToken);
         await SubscribeOneAsync(Topics.AllHealth, MessageRouter.BroadcastSubscriptionId, cancellationToken);
+        if (_replyFilter is not null)
+        {
+            await SubscribeOneAsync(_replyFilter, MessageRouter.BroadcastSubscriptionId, cancellationToken);
+        }
     }
 
     private async Task SubscribeOneAsync(string filter, uint? subscriptionId, CancellationToken cancellationToken)
@@ -303,6 +313,14 @@ public sealed class MqttIngestService : BackgroundService
             // Marks the message stored; the sequencer's loop sends the PUBACKs in arrival order.
             _acks.Complete(entry);
             return Task.CompletedTask;
+        }
+
+        if (_replyListeners.Length > 0 && topic.StartsWith(Topics.RepliesPrefix, StringComparison.Ordinal))
+        {
+            foreach (var listener in _replyListeners)
+            {
+                listener.OnReply(topic, message.CorrelationData, payload);
+            }
         }
 
         RoutedMessage routed;

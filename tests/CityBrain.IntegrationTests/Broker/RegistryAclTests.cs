@@ -114,7 +114,8 @@ public sealed class RegistryAclTests
         // Its own topics under its registered district and grid: accepted.
         await node.PublishAcceptedAsync(H1 + "telemetry");
         await node.PublishAcceptedAsync(H1 + "status", retain: true);
-        await node.PublishAcceptedAsync(H1 + "cmd/response");
+        await node.PublishAcceptedAsync($"citybrain/v1/_replies/{City}/n-harbour-01"); // an on-call answer, under its own id
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, await node.PublishAsync($"citybrain/v1/_replies/{City}/n-harbour-02"));
 
         // The same node id under another grid or district (a node claiming another place): refused.
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, await node.PublishAsync("citybrain/v1/harbour/g-0418/n-harbour-01/telemetry"));

@@ -7,6 +7,8 @@
 
   var state = { nodes: [], alerts: { active: [], recent: [] }, scope: null };
   var sparks = {}; // node -> sensor -> quantity -> points, from the "sparks" event (the "state" event carries none)
+  var mayReadNow = false; // the token's readNow permission (GET /api/viewer): the view is read-only without it
+  var readNow = {}; // "node/sensor" -> the last read-now answer shown under the sensor
   var opened = {}; // node -> NodeView fetched from /api/nodes/{node} (nodes opened while the scope has no detail)
   var openOrder = [];
   var MAX_OPENED = 20;
@@ -178,7 +180,40 @@
       ? '<div class="error">' + esc(s.lastError.code) + ": " + esc(s.lastError.message) + "</div>" : "";
     return '<div class="sensor" data-sensor="' + esc(s.id) + '"><div class="sensor-id">' + esc(s.id) +
       '<br><span class="pill sensor-' + esc(s.status) + '">' + esc(s.status) + "</span></div><div class=\"quantities\">" +
-      (qs || '<span class="muted">no readings yet</span>') + "</div>" + err + "</div>";
+      (qs || '<span class="muted">no readings yet</span>') + "</div>" + err + renderReadNow(node, s.id) + "</div>";
+  }
+
+  function renderReadNow(node, sensor) {
+    if (!mayReadNow) { return ""; }
+    var shown = readNow[node + "/" + sensor];
+    return '<div class="read-now"><button class="read-now" data-read-node="' + esc(node) + '" data-read-sensor="' + esc(sensor) +
+      '">Read now</button>' + (shown ? ' <span class="read-now-result">' + esc(shown) + "</span>" : "") + "</div>";
+  }
+
+  function describeAnswer(a) {
+    if (a.error && !a.status) { return a.error; } // the hub's own error body
+    if (a.status === "error") { return a.error + ": " + a.message; }
+    var parts = (a.readings || []).map(function (r) { return r.quantity + " " + fmtq(r.quantity, r.value, r.unit); });
+    (a.faults || []).forEach(function (f) { parts.push(f.code + ": " + f.message); });
+    return (a.status === "fault" ? "fault: " : "") + parts.join(", ");
+  }
+
+  function askReadNow(node, sensor, button) {
+    button.disabled = true;
+    var key = node + "/" + sensor;
+    fetch("/api/nodes/" + encodeURIComponent(node) + "/sensors/" + encodeURIComponent(sensor) + "/read", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CityBrain-Request": "read" }
+    }).then(function (r) {
+      return r.json().then(function (a) { return describeAnswer(a) + (r.ok ? "" : " (HTTP " + r.status + ")"); });
+    }).then(function (text) {
+      readNow[key] = text + " \u00b7 " + new Date().toLocaleTimeString();
+    }).catch(function (e) {
+      readNow[key] = "failed: " + e.message;
+    }).then(function () {
+      render();
+    });
   }
 
   function renderCounts(n) {
@@ -361,6 +396,8 @@
   }
 
   el("nodes").addEventListener("click", function (e) {
+    var r = e.target.closest("button[data-read-sensor]");
+    if (r) { askReadNow(r.getAttribute("data-read-node"), r.getAttribute("data-read-sensor"), r); return; }
     var b = e.target.closest("button[data-open], button[data-close]");
     if (!b) { return; }
     if (b.hasAttribute("data-close")) { closeNode(b.getAttribute("data-close")); return; }
@@ -386,5 +423,8 @@
   setInterval(renderAlerts, 30000);
   setInterval(refreshOpened, 15000);
   loadCatalogue();
+  fetch("/api/viewer", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : {}; }).then(function (v) {
+    if (v.readNow) { mayReadNow = true; render(); }
+  }).catch(function () { /* read-only */ });
   connect();
 })();
