@@ -93,6 +93,7 @@ public sealed class SensorRunner : IDisposable
                     }
                 }
 
+                var pollStarted = _time.GetElapsedTime(started);
                 try
                 {
                     timeout = await PollAsync(timeout, cancellationToken).ConfigureAwait(false);
@@ -108,9 +109,18 @@ public sealed class SensorRunner : IDisposable
                 // passed, and restarting the grid at the end of the poll, lost a poll on every timer wake-up later than
                 // the interval's slack: with 10 units every 10 ms on one Modbus TCP connection, a fifth of the polls
                 // the bus had room for, issue 16.)
+                // A catch-up poll is made only after a poll that took time (the bus): after a poll that was itself late
+                // (a late timer wake-up, a GC pause) and quick, it would sample the same instant again — two readings
+                // of one series with the same timestamp, which the database keeps as one — so that tick is skipped and
+                // counted too.
                 var now = _time.GetElapsedTime(started);
                 next += _interval + Jitter();
                 long missed = next <= now ? (now - next).Ticks / _interval.Ticks : 0;
+                if (next + (missed * _interval) <= now && now - pollStarted < _interval / 2)
+                {
+                    missed++;
+                }
+
                 if (missed > 0)
                 {
                     State.RecordOverrun(missed);

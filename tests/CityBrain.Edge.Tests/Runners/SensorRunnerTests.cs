@@ -136,6 +136,50 @@ public sealed class SensorRunnerTests
     }
 
     [Fact]
+    public async Task Run_ALateWakeUpWithAQuickPoll_NeverSamplesTheSameInstantTwice()
+    {
+        // The process was paused for 2.5 intervals (a GC pause, a starved machine): the poll that wakes late is quick, so
+        // the tick it ran into is not polled at once (a second reading with the same timestamp, which the database would
+        // keep as one); it is counted as an overrun and the schedule goes on on its grid.
+        var time = new FakeTimeProvider(Start);
+        var driver = new StampingDriver(time);
+        var intake = new ReadingIntake(1024);
+        var runner = Runner(driver, time, intake, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
+        using var cts = new CancellationTokenSource();
+
+        var run = runner.RunAsync(cts.Token);
+        await AdvanceAsync(time, TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(50));
+        time.Advance(TimeSpan.FromMilliseconds(2500)); // one jump: every timer due meanwhile fires late, at once
+        await Task.Delay(50);
+        await AdvanceAsync(time, TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(50));
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(driver.Stamps.Count, driver.Stamps.Distinct().Count());
+        Assert.True(runner.State.Overruns >= 1, "the ticks the pause swallowed are counted");
+        Assert.InRange(driver.Stamps.Count + runner.State.Overruns, 8, 10); // 8.5 s: every tick polled or counted
+    }
+
+    /// <summary>A quick driver that remembers the wall-clock time of each poll.</summary>
+    private sealed class StampingDriver(FakeTimeProvider time) : ISensorDriver
+    {
+        public List<DateTimeOffset> Stamps { get; } = [];
+
+        public string SensorId => "stamp";
+
+        public IReadOnlyList<QuantityInfo> Quantities { get; } = [new("level", "%")];
+
+        public ValueTask PollAsync(IReadingCollector collector, CancellationToken cancellationToken)
+        {
+            Stamps.Add(time.GetUtcNow());
+            collector.Add(new Reading("stamp", "level", Stamps.Count, "%", time.GetUtcNow()));
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    [Fact]
     public async Task Run_PollsLongerThanTheInterval_RunBackToBack_AndOnlyWhollyMissedTicksAreOverruns()
     {
         // A bus that really is too slow (1.2 s per poll, a tick every second): polls follow each other without a gap, and

@@ -93,7 +93,8 @@ public sealed class MixedNodeTests
         await host.StartAsync();
         try
         {
-            await MqttCollector.WaitUntilAsync(() => Has(sub, "bike-01", "pulse_count"), TimeSpan.FromSeconds(30), "the counter's first reading");
+            // The lid's first heartbeat (shut) and the counter's first reading, before any edge.
+            await MqttCollector.WaitUntilAsync(() => Has(sub, "bike-01", "pulse_count") && Has(sub, "bin-07-lid", "lid_open"), TimeSpan.FromSeconds(30), "the counter's and the lid's first readings");
             for (int i = 0; i < 7; i++)
             {
                 gpio.Set(CountPin, PinValue.Low);

@@ -36,8 +36,13 @@ public sealed class RegistryAclFileTests
             Assert.True(at >= 0, node);
             var block = lines.Skip(at + 1).TakeWhile(l => l.StartsWith("topic ", StringComparison.Ordinal)).ToList();
             Assert.Equal(7, block.Count);
-            Assert.All(block, l => Assert.Contains($" citybrain/v1/{place.District}/{place.Grid}/{node}/", l, StringComparison.Ordinal));
-            Assert.DoesNotContain(block, l => l.Contains('+', StringComparison.Ordinal) || l.Contains('#', StringComparison.Ordinal));
+
+            // On-call answers go under the requester's reply namespace, pinned to the node's own id (any requester).
+            string replies = $"topic write citybrain/v1/_replies/+/{node}";
+            Assert.Contains(replies, block);
+            var own = block.Where(l => l != replies).ToList();
+            Assert.All(own, l => Assert.Contains($" citybrain/v1/{place.District}/{place.Grid}/{node}/", l, StringComparison.Ordinal));
+            Assert.DoesNotContain(own, l => l.Contains('+', StringComparison.Ordinal) || l.Contains('#', StringComparison.Ordinal));
             Assert.Contains($"topic read  citybrain/v1/{place.District}/{place.Grid}/{node}/cmd", block);
             Assert.DoesNotContain(block, l => l.StartsWith("topic write", StringComparison.Ordinal) && l.EndsWith("/cmd", StringComparison.Ordinal));
         }
