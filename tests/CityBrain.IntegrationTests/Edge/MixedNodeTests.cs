@@ -177,14 +177,17 @@ public sealed class MixedNodeTests
         }
         """;
 
-    private static TelemetryLedger Ledger(MqttCollector sub) => TelemetryLedger.From(sub.OnTopicEndingWith("/telemetry"));
+    // One ledger, fed only the messages that arrived since the last look (the waits ask many times a second).
+    private readonly TelemetryLedger _ledger = new();
 
-    private static List<double> Values(MqttCollector sub, string sensor, string quantity) =>
+    private TelemetryLedger Ledger(MqttCollector sub) => _ledger.Update(sub.Messages);
+
+    private List<double> Values(MqttCollector sub, string sensor, string quantity) =>
         [.. Ledger(sub).BySeq.OrderBy(kv => kv.Key).Select(kv => kv.Value).Where(r => r.Sensor == sensor && r.Quantity == quantity).Select(r => r.Value)];
 
-    private static bool Has(MqttCollector sub, string sensor, string quantity) => Values(sub, sensor, quantity).Count > 0;
+    private bool Has(MqttCollector sub, string sensor, string quantity) => Values(sub, sensor, quantity).Count > 0;
 
-    private static double Sum(MqttCollector sub, string sensor, string quantity) => Values(sub, sensor, quantity).Sum();
+    private double Sum(MqttCollector sub, string sensor, string quantity) => Values(sub, sensor, quantity).Sum();
 
     private static void AssertValid(JsonSchema schema, ReceivedMessage message)
     {

@@ -58,31 +58,23 @@ public sealed class MqttCollector : IAsyncDisposable
         => await StartAsync(host, port, [topicFilter], persistent, clientId);
 
     /// <param name="configure">Adds TLS, credentials etc. to the connection options.</param>
-    public static async Task<MqttCollector> StartAsync(string host, int port, string[] topicFilters, bool persistent = false, string? clientId = null, Action<MqttClientOptionsBuilder>? configure = null)
-    {
-        var collector = new MqttCollector(host, port, topicFilters, clientId ?? "test-sub-" + Guid.NewGuid().ToString("N")[..8], persistent, configure);
-        if (!await collector.ConnectAsync(CancellationToken.None))
-        {
-            collector._client.Dispose();
-            throw new InvalidOperationException($"the test subscriber could not connect to {host}:{port}: {collector.LastError}");
-        }
-
-        collector._loop = Task.Run(() => collector.KeepConnectedAsync(collector._stop.Token));
-        return collector;
-    }
+    public static Task<MqttCollector> StartAsync(string host, int port, string[] topicFilters, bool persistent = false, string? clientId = null, Action<MqttClientOptionsBuilder>? configure = null) =>
+        StartAsync(new MqttCollector(host, port, topicFilters, clientId ?? "test-sub-" + Guid.NewGuid().ToString("N")[..8], persistent, configure), host, port);
 
     /// <summary>
     /// A subscriber that only counts what it receives (QoS 1, acknowledged like the hub's): for benchmarks, where a
     /// subscriber must exist (the edge holds telemetry while the broker answers "no subscribers") but keeping every
     /// payload would cost the measured machine memory and CPU.
     /// </summary>
-    public static async Task<MqttCollector> StartCountingAsync(string host, int port, string topicFilter)
+    public static Task<MqttCollector> StartCountingAsync(string host, int port, string topicFilter) =>
+        StartAsync(new MqttCollector(host, port, [topicFilter], "bench-sub-" + Guid.NewGuid().ToString("N")[..8], persistent: false, configure: null, countOnly: true), host, port);
+
+    private static async Task<MqttCollector> StartAsync(MqttCollector collector, string host, int port)
     {
-        var collector = new MqttCollector(host, port, [topicFilter], "bench-sub-" + Guid.NewGuid().ToString("N")[..8], persistent: false, configure: null, countOnly: true);
         if (!await collector.ConnectAsync(CancellationToken.None))
         {
             collector._client.Dispose();
-            throw new InvalidOperationException($"the counting subscriber could not connect to {host}:{port}: {collector.LastError}");
+            throw new InvalidOperationException($"the subscriber could not connect to {host}:{port}: {collector.LastError}");
         }
 
         collector._loop = Task.Run(() => collector.KeepConnectedAsync(collector._stop.Token));
