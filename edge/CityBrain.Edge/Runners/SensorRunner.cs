@@ -110,16 +110,12 @@ public sealed class SensorRunner : IDisposable
                     _polling.Release();
                 }
 
-                // The next tick stays on the sensor's grid. A poll that ends after it (a late timer, a GC pause, the bus
-                // busy with the neighbours' polls) is followed at once by the poll of that tick: only ticks that passed
-                // entirely while this poll ran are skipped and counted as overruns. (Skipping whenever the next tick had
-                // passed, and restarting the grid at the end of the poll, lost a poll on every timer wake-up later than
-                // the interval's slack: with 10 units every 10 ms on one Modbus TCP connection, a fifth of the polls
-                // the bus had room for, issue 16.)
-                // A catch-up poll is made only after a poll that took time (the bus): after a poll that was itself late
-                // (a late timer wake-up, a GC pause) and quick, it would sample the same instant again — two readings
-                // of one series with the same timestamp, which the database keeps as one — so that tick is skipped and
-                // counted too.
+                // The next tick stays on the sensor's grid. A poll that ran past that tick because it took time (the bus
+                // busy with the neighbours' polls) is followed at once by the tick's poll; ticks that passed entirely are
+                // skipped and counted as overruns (restarting the grid at the end of each late poll lost a fifth of the
+                // polls the bus had room for, issue 16). A poll that was late but quick (a late wake-up, a GC pause) is
+                // not followed by a catch-up: it would sample the same instant again, and the database keeps two
+                // readings of one series with one timestamp as one. That tick is counted too.
                 var now = _time.GetElapsedTime(started);
                 next += _interval + Jitter();
                 long missed = next <= now ? (now - next).Ticks / _interval.Ticks : 0;
