@@ -108,6 +108,12 @@ public sealed class MqttIngestService : BackgroundService
 
     public bool IsConnected => _client.IsConnected;
 
+    /// <summary>Connected and subscribed on the current connection: from here on the broker routes telemetry to this hub
+    /// (before the subscription a fresh session gets nothing, and a node's publish is answered "no subscribers").</summary>
+    public bool IsSubscribed => _client.IsConnected && Volatile.Read(ref _subscribedGeneration) == Volatile.Read(ref _generation);
+
+    private int _subscribedGeneration = -1;
+
     /// <summary>The fatal error that stopped ingest, if any.</summary>
     public Exception? Failure { get; private set; }
 
@@ -204,6 +210,7 @@ public sealed class MqttIngestService : BackgroundService
                     Interlocked.Increment(ref _generation);
                     _acks.Reset();
                     await SubscribeAsync(timeout.Token);
+                    Volatile.Write(ref _subscribedGeneration, Volatile.Read(ref _generation));
                     _logger.LogInformation("Connected to the broker {Host}:{Port} as {ClientId} (session present: {SessionPresent})",
                         _options.Mqtt.Host, _options.Mqtt.Port, options.ClientId, result.IsSessionPresent);
                     attempt = 0;

@@ -48,7 +48,7 @@ public sealed class InProcessHub : IAsyncDisposable
         await host.StartAsync();
         var hub = new InProcessHub(host, deadLetters);
         var ingest = host.Services.GetRequiredService<MqttIngestService>();
-        await Poll.UntilAsync(() => ingest.IsConnected, TimeSpan.FromSeconds(20), "the in-process hub connected to the broker");
+        await Poll.UntilAsync(() => ingest.IsSubscribed, TimeSpan.FromSeconds(20), "the in-process hub connected to the broker and subscribed");
         return hub;
     }
 
