@@ -5,7 +5,11 @@ public sealed record PublisherOptions
 {
     public int MaxBatchReadings { get; init; } = 500;
 
-    /// <summary>Wait this long after data arrives before taking a batch, so a trickle of readings fills one message.</summary>
+    /// <summary>
+    /// Longest a partial batch waits for the partial batch in flight to be answered, so the readings that arrive
+    /// meanwhile travel in one message (<see cref="PartialBatchGate"/>). A full batch, or a partial one while none is
+    /// in flight, never waits. Zero: partial batches never wait for each other.
+    /// </summary>
     public TimeSpan MaxBatchDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>QoS 1 messages awaiting PUBACK at once.</summary>

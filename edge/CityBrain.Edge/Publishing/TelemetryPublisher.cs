@@ -14,7 +14,9 @@ namespace CityBrain.Edge.Publishing;
 /// bucket, so after an outage the city sees the present at once and the past soon after.
 /// A PUBACK with reason 0x10 "No matching subscribers" is not delivery: the readings stay and telemetry is held
 /// (<see cref="NoSubscriberHold"/>) until a probe reaches a subscriber. A batch whose message would exceed
-/// <see cref="PublisherOptions.MaxMessageBytes"/> goes out as several messages.
+/// <see cref="PublisherOptions.MaxMessageBytes"/> goes out as several messages. Batches by size and age without a
+/// fixed delay: a full batch goes at once, a partial one at once unless another partial batch awaits its PUBACK
+/// (<see cref="PartialBatchGate"/>, at most <see cref="PublisherOptions.MaxBatchDelay"/>).
 /// </summary>
 public sealed class TelemetryPublisher
 {
@@ -28,6 +30,7 @@ public sealed class TelemetryPublisher
     private readonly TokenBucket _backlogBucket;
     private readonly Lock _bucketGate = new();
     private readonly NoSubscriberHold _hold;
+    private readonly PartialBatchGate _partials;
     private readonly string _topic;
     private long _messages;
     private long _readings;
@@ -53,6 +56,7 @@ public sealed class TelemetryPublisher
         _topic = Topics.For(node, Topics.Telemetry);
         _backlogBucket = new TokenBucket(options.BacklogReadingsPerSecond, Math.Max(options.BacklogReadingsPerSecond, options.MaxBatchReadings), time);
         _hold = new NoSubscriberHold(options.NoSubscriberRetryMin, options.NoSubscriberRetryMax, time);
+        _partials = new PartialBatchGate(options.MaxBatchDelay, time);
     }
 
     public LatencyHistogram Latency { get; } = new();
@@ -91,9 +95,10 @@ public sealed class TelemetryPublisher
                 await _connection.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
                 bool probe = await _hold.WaitAsync(cancellationToken).ConfigureAwait(false);
                 BufferBatch? batch;
+                bool partial;
                 try
                 {
-                    batch = await TakeBatchAsync(cancellationToken).ConfigureAwait(false);
+                    (batch, partial) = await TakeBatchAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (probe)
                 {
@@ -111,7 +116,20 @@ public sealed class TelemetryPublisher
                     continue;
                 }
 
-                if (await PublishAsync(batch, payload, probe, cancellationToken).ConfigureAwait(false))
+                bool published;
+                try
+                {
+                    published = await PublishAsync(batch, payload, probe, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (partial)
+                    {
+                        _partials.Exit();
+                    }
+                }
+
+                if (published)
                 {
                     backoff = TimeSpan.Zero;
                 }
@@ -132,16 +150,61 @@ public sealed class TelemetryPublisher
         }
     }
 
-    /// <summary>A live batch if there is one, else a paced backlog batch; null after waiting when there is nothing to send.</summary>
-    private async Task<BufferBatch?> TakeBatchAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A live batch if there is one, else a paced backlog batch; null after waiting when there is nothing to send.
+    /// A partial live batch goes through <see cref="PartialBatchGate"/> (<c>Partial</c> true: the caller exits the
+    /// gate when the batch is answered); a full one goes at once.
+    /// </summary>
+    private async Task<(BufferBatch? Batch, bool Partial)> TakeBatchAsync(CancellationToken cancellationToken)
     {
-        var live = await _buffer.BeginBatchAsync(BufferLane.Live, _options.MaxBatchReadings, cancellationToken).ConfigureAwait(false);
-        if (!live.IsEmpty)
+        long waitingSince = 0;
+        while (true)
         {
-            return live;
-        }
+            var live = await _buffer.BeginBatchAsync(BufferLane.Live, _options.MaxBatchReadings, cancellationToken).ConfigureAwait(false);
+            if (!live.IsEmpty)
+            {
+                if (live.Count >= _options.MaxBatchReadings)
+                {
+                    return (live, false);
+                }
 
-        await _buffer.EndBatchAsync(live, 0, cancellationToken).ConfigureAwait(false);
+                if (_partials.TryEnter())
+                {
+                    return (live, true);
+                }
+
+                // Another partial batch awaits its PUBACK: give these back and let the next readings join them.
+                await _buffer.EndBatchAsync(live, 0, cancellationToken).ConfigureAwait(false);
+                if (waitingSince == 0)
+                {
+                    waitingSince = _time.GetTimestamp();
+                }
+
+                if (await _partials.WaitAsync(waitingSince, cancellationToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                live = await _buffer.BeginBatchAsync(BufferLane.Live, _options.MaxBatchReadings, cancellationToken).ConfigureAwait(false);
+                if (live.Count >= _options.MaxBatchReadings)
+                {
+                    return (live, false);
+                }
+
+                if (!live.IsEmpty)
+                {
+                    _partials.Overtake();
+                    return (live, true);
+                }
+            }
+
+            await _buffer.EndBatchAsync(live, 0, cancellationToken).ConfigureAwait(false);
+            return (await TakeBacklogOrWaitAsync(cancellationToken).ConfigureAwait(false), false);
+        }
+    }
+
+    private async Task<BufferBatch?> TakeBacklogOrWaitAsync(CancellationToken cancellationToken)
+    {
         int allowance;
         lock (_bucketGate)
         {
@@ -164,30 +227,21 @@ public sealed class TelemetryPublisher
             await _buffer.EndBatchAsync(backlog, 0, cancellationToken).ConfigureAwait(false);
         }
 
-        // Nothing to send now: wait for new readings (bounded, so a paced backlog is picked up again), then let a
-        // trickle accumulate into one message.
+        // Nothing to send now: wait for new readings (bounded, so a paced backlog is picked up again).
         TimeSpan wait;
         lock (_bucketGate)
         {
             wait = _backlogBucket.TimeUntilNext();
         }
 
-        using (var cts = new CancellationTokenSource(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(250), _time))
-        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, cts.Token))
+        using var cts = new CancellationTokenSource(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(250), _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, cts.Token);
+        try
         {
-            try
-            {
-                await _buffer.WaitToReadAsync(linked.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                return null;
-            }
+            await _buffer.WaitToReadAsync(linked.Token).ConfigureAwait(false);
         }
-
-        if (_options.MaxBatchDelay > TimeSpan.Zero)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            await Task.Delay(_options.MaxBatchDelay, _time, cancellationToken).ConfigureAwait(false);
         }
 
         return null;

@@ -5,6 +5,10 @@ public sealed record PublishSection
 {
     public int MaxBatchReadings { get; set; } = 500;
 
+    /// <summary>
+    /// Longest a partial batch waits for the partial batch in flight to be acknowledged (0..60000 ms); a full batch, or
+    /// a partial one while none is in flight, goes at once.
+    /// </summary>
     public int MaxBatchDelayMs { get; set; } = 100;
 
     /// <summary>QoS 1 messages awaiting PUBACK at once.</summary>

@@ -27,6 +27,8 @@ public sealed class IngestPipeline : IAsyncDisposable
     private readonly LineBufferPool _lineBuffers;
     private readonly bool _quality;
     private readonly bool _seq;
+    private int _outstanding;
+    private TaskCompletionSource _writerFreed = NewSignal();
 
     public IngestPipeline(
         IReadOnlyList<ResilientSinkWriter> sinks,
@@ -110,6 +112,12 @@ public sealed class IngestPipeline : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Batches by size and age without waiting on a quiet path: a batch is handed to the writers when it is full, when
+    /// the queue is empty and a writer is free (nothing is gained by waiting), or after
+    /// <see cref="BatchingOptions.MaxDelayMilliseconds"/> while every writer is busy (the batch grows meanwhile, so a
+    /// busy hub writes fuller requests).
+    /// </summary>
     private async Task BatchLoopAsync(CancellationToken cancellationToken)
     {
         var reader = _queue.Reader;
@@ -128,6 +136,11 @@ public sealed class IngestPipeline : IAsyncDisposable
                         continue;
                     }
 
+                    if (batch.Items.Count > 0 && WriterFree)
+                    {
+                        break;
+                    }
+
                     var left = maxDelay - _time.GetElapsedTime(started);
                     if (left <= TimeSpan.Zero || !await WaitForMoreAsync(reader, left, cancellationToken))
                     {
@@ -142,6 +155,7 @@ public sealed class IngestPipeline : IAsyncDisposable
                 }
 
                 _metrics.BatchFilled(_time.GetElapsedTime(started));
+                Interlocked.Increment(ref _outstanding);
                 await _batches.Writer.WriteAsync(batch, cancellationToken);
             }
         }
@@ -154,19 +168,60 @@ public sealed class IngestPipeline : IAsyncDisposable
         }
     }
 
+    /// <summary>True when fewer batches are handed over and not yet written than there are writers.</summary>
+    private bool WriterFree => Volatile.Read(ref _outstanding) < _writers;
+
+    /// <summary>Waits for a message, or for a writer to become free, at most <paramref name="wait"/>; false at the timeout.</summary>
     private async Task<bool> WaitForMoreAsync(ChannelReader<IngestItem> reader, TimeSpan wait, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(wait, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         try
         {
-            return await reader.WaitToReadAsync(linked.Token);
+            var more = reader.WaitToReadAsync(linked.Token);
+            if (more.IsCompleted)
+            {
+                return await more;
+            }
+
+            var freed = Volatile.Read(ref _writerFreed).Task;
+            if (WriterFree)
+            {
+                return true;
+            }
+
+            var moreTask = more.AsTask();
+            var first = await Task.WhenAny(moreTask, freed);
+            if (first == moreTask)
+            {
+                return await moreTask;
+            }
+
+            await linked.CancelAsync();
+            try
+            {
+                await moreTask;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            return true;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return false;
         }
     }
+
+    private void WriterFinished()
+    {
+        Interlocked.Decrement(ref _outstanding);
+        var freed = Interlocked.Exchange(ref _writerFreed, NewSignal());
+        freed.TrySetResult();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private void Add(PendingBatch batch, IngestItem item)
     {
@@ -245,9 +300,16 @@ public sealed class IngestPipeline : IAsyncDisposable
         {
             await foreach (var batch in _batches.Reader.ReadAllAsync(cancellationToken))
             {
-                using (batch)
+                try
                 {
-                    await WriteBatchAsync(batch, cancellationToken);
+                    using (batch)
+                    {
+                        await WriteBatchAsync(batch, cancellationToken);
+                    }
+                }
+                finally
+                {
+                    WriterFinished();
                 }
             }
         }
