@@ -19,7 +19,8 @@ public sealed class EdgeMetrics : IDisposable
         Sampled = _meter.CreateCounter<long>("citybrain.edge.readings.sampled", "{reading}", "Readings produced by drivers");
         FilteredOut = _meter.CreateCounter<long>("citybrain.edge.readings.filtered", "{reading}", "Readings removed by processors (deadband, spike, window)");
         Faults = _meter.CreateCounter<long>("citybrain.edge.faults", "{fault}", "Failed reads, by sensor and reason code");
-        Overruns = _meter.CreateCounter<long>("citybrain.edge.poll.overruns", "{tick}", "Poll ticks missed because a poll ran long");
+        Overruns = _meter.CreateCounter<long>("citybrain.edge.poll.overruns", "{tick}", "Poll ticks missed because a poll ran long, or shed under load");
+        Shed = _meter.CreateCounter<long>("citybrain.edge.poll.shed", "{tick}", "Poll ticks skipped because readings waited longer than publish.shedAfterMs to be delivered (also counted as overruns)");
         EventsDropped = _meter.CreateCounter<long>("citybrain.edge.events.dropped", "{reading}", "Event readings (a lid opened) lost because more than 4096 waited for the buffer");
         Buffered = _meter.CreateCounter<long>("citybrain.edge.readings.buffered", "{reading}", "Readings handed to the buffer after processing, by sensor");
         Published = _meter.CreateCounter<long>("citybrain.edge.readings.published", "{reading}", "Readings acknowledged by the broker (PUBACK), by sensor");
@@ -41,6 +42,8 @@ public sealed class EdgeMetrics : IDisposable
     public Counter<long> Faults { get; }
 
     public Counter<long> Overruns { get; }
+
+    public Counter<long> Shed { get; }
 
     public Counter<long> EventsDropped { get; }
 

@@ -36,6 +36,7 @@ public sealed class EdgeNode : IAsyncDisposable
     private readonly OnCallResponder _onCall;
     private readonly NodeIdentity _node;
     private readonly EdgeNodeHooks _hooks;
+    private readonly LoadShedder _shedder;
 
     public EdgeNode(
         LoadedNodeConfiguration loaded,
@@ -57,6 +58,7 @@ public sealed class EdgeNode : IAsyncDisposable
         _node = config.Node.ToIdentity();
         Boot = Guid.NewGuid().ToString("N")[..12];
 
+        _shedder = new LoadShedder(TimeSpan.FromMilliseconds(config.Publish.ShedAfterMs), time);
         for (int i = 0; i < config.Sensors.Count; i++)
         {
             var s = config.Sensors[i];
@@ -67,7 +69,8 @@ public sealed class EdgeNode : IAsyncDisposable
                 new SensorSchedule(s.Interval, TimeSpan.FromMilliseconds(s.JitterMs), s.EffectiveTimeout),
                 time,
                 metrics,
-                loggers.CreateLogger($"CityBrain.Edge.Sensor.{s.Id}")));
+                loggers.CreateLogger($"CityBrain.Edge.Sensor.{s.Id}"),
+                _shedder));
             var driver = components.Drivers[i];
             _runners[^1].State.Diagnostics = driver as ISensorDiagnostics;
             if (driver is IEventSensorDriver events)
@@ -104,7 +107,8 @@ public sealed class EdgeNode : IAsyncDisposable
             },
             time,
             metrics,
-            loggers.CreateLogger<TelemetryPublisher>());
+            loggers.CreateLogger<TelemetryPublisher>(),
+            _shedder);
         _health = new HealthReporter(
             _node, Boot, config.Buffer.Kind, buffer, _runners, _publisher, _connection,
             TimeSpan.FromSeconds(p.HealthIntervalSeconds), time, loggers.CreateLogger<HealthReporter>(), _hooks.Config);
@@ -129,6 +133,9 @@ public sealed class EdgeNode : IAsyncDisposable
     public IReadOnlyList<SensorRunner> Runners => _runners;
 
     public TelemetryPublisher Publisher => _publisher;
+
+    /// <summary>Skips fast sensors' ticks while delivery lags (publish setting <c>shedAfterMs</c>).</summary>
+    public LoadShedder Shedder => _shedder;
 
     public MqttConnectionSupervisor Connection => _connection;
 

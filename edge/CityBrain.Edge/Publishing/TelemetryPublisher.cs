@@ -31,6 +31,7 @@ public sealed class TelemetryPublisher
     private readonly Lock _bucketGate = new();
     private readonly NoSubscriberHold _hold;
     private readonly PartialBatchGate _partials;
+    private readonly Pipeline.LoadShedder? _shedder;
     private readonly string _topic;
     private long _messages;
     private long _readings;
@@ -44,8 +45,10 @@ public sealed class TelemetryPublisher
         PublisherOptions options,
         TimeProvider time,
         EdgeMetrics metrics,
-        ILogger logger)
+        ILogger logger,
+        Pipeline.LoadShedder? shedder = null)
     {
+        _shedder = shedder;
         _buffer = buffer;
         _connection = connection;
         _node = node;
@@ -165,9 +168,12 @@ public sealed class TelemetryPublisher
             {
                 if (live.Count >= _options.MaxBatchReadings)
                 {
+                    ReportFullBatch(live);
                     return (live, false);
                 }
 
+                // A partial batch means the live lane is drained: the node delivers what it samples.
+                _shedder?.ReportWait(TimeSpan.Zero);
                 if (_partials.TryEnter())
                 {
                     return (live, true);
@@ -188,6 +194,7 @@ public sealed class TelemetryPublisher
                 live = await _buffer.BeginBatchAsync(BufferLane.Live, _options.MaxBatchReadings, cancellationToken).ConfigureAwait(false);
                 if (live.Count >= _options.MaxBatchReadings)
                 {
+                    ReportFullBatch(live);
                     return (live, false);
                 }
 
@@ -200,6 +207,19 @@ public sealed class TelemetryPublisher
 
             await _buffer.EndBatchAsync(live, 0, cancellationToken).ConfigureAwait(false);
             return (await TakeBacklogOrWaitAsync(cancellationToken).ConfigureAwait(false), false);
+        }
+    }
+
+    /// <summary>
+    /// A full live batch: readings arrive faster than they leave, and its oldest reading's wait since its poll is what
+    /// <see cref="Pipeline.LoadShedder"/> holds against <c>shedAfterMs</c> (a slow link that keeps up sends partial
+    /// batches, so its round trip alone never sheds).
+    /// </summary>
+    private void ReportFullBatch(BufferBatch live)
+    {
+        if (_shedder is { Enabled: true })
+        {
+            _shedder.ReportWait(TimeSpan.FromMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds() - live.Readings[0].Reading.TimestampMs));
         }
     }
 

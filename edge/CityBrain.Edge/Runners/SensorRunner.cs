@@ -25,6 +25,7 @@ public sealed class SensorRunner : IDisposable
     private readonly TimeSpan _timeout;
     private readonly PollCollector _poll;
     private readonly ForwardingCollector _forward = new();
+    private readonly LoadShedder? _shedder;
 
     // One poll of this sensor at a time, scheduled or on call: the driver and its collectors are not re-entrant.
     // (The bus lock inside the driver keeps polls of different sensors on one bus apart.)
@@ -37,8 +38,10 @@ public sealed class SensorRunner : IDisposable
         SensorSchedule schedule,
         TimeProvider time,
         EdgeMetrics metrics,
-        ILogger logger)
+        ILogger logger,
+        LoadShedder? shedder = null)
     {
+        _shedder = shedder;
         _driver = driver;
         _processors = processors;
         _intake = intake;
@@ -87,6 +90,18 @@ public sealed class SensorRunner : IDisposable
                     {
                         return;
                     }
+                }
+
+                if (_shedder?.ShouldShed(_interval) == true)
+                {
+                    // The node delivers less than it samples: this tick is skipped at the source, counted, rather
+                    // than queued behind the readings already waiting.
+                    State.RecordOverrun(1);
+                    var sensor = new KeyValuePair<string, object?>("sensor", SensorId);
+                    _metrics.Overruns.Add(1, sensor);
+                    _metrics.Shed.Add(1, sensor);
+                    next += _interval + Jitter();
+                    continue;
                 }
 
                 if (!_polling.Wait(0, CancellationToken.None))

@@ -11,6 +11,13 @@ public sealed record PublishSection
     /// </summary>
     public int MaxBatchDelayMs { get; set; } = 100;
 
+    /// <summary>
+    /// Shed load at the source (0..60000 ms, 0 = never): while the publisher takes full batches whose oldest reading
+    /// waited longer than this since its poll, sensors polled faster than once a second skip ticks, counted as overruns and
+    /// <c>citybrain.edge.poll.shed</c>, instead of queueing behind the readings already waiting.
+    /// </summary>
+    public int ShedAfterMs { get; set; } = 100;
+
     /// <summary>QoS 1 messages awaiting PUBACK at once.</summary>
     public int MaxInFlight { get; set; } = 8;
 

@@ -59,7 +59,7 @@ public sealed class ChainBenchmark : IBenchmark
         var edgeEnv = Environment("citybrain-edge.service");
         var hubEnv = Environment("citybrain-hub.service");
         Console.WriteLine($"chain benchmark: {System.Environment.ProcessorCount} cores (shared: simulator, edge, Mosquitto, hub, VictoriaMetrics and this process all on them), {seconds} s window after {warmup} s warm-up per workload");
-        Console.WriteLine($"  citybrain-edge {Build(edgeExe)} ({edgeExe}): {Describe(edgeEnv)}; disk buffer fsync=group, publish defaults (maxBatchReadings 500, maxBatchDelayMs 100, maxInFlight 8)");
+        Console.WriteLine($"  citybrain-edge {Build(edgeExe)} ({edgeExe}): {Describe(edgeEnv)}; disk buffer fsync=group, publish defaults (maxBatchReadings 500, maxBatchDelayMs 100, maxInFlight 8, shedAfterMs 100)");
         Console.WriteLine($"  citybrain-hub {Build(hubExe)} ({hubExe}): {Describe(hubEnv)}; batching of deploy/hub.example.json, VictoriaMetrics sink (influx-v2, 4 writers)");
         Console.WriteLine($"  device: {Template}, one FC03 of 26 holding registers = {ReadingsPerPoll} readings per poll; each TCP connection is one bus of the edge");
         foreach (var workload in Workloads.Where(w => only is "all" || only == w.Name))

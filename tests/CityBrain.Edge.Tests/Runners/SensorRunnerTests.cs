@@ -190,6 +190,35 @@ public sealed class SensorRunnerTests
         Assert.All(driver.Stamps.Zip(driver.Stamps.Skip(1)), p => Assert.True(p.Second - p.First >= TimeSpan.FromMilliseconds(500)));
     }
 
+    [Fact]
+    public async Task Run_WhileTheShedderSheds_TicksAreSkippedAndCounted_ThenPollingResumes()
+    {
+        var time = new FakeTimeProvider(Start);
+        var driver = new StampingDriver(time);
+        var shedder = new LoadShedder(TimeSpan.FromSeconds(2), time);
+        var runner = new SensorRunner(
+            driver, null, new ReadingIntake(1024), new SensorSchedule(TimeSpan.FromMilliseconds(500), TimeSpan.Zero, TimeSpan.FromSeconds(10)), time, new EdgeMetrics(), NullLogger.Instance, shedder);
+        using var cts = new CancellationTokenSource();
+
+        var run = runner.RunAsync(cts.Token);
+        await AdvanceAsync(time, TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(50));
+        int before = driver.Stamps.Count;
+        Assert.InRange(before, 3, 5);
+        Assert.Equal(0, runner.State.Overruns);
+
+        shedder.ReportWait(TimeSpan.FromSeconds(3)); // delivery lags: shed for the hold (2 s) unless told otherwise
+        await AdvanceAsync(time, TimeSpan.FromMilliseconds(1900), TimeSpan.FromMilliseconds(50));
+        Assert.Equal(before, driver.Stamps.Count);
+        Assert.InRange(runner.State.Overruns, 3, 4);
+        Assert.Equal(runner.State.Overruns, shedder.ShedTicks);
+
+        shedder.ReportWait(TimeSpan.Zero);
+        await AdvanceAsync(time, TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(50));
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.InRange(driver.Stamps.Count - before, 3, 5);
+    }
+
     /// <summary>A quick driver that remembers the wall-clock time of each poll.</summary>
     private sealed class StampingDriver(FakeTimeProvider time) : ISensorDriver
     {
