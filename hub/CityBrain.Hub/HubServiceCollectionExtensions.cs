@@ -1,3 +1,4 @@
+using CityBrain.Hub.Alerts;
 using CityBrain.Hub.Broker;
 using CityBrain.Hub.Catalogue;
 using CityBrain.Hub.Configuration;

@@ -17,7 +17,7 @@ public static class OperatorViewServiceCollectionExtensions
     /// Adds the view (section <c>Hub:OperatorView</c>, validated at start: a non-loopback address without a token stops
     /// the hub with a clear error) and makes Kestrel listen on <see cref="OperatorViewOptions.Listen"/> (this replaces
     /// ASPNETCORE_URLS). The view reads the health registry and alerts, which the hub registers
-    /// (<see cref="HubServiceCollectionExtensions.AddCityBrainHub"/>, or <see cref="HealthServiceCollectionExtensions.AddHubHealthAndAlerts"/>
+    /// (<see cref="HubServiceCollectionExtensions.AddCityBrainHub"/>, or <see cref="Alerts.AlertServiceCollectionExtensions.AddHubHealthAndAlerts"/>
     /// alone); it registers neither. Map the routes with <see cref="OperatorViewEndpoints.MapOperatorView"/>.
     /// </summary>
     public static IServiceCollection AddOperatorView(this IServiceCollection services, IConfiguration configuration)
