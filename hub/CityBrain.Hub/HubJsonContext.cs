@@ -17,4 +17,5 @@ namespace CityBrain.Hub;
     WriteIndented = false)]
 [JsonSerializable(typeof(AlertMessage))]
 [JsonSerializable(typeof(HealthSnapshotFile))]
+[JsonSerializable(typeof(IReadOnlyList<Alert>))]
 public sealed partial class HubJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using CityBrain.Hub.Alerts;
 using CityBrain.Hub.Broker;
 using CityBrain.Hub.Catalogue;
 using CityBrain.Hub.Configuration;
@@ -52,8 +53,10 @@ public static class HubServiceCollectionExtensions
             var health = sp.GetRequiredService<SinkHealth>();
             var metrics = sp.GetRequiredService<IngestMetrics>();
             var logger = sp.GetRequiredService<ILogger<ResilientSinkWriter>>();
+            // One line-protocol encoder for every sink that takes it (the points' columns, community and street tags).
+            var encoder = new LineProtocolEncoder(PointColumnNames.Parse(options.Columns, []), sp.GetRequiredService<HubGridRegistry>().Registry);
             var sinks = options.Sinks
-                .Select(s => new ResilientSinkWriter(PointSinkFactory.Create(s), options.Resilience, time, logger, metrics, health, s.Domains is null ? null : new DomainFilter(s.Domains)))
+                .Select(s => new ResilientSinkWriter(PointSinkFactory.Create(s), options.Resilience, time, logger, metrics, health, s.Domains is null ? null : new DomainFilter(s.Domains), encoder))
                 .ToList();
             return new IngestPipeline(
                 sinks,
@@ -62,9 +65,7 @@ public static class HubServiceCollectionExtensions
                 sp.GetRequiredService<DeadLetterQueue>(),
                 metrics,
                 time,
-                sp.GetRequiredService<ILogger<IngestPipeline>>(),
-                PointColumnNames.Parse(options.Columns, []),
-                sp.GetRequiredService<HubGridRegistry>().Registry);
+                sp.GetRequiredService<ILogger<IngestPipeline>>());
         });
 
         services.AddHostedService<MemoryHeadroomMonitor>();

@@ -15,14 +15,13 @@ public static class OperatorViewServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the view (section <c>Hub:OperatorView</c>, validated at start: a non-loopback address without a token stops
-    /// the hub with a clear error), the health registry and alerts (<see cref="HealthServiceCollectionExtensions.AddHubHealthAndAlerts"/>,
-    /// idempotent), and makes Kestrel listen on <see cref="OperatorViewOptions.Listen"/> (this replaces ASPNETCORE_URLS).
-    /// Map the routes with <see cref="OperatorViewEndpoints.MapOperatorView"/>.
+    /// the hub with a clear error) and makes Kestrel listen on <see cref="OperatorViewOptions.Listen"/> (this replaces
+    /// ASPNETCORE_URLS). The view reads the health registry and alerts, which the hub registers
+    /// (<see cref="HubServiceCollectionExtensions.AddCityBrainHub"/>, or <see cref="Alerts.AlertServiceCollectionExtensions.AddHubHealthAndAlerts"/>
+    /// alone); it registers neither. Map the routes with <see cref="OperatorViewEndpoints.MapOperatorView"/>.
     /// </summary>
     public static IServiceCollection AddOperatorView(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddHubHealthAndAlerts(configuration); // a no-op after AddCityBrainHub, which registers them
-
         services.AddOptions<OperatorViewOptions>().Bind(configuration.GetSection(OperatorViewOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OperatorViewOptions>, OperatorViewOptionsValidator>());
         services.TryAddSingleton<LiveViewWriter>();

@@ -1,17 +1,21 @@
 namespace CityBrain.Hub.Alerts;
 
-/// <summary>A validated, compiled alert rule (made by <see cref="AlertRuleCompiler"/>).</summary>
-public sealed class AlertRule
+/// <summary>
+/// A validated, compiled alert rule (made by <see cref="AlertRuleCompiler"/>): what every kind has. Each kind is its own
+/// record (<see cref="ThresholdRule"/>, <see cref="StaleRule"/>, <see cref="OfflineRule"/>, <see cref="GapRule"/>,
+/// <see cref="BufferRule"/>, <see cref="DatabaseRule"/>) with only the fields that kind reads, and is evaluated by its
+/// own evaluator (Alerts/Evaluators).
+/// </summary>
+public abstract record AlertRule
 {
     public required string Id { get; init; }
 
-    public required string Kind { get; init; }
+    /// <summary>See <see cref="AlertKinds"/>.</summary>
+    public abstract string Kind { get; }
 
     public required string Severity { get; init; }
 
     public string? Description { get; init; }
-
-    public string? Quantity { get; init; }
 
     public string? District { get; init; }
 
@@ -21,19 +25,8 @@ public sealed class AlertRule
 
     public string? Sensor { get; init; }
 
-    /// <summary>Threshold rules: true when the value must go above <see cref="Level"/>, false for below.</summary>
-    public bool Above { get; init; }
-
-    public double Level { get; init; }
-
-    /// <summary>The level the value must cross back to clear (equals <see cref="Level"/> without hysteresis).</summary>
-    public double ClearLevel { get; init; }
-
+    /// <summary>How long the condition must hold before the alert is raised (minimum duration).</summary>
     public TimeSpan For { get; init; }
-
-    public TimeSpan After { get; init; }
-
-    public TimeSpan Hold { get; init; }
 
     public TimeWindow? Window { get; init; }
 
@@ -42,12 +35,6 @@ public sealed class AlertRule
         && (Grid is null || Grid == grid)
         && (Node is null || Node == node)
         && (Sensor is null || sensor is null || Sensor == sensor);
-
-    /// <summary>Whether the value raises (outside the raise level).</summary>
-    public bool Raises(double value) => Above ? value > Level : value < Level;
-
-    /// <summary>Whether the value clears (back past the clear level).</summary>
-    public bool Clears(double value) => Above ? value < ClearLevel : value > ClearLevel;
 
     public bool InWindow(DateTimeOffset now, TimeZoneInfo zone) =>
         Window is not { } w || w.Contains(TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime));

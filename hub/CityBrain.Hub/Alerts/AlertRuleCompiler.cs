@@ -6,7 +6,7 @@ using CityBrain.Sensing.Contract;
 namespace CityBrain.Hub.Alerts;
 
 /// <summary>
-/// Turns <see cref="AlertOptions"/> into <see cref="AlertRule"/>s, collecting every problem with a message that names
+/// Turns <see cref="AlertOptions"/> into typed <see cref="AlertRule"/>s (one record per kind), collecting every problem with a message that names
 /// the field, the value and the fix.
 /// </summary>
 public static class AlertRuleCompiler
@@ -124,25 +124,7 @@ public static class AlertRuleCompiler
             Check(hold > TimeSpan.Zero && hold <= TimeSpan.FromDays(1), $"{at}:Hold is {r.Hold}; use a duration between 00:00:01 and 1.00:00:00 (default 00:10:00).");
             if (problems.Count == before)
             {
-                rules.Add(new AlertRule
-                {
-                    Id = r.Id!,
-                    Kind = r.Kind!,
-                    Severity = r.Severity,
-                    Description = r.Description,
-                    Quantity = r.Quantity,
-                    District = r.District,
-                    Grid = r.Grid,
-                    Node = r.Node,
-                    Sensor = r.Sensor,
-                    Above = above,
-                    Level = level,
-                    ClearLevel = clear,
-                    For = r.For,
-                    After = after,
-                    Hold = hold,
-                    Window = window,
-                });
+                rules.Add(Create(r, above, level, clear, after, hold, window));
             }
         }
 
@@ -164,6 +146,30 @@ public static class AlertRuleCompiler
                 problems.Add($"{field} is '{value}'; use an id of lower-case letters, digits, '-' and '_', or leave it out to match all.");
             }
         }
+    }
+
+    private static AlertRule Create(AlertRuleOptions r, bool above, double level, double clear, TimeSpan after, TimeSpan hold, TimeWindow? window)
+    {
+        AlertRule rule = r.Kind switch
+        {
+            AlertKinds.Threshold => new ThresholdRule { Id = r.Id!, Severity = r.Severity, Quantity = r.Quantity!, Above = above, Level = level, ClearLevel = clear },
+            AlertKinds.Stale => new StaleRule { Id = r.Id!, Severity = r.Severity },
+            AlertKinds.Offline => new OfflineRule { Id = r.Id!, Severity = r.Severity, After = after },
+            AlertKinds.Gap => new GapRule { Id = r.Id!, Severity = r.Severity, After = after, Hold = hold },
+            AlertKinds.Buffer => new BufferRule { Id = r.Id!, Severity = r.Severity, After = after, Hold = hold },
+            AlertKinds.Database => new DatabaseRule { Id = r.Id!, Severity = r.Severity, After = after },
+            _ => throw new ArgumentException($"unchecked rule kind '{r.Kind}'", nameof(r)),
+        };
+        return rule with
+        {
+            Description = r.Description,
+            District = r.District,
+            Grid = r.Grid,
+            Node = r.Node,
+            Sensor = r.Sensor,
+            For = r.For,
+            Window = window,
+        };
     }
 
     private static string Show(double? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "not set";

@@ -2,7 +2,7 @@ namespace CityBrain.Hub.Alerts;
 
 /// <summary>
 /// One rule at one place (node, and sensor for sensor rules): pending since when, and the active alert. Guarded by
-/// <see cref="Gate"/>. Exists only while it matters (pending or active); see <see cref="AlertEngine"/> for its lifecycle.
+/// <see cref="Gate"/>. Exists only while it matters (pending or active); see <see cref="ConditionStore"/> for its lifecycle.
 /// </summary>
 internal sealed class ConditionState(AlertRule rule, string district, string grid, string node, string? sensor)
 {

@@ -1,4 +1,3 @@
-using CityBrain.Hub.Alerts;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,15 +8,17 @@ namespace CityBrain.Hub.Health;
 /// Loads the registry's last snapshot at start (nodes marked restored until heard from; what cannot be read is skipped,
 /// counted and the file moved aside: never a failed start), saves it every
 /// <see cref="HealthRegistryOptions.SnapshotInterval"/> and once more at shutdown. Each save has a timeout; a failed
-/// save is logged and retried at the next interval.
+/// save is logged and retried at the next interval. What other parts keep with the snapshot (the active alerts) comes
+/// from the registered <see cref="ISnapshotContributor"/>s, one header section each.
 /// </summary>
 public sealed partial class HealthPersistenceService(
     HealthRegistry registry,
     IOptions<HealthRegistryOptions> options,
     TimeProvider time,
     ILogger<HealthPersistenceService> logger,
-    AlertEngine? alerts = null) : BackgroundService
+    IEnumerable<ISnapshotContributor>? contributors = null) : BackgroundService
 {
+    private readonly ISnapshotContributor[] _contributors = contributors?.ToArray() ?? [];
     private static readonly TimeSpan IoTimeout = TimeSpan.FromSeconds(30);
     private const int MaxProblemsLogged = 10;
     private readonly HealthSnapshotStore? _store =
@@ -51,8 +52,14 @@ public sealed partial class HealthPersistenceService(
             var snapshot = await store.LoadAsync(node => restored += registry.Restore([node]), Problem, cts.Token);
             if (snapshot is not null)
             {
-                int restoredAlerts = alerts?.Restore(snapshot.Alerts ?? []) ?? 0;
-                LogRestored(restored, restoredAlerts, store.Path, snapshot.SavedAt);
+                var sections = new List<string>(_contributors.Length);
+                foreach (var contributor in _contributors)
+                {
+                    int items = snapshot.Sections.TryGetValue(contributor.Section, out var saved) ? contributor.Restore(saved) : 0;
+                    sections.Add($"{items} {contributor.Section}");
+                }
+
+                LogRestored(restored, string.Join(", ", sections), store.Path, snapshot.SavedAt);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -118,7 +125,12 @@ public sealed partial class HealthPersistenceService(
         cts.CancelAfter(IoTimeout);
         try
         {
-            var file = new HealthSnapshotFile { SavedAt = time.GetUtcNow(), Nodes = registry.EnumerateNodes(), Alerts = alerts?.GetActive() ?? [] };
+            var file = new HealthSnapshotFile
+            {
+                SavedAt = time.GetUtcNow(),
+                Nodes = registry.EnumerateNodes(),
+                Sections = _contributors.ToDictionary(c => c.Section, c => c.Save(), StringComparer.Ordinal),
+            };
             await _store.SaveAsync(file, cts.Token);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OperationCanceledException)
@@ -147,8 +159,8 @@ public sealed partial class HealthPersistenceService(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Restored {Count} nodes (last known state) and {Alerts} active alerts from {Path}, saved at {SavedAt}")]
-    private partial void LogRestored(int count, int alerts, string path, DateTimeOffset savedAt);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Restored {Count} nodes (last known state) and {Sections} from {Path}, saved at {SavedAt}")]
+    private partial void LogRestored(int count, string sections, string path, DateTimeOffset savedAt);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not load the health snapshot {Path}; starting with the {Restored} nodes read before the fault")]
     private partial void LogLoadFailed(Exception ex, string path, int restored);

@@ -1,6 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace CityBrain.Hub.Health;
 
-/// <summary>The registry's snapshot on disk: a version, when it was saved, every node and the active alerts (see <see cref="HealthSnapshotStore"/> for the file's layout).</summary>
+/// <summary>The registry's snapshot on disk: a version, when it was saved, every node, and the sections of the <see cref="ISnapshotContributor"/>s (see <see cref="HealthSnapshotStore"/> for the file's layout).</summary>
 public sealed record HealthSnapshotFile
 {
     public const int CurrentVersion = 2;
@@ -14,6 +17,11 @@ public sealed record HealthSnapshotFile
     /// <summary>Written as it is enumerated, one line per node (a large registry is never copied whole), and read one node at a time.</summary>
     public IEnumerable<NodeView> Nodes { get; set; } = [];
 
-    /// <summary>Alerts active when saved (restored so that they clear, and their retained MQTT messages are deleted, once their cause is gone).</summary>
-    public IReadOnlyList<Alerts.Alert> Alerts { get; set; } = [];
+    /// <summary>
+    /// The contributors' sections, as properties of the header beside <c>v</c> and <c>savedAt</c> (e.g. <c>alerts</c>:
+    /// the alerts active when saved, restored so that they clear, and their retained MQTT messages are deleted, once
+    /// their cause is gone). A section no contributor claims is kept in the file until the next save.
+    /// </summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement> Sections { get; set; } = [];
 }

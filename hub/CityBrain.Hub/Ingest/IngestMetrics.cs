@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
+using CityBrain.Hub.Sinks;
 
 namespace CityBrain.Hub.Ingest;
 
@@ -8,7 +9,7 @@ namespace CityBrain.Hub.Ingest;
 /// Counters of the ingest path on the System.Diagnostics.Metrics meter <c>CityBrain.Hub</c> (exported on /metrics),
 /// plus in-process totals for <see cref="IngestStatistics"/> (tests, the stats endpoint, the benchmark).
 /// </summary>
-public sealed class IngestMetrics : IDisposable
+public sealed class IngestMetrics : ISinkMetrics, IDisposable
 {
     public const string MeterName = "CityBrain.Hub";
 

@@ -23,10 +23,7 @@ public sealed class IngestPipeline : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly int _writers;
-    private readonly EscapedNames _escaped;
     private readonly LineBufferPool _lineBuffers;
-    private readonly bool _quality;
-    private readonly bool _seq;
     private int _outstanding;
     private TaskCompletionSource _writerFreed = NewSignal();
 
@@ -37,13 +34,8 @@ public sealed class IngestPipeline : IAsyncDisposable
         DeadLetterQueue deadLetters,
         IngestMetrics metrics,
         TimeProvider time,
-        ILogger<IngestPipeline> logger,
-        PointColumns columns = PointColumns.All,
-        Provisioning.Registry.GridRegistry? registry = null)
+        ILogger<IngestPipeline> logger)
     {
-        _escaped = new EscapedNames(registry);
-        _quality = (columns & PointColumns.Quality) != 0;
-        _seq = (columns & PointColumns.Seq) != 0;
         _sinks = sinks;
         _batching = batching;
         _writers = Math.Max(1, writers);
@@ -128,7 +120,7 @@ public sealed class IngestPipeline : IAsyncDisposable
             {
                 var batch = new PendingBatch(_lineBuffers);
                 long started = _time.GetTimestamp();
-                while (batch.Lines.Count < _batching.MaxLines)
+                while (batch.Points.Count < _batching.MaxLines)
                 {
                     if (reader.TryRead(out var item))
                     {
@@ -247,37 +239,13 @@ public sealed class IngestPipeline : IAsyncDisposable
             }
 
             runLength++;
-            try
-            {
-                // Tags in key order: [community,] district, grid, node, quality, sensor[, street] (community and street from the grid registry).
-                var line = batch.Lines.BeginLine(_escaped.Measurement(r.Quantity), origin)
-                    .Raw(_escaped.Location(item.TopicName, item.Topic));
-                if (_quality)
-                {
-                    line.Raw(EscapedNames.QualityTag(r.Quality));
-                }
-
-                line.Tag(",sensor="u8, r.Sensor); // escaped as written: a table of 50k sensors cost more memory than it saved
-                line.Raw(_escaped.Street(item.TopicName, item.Topic));
-                if (_seq)
-                {
-                    line.Field("seq"u8, seq);
-                }
-
-                line.Field("value"u8, r.Value).EndLine(ts);
-                batch.Seqs.Add(seq);
-            }
-            catch (LineProtocolException ex)
-            {
-                // Cannot happen for input that passed the contract's id patterns; never written if it does.
-                batch.Lines.AbandonLine();
-                batch.Letters.Add(_deadLetters.ForPoint(ContractViolation.InvalidValue, $"readings seq {seq}: {ex.Message}", item.TopicName, item.Topic.Node, seq, null));
-            }
+            // Typed points: each sink's writer encodes them in the sink's format (Sinks/LineProtocolEncoder).
+            batch.Points.Add(new TelemetryPoint(r.Quantity, item.TopicName, item.Topic, r.Sensor, r.Quality, seq, r.Value, ts), origin);
         }
 
         EndRun(batch, runTs, runLength, now, sent);
 
-        // The parsed readings are not needed any more: the batch keeps only what the acknowledgement needs.
+        // The readings' buffers go back: the points keep only references to their strings.
         ReadingBuffers.Return(item.Message);
         batch.Items.Add(new BatchedMessage(item.TopicName, item.Topic.Node, item.Acknowledge, newest));
     }
@@ -320,14 +288,14 @@ public sealed class IngestPipeline : IAsyncDisposable
 
     private async Task WriteBatchAsync(PendingBatch batch, CancellationToken cancellationToken)
     {
-        var lines = batch.Lines;
-        if (lines.Count > 0)
+        var points = batch.Points;
+        if (points.Count > 0)
         {
-            var results = await Task.WhenAll(_sinks.Select(s => TimedWriteAsync(s, lines, cancellationToken)));
+            var results = await Task.WhenAll(_sinks.Select(s => TimedWriteAsync(s, points, cancellationToken)));
             for (int s = 0; s < _sinks.Count; s++)
             {
                 var refused = results[s];
-                _metrics.PointsWritten(_sinks[s].Name, lines.Count - refused.Count);
+                _metrics.PointsWritten(_sinks[s].Name, points.Count - refused.Count);
                 if (refused.Count == 0)
                 {
                     continue;
@@ -336,8 +304,9 @@ public sealed class IngestPipeline : IAsyncDisposable
                 _metrics.PointsRefused(_sinks[s].Name, refused.Count);
                 foreach (var r in refused)
                 {
-                    var item = batch.Items[lines.OriginOf(r.Index)];
-                    batch.Letters.Add(_deadLetters.ForPoint(ContractViolation.WriteRejected, r.Reason, item.TopicName, item.Node, batch.Seqs[r.Index], lines.LineText(r.Index)));
+                    var item = batch.Items[points.OriginOf(r.Index)];
+                    var violation = r.Unencodable ? ContractViolation.InvalidValue : ContractViolation.WriteRejected;
+                    batch.Letters.Add(_deadLetters.ForPoint(violation, r.Reason, item.TopicName, item.Node, points[r.Index].Seq, r.Line));
                 }
             }
         }
@@ -357,13 +326,13 @@ public sealed class IngestPipeline : IAsyncDisposable
             _metrics.LatencyObserved(now - item.NewestTimestampMs);
         }
 
-        _metrics.BatchStored(batch.Items.Count, lines.Count);
+        _metrics.BatchStored(batch.Items.Count, points.Count);
     }
 
-    private async Task<IReadOnlyList<RejectedLine>> TimedWriteAsync(ResilientSinkWriter sink, LineBatch lines, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<RejectedLine>> TimedWriteAsync(ResilientSinkWriter sink, PointBatch points, CancellationToken cancellationToken)
     {
         long started = _time.GetTimestamp();
-        var refused = await sink.WriteAsync(lines, cancellationToken);
+        var refused = await sink.WriteAsync(points, cancellationToken);
         _metrics.WriteDuration(sink.Name, _time.GetElapsedTime(started));
         return refused;
     }
@@ -382,17 +351,15 @@ public sealed class IngestPipeline : IAsyncDisposable
     {
         public List<BatchedMessage> Items { get; } = new(256);
 
-        public LineBatch Lines { get; } = new(pool: buffers);
+        /// <summary>The readings as typed points; their line-protocol encoding (shared by the sinks) takes its buffer from <paramref name="buffers"/>.</summary>
+        public PointBatch Points { get; } = new(linePool: buffers);
 
         /// <summary>The readings' source timestamps as (timestamp, readings) runs, for the per-reading latency at acknowledgement.</summary>
         public List<(long TimestampMs, int Readings)> Runs { get; } = new(256);
 
-        /// <summary>The seq of each line, by line index (for the dead letter of a refused point).</summary>
-        public List<long> Seqs { get; } = new(1024);
-
         /// <summary>Dead letters of this batch, stored before its messages are acknowledged.</summary>
         public List<DeadLetterMessage> Letters { get; } = [];
 
-        public void Dispose() => Lines.Dispose();
+        public void Dispose() => Points.Dispose();
     }
 }

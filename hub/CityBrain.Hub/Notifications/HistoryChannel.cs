@@ -21,9 +21,10 @@ public sealed class HistoryChannel : INotificationChannel
     {
     }
 
+    /// <param name="sinks">The hub's sinks; the history goes to those that take line protocol (<see cref="IPointSink.Format"/>).</param>
     public HistoryChannel(IReadOnlyList<IPointSink> sinks, TimeSpan timeout)
     {
-        _sinks = sinks;
+        _sinks = [.. sinks.Where(s => s.Format == PointFormat.LineProtocol)];
         Timeout = timeout;
     }
 

@@ -11,7 +11,7 @@ namespace CityBrain.Hub.Sinks;
 /// distinct quantity, so those are looked up by reference. Sensor ids are not kept here: there are as many as sensors
 /// (50k entries, ~3.5 MB, in the hub benchmark), and escaping one as it is written (<see cref="LineBatch.Tag(ReadOnlySpan{byte}, string)"/>)
 /// costs no more than looking it up. Bounded: a table that outgrows
-/// <see cref="MaxEntries"/> is emptied and refilled. Used by the single batcher task only (not thread-safe).
+/// <see cref="MaxEntries"/> is emptied and refilled. Used by <see cref="LineProtocolEncoder"/> under its lock only (not thread-safe).
 /// </summary>
 public sealed class EscapedNames
 {

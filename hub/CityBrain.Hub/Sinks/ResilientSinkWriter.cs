@@ -1,5 +1,5 @@
 using CityBrain.Hub.Configuration;
-using CityBrain.Hub.Ingest;
+using System.Buffers;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
@@ -8,7 +8,9 @@ using Polly.Retry;
 namespace CityBrain.Hub.Sinks;
 
 /// <summary>
-/// Writes a <see cref="LineBatch"/> to one sink until the sink has either stored or definitively refused every line:
+/// Writes a <see cref="PointBatch"/> to one sink, encoded in the sink's <see cref="IPointSink.Format"/> (line protocol
+/// by the hub's <see cref="LineProtocolEncoder"/>, shared by the sinks that take every point; a sink with
+/// <see cref="DomainFilter"/> domains gets its own encoding of its points), until the sink has either stored or definitively refused every line:
 /// transient failures are retried without limit (exponential backoff with jitter, Retry-After honoured, a circuit
 /// breaker while the database is down) — the data stays unacknowledged at the broker meanwhile, so nothing is lost;
 /// a refused request is bisected to find the refused lines, which are returned with the server's reason.
@@ -18,14 +20,17 @@ public sealed class ResilientSinkWriter : IAsyncDisposable
     private readonly IPointSink _sink;
     private readonly ResiliencePipeline<SinkWriteResult> _pipeline;
     private readonly ILogger _logger;
-    private readonly IngestMetrics? _metrics;
+    private readonly ISinkMetrics? _metrics;
+    private readonly LineProtocolEncoder _encoder;
     private readonly SinkHealth? _health;
     private readonly DomainFilter? _domains;
 
     /// <param name="health">Told of every failed and every answered write (the <c>database</c> alert rule reads it).</param>
-    /// <param name="domains">Writes only the lines of these domains (a department's database); null = every line.</param>
-    public ResilientSinkWriter(IPointSink sink, WriteResilienceOptions options, TimeProvider timeProvider, ILogger logger, IngestMetrics? metrics = null, SinkHealth? health = null, DomainFilter? domains = null)
+    /// <param name="domains">Writes only the points of these domains (a department's database); null = every point.</param>
+    /// <param name="encoder">The line-protocol encoder (the hub's columns and grid registry); default: every column, no registry.</param>
+    public ResilientSinkWriter(IPointSink sink, WriteResilienceOptions options, TimeProvider timeProvider, ILogger logger, ISinkMetrics? metrics = null, SinkHealth? health = null, DomainFilter? domains = null, LineProtocolEncoder? encoder = null)
     {
+        _encoder = encoder ?? new LineProtocolEncoder();
         _domains = domains;
         _sink = sink;
         _health = health;
@@ -103,37 +108,75 @@ public sealed class ResilientSinkWriter : IAsyncDisposable
         return TimeSpan.FromMilliseconds((capped / 2) + (Random.Shared.NextDouble() * capped / 2));
     }
 
-    /// <summary>Writes every line of the batch; returns the lines the server refused for good (empty when all were stored).</summary>
-    public async Task<IReadOnlyList<RejectedLine>> WriteAsync(LineBatch batch, CancellationToken cancellationToken)
-    {
-        var rejected = new List<RejectedLine>();
-        if (_domains is not null)
-        {
-            // A copy of the domain's lines (pooled buffer); refused lines are reported by their index in the batch.
-            using var selected = new LineBatch(Math.Max(1024, batch.ByteCount / 4));
-            var indices = new List<int>();
-            _domains.Select(batch, selected, indices);
-            if (selected.Count > 0)
-            {
-                await WriteRangeAsync(selected, 0, selected.Count, rejected, cancellationToken);
-            }
+    public PointFormat Format => _sink.Format;
 
-            return [.. rejected.Select(r => r with { Index = indices[r.Index] })];
+    /// <summary>
+    /// Writes every point of the batch (of the sink's domains) in the sink's format; returns the points the server
+    /// refused for good, or that cannot be encoded in that format, by their index in <paramref name="points"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<RejectedLine>> WriteAsync(PointBatch points, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        if (_sink.Format == PointFormat.Points)
+        {
+            return await WritePointsAsync(points, cancellationToken);
         }
 
+        if (_domains is null)
+        {
+            var shared = points.SharedLines(_encoder, out var unencodable);
+            return [.. unencodable, .. ToPoints(shared, await WriteAsync(shared, cancellationToken))];
+        }
+
+        // The domain's own lines (pooled buffer): each line's origin is its point's index.
+        var unencoded = new List<RejectedLine>();
+        using var selected = _encoder.Encode(points, _domains, unencoded);
+        return [.. unencoded, .. ToPoints(selected, await WriteAsync(selected, cancellationToken))];
+    }
+
+    /// <summary>Writes every line of the batch; returns the lines the server refused for good, by line index (empty when all were stored).</summary>
+    public async Task<IReadOnlyList<RejectedLine>> WriteAsync(LineBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var rejected = new List<RejectedLine>();
         if (batch.Count > 0)
         {
-            await WriteRangeAsync(batch, 0, batch.Count, rejected, cancellationToken);
+            await WriteRangeAsync((from, to, ct) => _sink.WriteAsync(batch.Content(from, to), to - from, ct), 0, batch.Count, rejected, cancellationToken);
         }
 
         return rejected;
     }
 
-    private async Task WriteRangeAsync(LineBatch batch, int from, int to, List<RejectedLine> rejected, CancellationToken cancellationToken)
+    private static IEnumerable<RejectedLine> ToPoints(LineBatch lines, IReadOnlyList<RejectedLine> refused) =>
+        refused.Select(r => r with { Index = lines.OriginOf(r.Index), Line = lines.LineText(r.Index) });
+
+    private async Task<IReadOnlyList<RejectedLine>> WritePointsAsync(PointBatch points, CancellationToken cancellationToken)
+    {
+        var selected = ArrayPool<TelemetryPoint>.Shared.Rent(Math.Max(1, points.Count));
+        var indices = ArrayPool<int>.Shared.Rent(Math.Max(1, points.Count));
+        try
+        {
+            int count = points.Select(_domains, selected, indices);
+            var rejected = new List<RejectedLine>();
+            if (count > 0)
+            {
+                await WriteRangeAsync((from, to, ct) => _sink.WriteAsync(selected.AsMemory(from, to - from), ct), 0, count, rejected, cancellationToken);
+            }
+
+            return [.. rejected.Select(r => r with { Index = indices[r.Index] })];
+        }
+        finally
+        {
+            ArrayPool<TelemetryPoint>.Shared.Return(selected, clearArray: true);
+            ArrayPool<int>.Shared.Return(indices);
+        }
+    }
+
+    private async Task WriteRangeAsync(Func<int, int, CancellationToken, Task<SinkWriteResult>> write, int from, int to, List<RejectedLine> rejected, CancellationToken cancellationToken)
     {
         var result = await _pipeline.ExecuteAsync(
-            static async (state, ct) => await state.sink.WriteAsync(state.content, state.count, ct),
-            (sink: _sink, content: batch.Content(from, to), count: to - from),
+            static async (state, ct) => await state.write(state.from, state.to, ct),
+            (write, from, to),
             cancellationToken);
         _health?.Succeeded(_sink.Name); // answered (accepted or refused): the database is up
         if (result.Status == SinkWriteStatus.Accepted)
@@ -157,8 +200,8 @@ public sealed class ResilientSinkWriter : IAsyncDisposable
         // Part of the request was refused. InfluxDB keeps the good lines of a partial write, so re-sending halves
         // is idempotent (same series + timestamp overwrite); each half narrows down the refused lines.
         int mid = from + ((to - from) / 2);
-        await WriteRangeAsync(batch, from, mid, rejected, cancellationToken);
-        await WriteRangeAsync(batch, mid, to, rejected, cancellationToken);
+        await WriteRangeAsync(write, from, mid, rejected, cancellationToken);
+        await WriteRangeAsync(write, mid, to, rejected, cancellationToken);
     }
 
     public ValueTask DisposeAsync() => _sink.DisposeAsync();

@@ -56,7 +56,7 @@ public sealed class AlertOptionsValidationTests
 
         Assert.Empty(errors);
         Assert.Equal("Europe/Berlin", zone.Id);
-        var byId = rules.ToDictionary(r => r.Id);
+        var byId = rules.OfType<ThresholdRule>().ToDictionary(r => r.Id);
         Assert.Equal((90, 80, TimeSpan.FromMinutes(5)), (byId["bin-full"].Level, byId["bin-full"].ClearLevel, byId["bin-full"].For));
         Assert.Equal("22:00-06:00", byId["noise-night"].Window.ToString());
         Assert.Equal(75, byId["pm25-limit"].Level);

@@ -16,7 +16,7 @@ public sealed class AlertPersistenceTests : IDisposable
 
     private HealthPersistenceService Persistence(AlertHarness h) =>
         new(h.Registry, Options.Create(new HealthRegistryOptions { SnapshotPath = _dir.Combine("registry.json") }), h.Time,
-            NullLogger<HealthPersistenceService>.Instance, h.Engine);
+            NullLogger<HealthPersistenceService>.Instance, [new AlertSnapshot(h.Engine)]);
 
     private static AlertRuleOptions OfflineRule() => new() { Id = "node-offline", Kind = AlertKinds.Offline };
 

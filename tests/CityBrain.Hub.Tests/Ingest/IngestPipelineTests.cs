@@ -93,7 +93,7 @@ public sealed class IngestPipelineTests
     /// <summary>A pipeline of batches of up to 10 lines into <paramref name="sink"/> through a real resilient writer.</summary>
     private static IngestPipeline Pipeline(IPointSink sink, IngestMetrics metrics, int queueCapacity, int writers, PointColumns columns = PointColumns.All) =>
         new(
-            [new ResilientSinkWriter(sink, new WriteResilienceOptions(), TimeProvider.System, NullLogger.Instance, metrics)],
+            [new ResilientSinkWriter(sink, new WriteResilienceOptions(), TimeProvider.System, NullLogger.Instance, metrics, encoder: new LineProtocolEncoder(columns))],
             new BatchingOptions { MaxLines = 10, MaxDelayMilliseconds = 1, QueueCapacity = queueCapacity },
             writers,
             new DeadLetterQueue(
@@ -104,8 +104,7 @@ public sealed class IngestPipelineTests
                 "test"),
             metrics,
             TimeProvider.System,
-            NullLogger<IngestPipeline>.Instance,
-            columns);
+            NullLogger<IngestPipeline>.Instance);
 
     private static IngestItem Item(int seq, Action acknowledged)
     {

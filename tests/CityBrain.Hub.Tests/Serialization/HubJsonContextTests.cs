@@ -48,14 +48,14 @@ public sealed class HubJsonContextTests
     public void HealthSnapshot_SameBytesAsReflection_AndRoundTrips()
     {
         var registry = RegistryWithOneNode();
-        var snapshot = new HealthSnapshotFile { SavedAt = At, Nodes = registry.GetNodes(), Alerts = [Sample] };
+        var snapshot = new HealthSnapshotFile { SavedAt = At, Nodes = registry.GetNodes(), Sections = { [AlertSnapshot.SectionName] = JsonSerializer.SerializeToElement<IReadOnlyList<Alert>>([Sample], HubJsonContext.Default.IReadOnlyListAlert) } };
         string generated = JsonSerializer.Serialize(snapshot, HubJsonContext.Default.HealthSnapshotFile);
         Assert.Equal(Reflection(snapshot), generated);
 
         var back = JsonSerializer.Deserialize(generated, HubJsonContext.Default.HealthSnapshotFile)!;
         Assert.Equal(JsonSerializer.Serialize(back, ContractJson.Options), JsonSerializer.Serialize(JsonSerializer.Deserialize<HealthSnapshotFile>(generated, ContractJson.Options), ContractJson.Options));
         Assert.Equal("node-1", Assert.Single(back.Nodes).Node);
-        Assert.Equal(Sample, Assert.Single(back.Alerts));
+        Assert.Equal(Sample, Assert.Single(back.Sections[AlertSnapshot.SectionName].Deserialize(HubJsonContext.Default.IReadOnlyListAlert)!));
     }
 
     [Fact]
@@ -63,8 +63,8 @@ public sealed class HubJsonContextTests
     {
         var file = JsonSerializer.Deserialize("{\"savedAt\":\"2026-06-01T12:00:00+00:00\",\"nodes\":[{\"node\":\"n\",\"district\":\"d\",\"grid\":\"g\",\"status\":\"ok\",\"state\":\"online\",\"sequence\":{\"highestSeq\":1,\"received\":1,\"missing\":0,\"duplicates\":0,\"lateArrivals\":0},\"sensors\":[{\"id\":\"s\",\"status\":\"ok\"}]}]}", HubJsonContext.Default.HealthSnapshotFile)!;
         Assert.Equal(HealthSnapshotFile.CurrentVersion, file.V);
-        Assert.NotNull(file.Alerts);
-        Assert.Empty(file.Alerts);
+        Assert.NotNull(file.Sections);
+        Assert.Empty(file.Sections);
         var node = Assert.Single(file.Nodes);
         var sensor = Assert.Single(node.Sensors);
         Assert.NotNull(sensor.Quantities);

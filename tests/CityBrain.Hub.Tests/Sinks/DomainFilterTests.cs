@@ -1,27 +1,31 @@
+using CityBrain.Hub.Configuration;
 using CityBrain.Hub.Sinks;
+using CityBrain.Sensing;
+using CityBrain.Sensing.Contract;
 
 namespace CityBrain.Hub.Tests.Sinks;
 
 public sealed class DomainFilterTests
 {
     [Fact]
-    public void Select_KeepsTheDomainsLines_WithTheirOriginsAndIndices()
+    public void Encode_WithDomains_KeepsTheDomainsPoints_WithTheirIndices()
     {
-        using var batch = new LineBatch();
+        using var batch = new PointBatch();
         string[] measurements = ["fill_level", "vehicle_count", "weight", "pm2_5", "fill_level_mean", "not_catalogued", "lid_open"];
+        var topic = new NodeTopic("d1", "g1", "n1", "telemetry");
         for (int i = 0; i < measurements.Length; i++)
         {
-            batch.BeginLine(measurements[i], origin: 10 + i).Tag("node", "n1").Field("value", i).EndLine(1000 + i);
+            batch.Add(new TelemetryPoint(measurements[i], "citybrain/v1/d1/g1/n1/telemetry", topic, "s1", Quality.Good, i, i, 1000 + i), origin: 10 + i);
         }
 
         var filter = new DomainFilter(["sanitation"]);
-        using var selected = new LineBatch();
-        var indices = new List<int>();
-        filter.Select(batch, selected, indices);
+        using var selected = new LineProtocolEncoder(PointColumns.Value).Encode(batch, filter);
 
-        Assert.Equal([0, 2, 4, 6], indices);
-        Assert.Equal(["fill_level,node=n1 value=0i 1000", "weight,node=n1 value=2i 1002", "fill_level_mean,node=n1 value=4i 1004", "lid_open,node=n1 value=6i 1006"], Enumerable.Range(0, selected.Count).Select(selected.LineText));
-        Assert.Equal([10, 12, 14, 16], Enumerable.Range(0, selected.Count).Select(selected.OriginOf));
+        Assert.Equal([0, 2, 4, 6], Enumerable.Range(0, selected.Count).Select(selected.OriginOf));
+        Assert.Equal(
+            ["fill_level,district=d1,grid=g1,node=n1,sensor=s1 value=0 1000", "weight,district=d1,grid=g1,node=n1,sensor=s1 value=2 1002", "fill_level_mean,district=d1,grid=g1,node=n1,sensor=s1 value=4 1004", "lid_open,district=d1,grid=g1,node=n1,sensor=s1 value=6 1006"],
+            Enumerable.Range(0, selected.Count).Select(selected.LineText));
+        Assert.Equal([10, 12, 14, 16], Enumerable.Range(0, selected.Count).Select(i => batch.OriginOf(selected.OriginOf(i))));
     }
 
     [Fact]

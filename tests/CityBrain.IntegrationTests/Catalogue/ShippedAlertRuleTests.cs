@@ -35,7 +35,7 @@ public sealed class ShippedAlertRuleTests
     public async Task ThresholdRule_FiresForTheShippedModbusDevice(string rule, string templateName, string sensor, string point, double eventValue)
     {
         using var hub = new ShippedRulesHub(Night);
-        var shipped = hub.Engine.Rules.Single(r => r.Id == rule);
+        var shipped = (ThresholdRule)hub.Engine.Rules.Single(r => r.Id == rule);
         var template = await TemplateLoader.LoadFileAsync(RepoPaths.Combine("firmware-config", "templates", $"{templateName}.json"), CancellationToken.None);
         var vector = await TemplateVector.LoadFileAsync(RepoPaths.Combine("firmware-config", "templates", $"{templateName}.vector.json"), CancellationToken.None);
         var device = new SimulatedDevice(template, vector, timeProvider: hub.Time);

@@ -25,7 +25,7 @@ internal sealed class ShippedRulesHub : IDisposable
 
     public AlertEngine Engine => _harness.Engine;
 
-    public CityBrain.Hub.Health.HealthAndAlertsObserver Observer => _harness.Observer;
+    public CityBrain.Hub.Alerts.HealthAndAlertsObserver Observer => _harness.Observer;
 
     public Microsoft.Extensions.Time.Testing.FakeTimeProvider Time => _harness.Time;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using CityBrain.Hub.Alerts;
+using CityBrain.IntegrationTests.Notifications;
 using CityBrain.Sensing.Contract;
 using CityBrain.Testing.Hub;
 using CityBrain.Testing.Servers;
@@ -9,16 +10,22 @@ using MQTTnet.Protocol;
 
 namespace CityBrain.IntegrationTests.Hub;
 
-/// <summary>Alerts belong to the hub: a hub composed with <c>AddCityBrainHub</c> alone (no operators' view) raises and publishes them.</summary>
+/// <summary>
+/// Alerts belong to the hub: a hub composed with <c>AddCityBrainHub</c> alone (no operators' view) raises them, publishes
+/// them on the alerts topic and notifies its webhook.
+/// </summary>
 public sealed class HubAlertsWithoutViewTests
 {
     [Fact]
-    public async Task NodeGoesOffline_HubWithoutView_PublishesTheAlert()
+    public async Task NodeGoesOffline_HubWithoutView_PublishesTheAlertAndNotifiesTheWebhook()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await using var broker = await MosquittoServer.StartAsync();
         await using var influx = await InfluxDb1Server.StartAsync();
         await influx.CreateDatabaseAsync("citybrain");
+        using var dir = new TempDirectory("hub-no-view");
+        await using var receiver = new WebhookReceiver(FreePort.Get(), "no-view-key");
+        receiver.Start();
         string json = JsonSerializer.Serialize(new
         {
             Hub = new
@@ -27,6 +34,12 @@ public sealed class HubAlertsWithoutViewTests
                 Mqtt = new { Host = "127.0.0.1", Port = broker.Port, ClientId = "hub-no-view" },
                 Sinks = new[] { HubConfig.InfluxV1(influx.Url, "citybrain") },
                 Alerts = new { TickInterval = "00:00:00.2", Rules = new[] { new { Id = "node-offline", Kind = "offline" } } },
+                Notifications = new
+                {
+                    OutboxPath = dir.Combine("outbox"),
+                    Webhooks = new[] { new { Id = "ops", Url = receiver.Url, SigningKey = "no-view-key", Timeout = "00:00:02" } },
+                    Levels = new { Grid = new[] { "ops" } },
+                },
             },
         });
         await using var hub = await InProcessHub.StartAsync(json);
@@ -57,6 +70,9 @@ public sealed class HubAlertsWithoutViewTests
 
         await Poll.UntilAsync(() => !raised.IsEmpty, TimeSpan.FromSeconds(30), "the node-offline alert on the alerts topic");
         Assert.Equal(("citybrain/v1/_alerts/harbour/h1/node-7/node-offline", "raised"), raised.First());
+        await Poll.UntilAsync(() => !receiver.Received.IsEmpty, TimeSpan.FromSeconds(30), "the node-offline alert at the webhook");
+        var notified = receiver.Received.First();
+        Assert.Equal(("node-7", "node-offline", "raised", true), (notified.Message.Alert.Node, notified.Message.Alert.Rule, notified.Message.Event, notified.SignatureValid));
     }
 
     private static MqttApplicationMessage Status(string topic, StatusMessage status) => new MqttApplicationMessageBuilder()

@@ -1,5 +1,6 @@
 using System.Text;
 using CityBrain.Hub;
+using CityBrain.Hub.Alerts;
 using CityBrain.Hub.Health;
 using CityBrain.Hub.Ingest;
 using CityBrain.Testing.Servers;

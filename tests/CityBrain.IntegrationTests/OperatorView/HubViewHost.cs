@@ -54,6 +54,7 @@ internal sealed class HubViewHost : IAsyncDisposable
         }
 
         builder.Configuration.AddInMemoryCollection(all);
+        builder.Services.AddHubHealthAndAlerts(builder.Configuration); // the view only reads them; the hub registers them
         builder.Services.AddOperatorView(builder.Configuration);
         configure?.Invoke(builder.Services);
         var app = builder.Build();

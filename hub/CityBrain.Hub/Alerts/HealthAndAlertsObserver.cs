@@ -1,8 +1,8 @@
-using CityBrain.Hub.Alerts;
+using CityBrain.Hub.Health;
 using CityBrain.Hub.Ingest;
 using CityBrain.Sensing.Contract;
 
-namespace CityBrain.Hub.Health;
+namespace CityBrain.Hub.Alerts;
 
 /// <summary>
 /// The <see cref="INodeObserver"/> the ingest calls: the registry first (so alerts see the node's latest state), then
