@@ -1,5 +1,10 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using CityBrain.Hub.Registry;
+using CityBrain.IntegrationTests.Edge;
+using CityBrain.IntegrationTests.Hub;
 using CityBrain.Provisioning.Registry;
+using CityBrain.Sensing.Catalogue;
 using CityBrain.Sensing.Contract;
 using CityBrain.Testing.Hub;
 using CityBrain.Testing.Servers;
@@ -306,6 +311,69 @@ public sealed class OperatorViewBrowserTests(ITestOutputHelper output)
         catch (Exception)
         {
             await SaveFailureAsync(page, "operator-view-hierarchy-failure.png");
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task ReadNowButton_AsksTheRealNodeThroughBrokerAndHub_ShowsTheAnsweredReading()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install the Debian package 'chromium' (apt-get install -y chromium).");
+        const string readerToken = "duty-officer-0123456789";
+        const string node = "n-read-now-01";
+        await using var broker = await MosquittoServer.StartAsync();
+        await using var hub = await HubProcess.StartAsync(http =>
+        {
+            var json = JsonNode.Parse(HubConfig.Json(broker.Port, "hub-read-now", [HubConfig.InfluxV1("http://127.0.0.1:9", "citybrain")], httpPort: http))!;
+            json["Hub"]!["OperatorView"] = new JsonObject
+            {
+                ["Tokens"] = new JsonArray(new JsonObject { ["Name"] = "duty-officer", ["Token"] = readerToken, ["ReadNow"] = true }),
+            };
+            return json.ToJsonString();
+        });
+
+        // A real edge node (in-process) whose simulated sensor polls once a minute: what "read now" shows is the node's answer.
+        await using var edge = await EdgeNodeHarness.StartAsync(buffer => EdgeNodeHarness.Config(
+            broker.Port, """[ { "id": "env-01", "driver": "simulated", "kind": "environment", "intervalMs": 60000, "seed": 7 } ]""", buffer, nodeId: node));
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        page.SetDefaultTimeout((float)Within.TotalMilliseconds);
+        try
+        {
+            await page.GotoAsync($"http://127.0.0.1:{hub.HttpPort}/?token={readerToken}");
+            var sensor = page.Locator($"[data-node='{node}'] [data-sensor='env-01']");
+            var button = sensor.Locator("button.read-now");
+            await Assertions.Expect(button).ToBeVisibleAsync(new() { Timeout = 30_000 }); // the node's birth, then the page's next state
+            await Assertions.Expect(sensor.Locator(".read-now-result")).ToHaveCountAsync(0);
+
+            var response = await page.RunAndWaitForResponseAsync(() => button.ClickAsync(), r => r.Url.EndsWith($"/api/nodes/{node}/sensors/env-01/read", StringComparison.Ordinal));
+            Assert.Equal(200, response.Status);
+            using var answer = JsonDocument.Parse(await response.TextAsync());
+            Assert.Equal("ok", answer.RootElement.GetProperty("status").GetString());
+            var readings = answer.RootElement.GetProperty("readings").EnumerateArray()
+                .Select(r => (Quantity: r.GetProperty("quantity").GetString()!, Value: r.GetProperty("value").GetDouble()))
+                .ToList();
+            Assert.NotEmpty(readings);
+
+            // The page shows every reading of the answer as the catalogue formats it, and no error.
+            var result = sensor.Locator(".read-now-result");
+            foreach (var (quantity, value) in readings)
+            {
+                Assert.True(QuantityCatalogue.Default.TryGet(quantity, out var entry), $"{quantity} is not in the catalogue");
+                await Assertions.Expect(result).ToContainTextAsync($"{quantity} {entry.Format(value)}");
+            }
+
+            string shown = (await result.TextContentAsync())!;
+            output.WriteLine($"read now shows: {shown}");
+            Assert.DoesNotContain("HTTP", shown, StringComparison.Ordinal);
+            Assert.DoesNotContain("failed", shown, StringComparison.Ordinal);
+        }
+        catch (Exception)
+        {
+            await SaveFailureAsync(page, "operator-view-read-now-failure.png");
+            output.WriteLine("hub: " + hub.Tail());
             throw;
         }
     }
