@@ -7,6 +7,11 @@
 # DOTNET_Y=2" adds or overrides settings for the hub process only. The memory lines print the hub's GC counts per
 # generation (/metrics), to check that a GC setting is honoured.
 # HUB_BUILD=jit runs the JIT build (dotnet build output) instead of the NativeAOT one.
+# The cost of the city's layers, beside the plain run (same other arguments):
+#   --quantities catalogue   catalogued quantities in their units (the plain run's q1_bench is flagged unknown_quantity)
+#   --domain-sinks all       + one department sink per catalogue domain (or --domain-sinks traffic,sanitation);
+#                            implies --quantities catalogue, so compare it with that run (docs/grid-registry.md)
+#   --steps 1                one rate step in phase 3 instead of up to 10 (a quick check that the options work)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=0

@@ -62,8 +62,8 @@ try
     var alerts = app.Services.GetRequiredService<AlertEngine>();
     ingest.Connected += () => alerts.RepublishActive();
     app.MapOperatorView();
-    app.MapMetrics().RequireViewToken();
-    app.MapGet("/ingest/stats", (IServiceProvider services) => Results.Json(services.GetIngestStatistics(), HubApiJsonContext.Default.IngestStatistics)).RequireViewToken();
+    app.MapMetrics().RequireViewToken(cityWide: true);
+    app.MapGet("/ingest/stats", (IServiceProvider services) => Results.Json(services.GetIngestStatistics(), HubApiJsonContext.Default.IngestStatistics)).RequireViewToken(cityWide: true);
     app.MapGet("/healthz", (MqttIngestService ingest) =>
         ingest.IsConnected ? Results.Text("ok") : Results.Text("not connected to the MQTT broker", statusCode: 503));
 

@@ -3,6 +3,8 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using CityBrain.Hub.Alerts;
 using CityBrain.Hub.Health;
+using CityBrain.Hub.Registry;
+using CityBrain.Provisioning.Registry;
 using Microsoft.Extensions.Options;
 
 namespace CityBrain.Hub.Service.OperatorView;
@@ -15,7 +17,9 @@ namespace CityBrain.Hub.Service.OperatorView;
 /// <c>sparks</c> payload (<see cref="LiveSparklines"/>): only those nodes. <c>/api/nodes</c>: matching nodes, one
 /// <see cref="NodeView"/> at a time.
 /// </summary>
-public sealed class LiveViewWriter(HealthRegistry registry, AlertEngine alerts, IOptions<OperatorViewOptions> options, TimeProvider time)
+/// <remarks>With the hub's grid registry (<see cref="HubGridRegistry"/>, registered by <c>AddCityBrainHub</c>), summaries
+/// carry each grid's community and city; without it (a view composed alone) those come from the nodes or stay empty.</remarks>
+public sealed class LiveViewWriter(HealthRegistry registry, AlertEngine alerts, IOptions<OperatorViewOptions> options, TimeProvider time, HubGridRegistry? grids = null)
 {
     /// <summary>Alerts of the recent history sent with every state.</summary>
     public const int RecentAlerts = 50;
@@ -23,7 +27,8 @@ public sealed class LiveViewWriter(HealthRegistry registry, AlertEngine alerts, 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = ViewJsonContext.Default.Options.Encoder };
 
     /// <summary>
-    /// Every node's summary, sorted by district, grid and node, each marked in scope or not, and the scope's totals.
+    /// Every node's summary the viewer may see (<see cref="NodeFilter.Limit"/>), in the hierarchy's order (district, street, community, grid, node), each
+    /// marked in scope or not, and the scope's totals.
     /// Views are made one at a time (without sparklines) and dropped once summarised, except those of the scope's
     /// nodes while the scope holds at most <see cref="OperatorViewOptions.MaxDetailSensors"/> sensors: they are its
     /// detail (keyed by node; null when the scope holds more).
@@ -36,6 +41,11 @@ public sealed class LiveViewWriter(HealthRegistry registry, AlertEngine alerts, 
         int inNodes = 0, inSensors = 0;
         foreach (var view in registry.EnumerateNodes(sparklines: false))
         {
+            if (!filter.Sees(view))
+            {
+                continue; // outside the viewer's district or street: not even a summary
+            }
+
             bool match = filter.Matches(view);
             if (match)
             {
@@ -45,17 +55,18 @@ public sealed class LiveViewWriter(HealthRegistry registry, AlertEngine alerts, 
                 detail?.Add(view.Node, view);
             }
 
-            nodes.Add(NodeSummary.Of(view, match));
+            GridPlace? place = null;
+            grids?.Registry?.TryGetGrid(view.Grid, out place);
+            nodes.Add(NodeSummary.Of(view, match, place));
         }
 
+        // In the hierarchy's order, so that the page's groups come out contiguous.
         nodes.Sort(static (a, b) =>
         {
             int c = string.CompareOrdinal(a.District, b.District);
-            if (c == 0)
-            {
-                c = string.CompareOrdinal(a.Grid, b.Grid);
-            }
-
+            c = c != 0 ? c : string.CompareOrdinal(a.Street, b.Street);
+            c = c != 0 ? c : string.CompareOrdinal(a.Community, b.Community);
+            c = c != 0 ? c : string.CompareOrdinal(a.Grid, b.Grid);
             return c != 0 ? c : string.CompareOrdinal(a.Node, b.Node);
         });
         return (new ViewScope(filter.District, filter.Grid, filter.Status, filter.Text, inNodes, inSensors, detail is not null, max), nodes, detail);
@@ -87,7 +98,8 @@ public sealed class LiveViewWriter(HealthRegistry registry, AlertEngine alerts, 
 
         json.WriteEndArray();
         json.WritePropertyName("alerts");
-        JsonSerializer.Serialize(json, new AlertsResponse(alerts.GetActive(), alerts.GetHistory().Take(RecentAlerts).ToList()), ViewJsonContext.Default.AlertsResponse);
+        IReadOnlyList<Alert> active = filter.Limit is null ? alerts.GetActive() : [.. alerts.GetActive().Where(filter.Sees)];
+        JsonSerializer.Serialize(json, new AlertsResponse(active, alerts.GetHistory().Where(filter.Sees).Take(RecentAlerts).ToList()), ViewJsonContext.Default.AlertsResponse);
         json.WriteEndObject();
         return detailed;
     }
@@ -138,7 +150,7 @@ public sealed class LiveViewWriter(HealthRegistry registry, AlertEngine alerts, 
 
     /// <summary>
     /// <c>GET /api/nodes</c>: a JSON array of the <see cref="NodeView"/>s matching <paramref name="filter"/>, sorted as
-    /// <see cref="HealthRegistry.GetNodes"/> sorts them, made and written one at a time.
+    /// <see cref="Scan"/> sorts them, made and written one at a time.
     /// </summary>
     public async Task WriteNodesAsync(PipeWriter output, NodeFilter filter, bool sparklines, CancellationToken cancellationToken)
     {

@@ -37,20 +37,20 @@ public static class OperatorViewEndpoints
             return view.WriteNodesAsync(http.Response.BodyWriter, Viewer.Of(http).Filter(district, grid, status, q), sparklines == true, http.RequestAborted);
         });
         group.MapGet("/api/nodes/{node}", (HttpContext http, HealthRegistry registry, string node) =>
-            registry.GetNode(node) is { } view && Viewer.Of(http).MaySee(view.District)
+            registry.GetNode(node) is { } view && Viewer.Of(http).MaySee(view.District, view.Street)
                 ? Results.Json(view, ViewJsonContext.Default.NodeView)
                 : Results.Json(new ErrorResponse($"no node '{node}' is known"), ViewJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status404NotFound));
         group.MapGet("/api/catalogue", () => Results.Bytes(QuantityCatalogue.Default.Json, JsonContentType));
         group.MapGet("/api/catalogue/inventory", (HttpContext http, HealthRegistry registry) =>
         {
             var viewer = Viewer.Of(http);
-            return Results.Json(registry.EnumerateNodes(sparklines: false).Where(n => viewer.MaySee(n.District)).Select(InventoryNode.From).ToList(), ViewJsonContext.Default.ListInventoryNode);
+            return Results.Json(registry.EnumerateNodes(sparklines: false).Where(n => viewer.MaySee(n.District, n.Street)).Select(InventoryNode.From).ToList(), ViewJsonContext.Default.ListInventoryNode);
         });
         group.MapGet("/api/alerts", (HttpContext http, AlertEngine alerts) =>
         {
             var viewer = Viewer.Of(http);
             return Results.Json(
-                new AlertsResponse([.. alerts.GetActive().Where(a => viewer.MaySee(a.District))], [.. alerts.GetHistory().Where(a => viewer.MaySee(a.District))]),
+                new AlertsResponse([.. alerts.GetActive().Where(a => viewer.MaySee(a.District, a.Street))], [.. alerts.GetHistory().Where(a => viewer.MaySee(a.District, a.Street))]),
                 ViewJsonContext.Default.AlertsResponse);
         });
         group.MapPost("/api/alerts/{id}/ack", Acknowledge);
@@ -77,7 +77,7 @@ public static class OperatorViewEndpoints
 
         // With tokens, the acknowledgement is recorded under the authenticated holder; a name in the body is kept beside it.
         var viewer = Viewer.Of(http);
-        if (alerts.Find(id) is { } target && !viewer.MaySee(target.District))
+        if (alerts.Find(id) is { } target && !viewer.MaySee(target.District, target.Street))
         {
             return Results.Json(new ErrorResponse($"no alert '{id}'"), ViewJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status404NotFound);
         }

@@ -56,6 +56,11 @@ public sealed class OperatorViewOptionsValidator : IValidateOptions<OperatorView
             {
                 errors.Add($"{at}:District is '{d}', which is not a district id; use the district as nodes name it (e.g. harbour), or leave it out for the whole city.");
             }
+
+            if (t.Street is { } st && !CityBrain.Sensing.Location.IsValidId(st))
+            {
+                errors.Add($"{at}:Street is '{st}', which is not a street id; use the street as the grid registry and nodes name it (e.g. quay-road), or leave it out.");
+            }
         }
 
         bool hasToken = !string.IsNullOrWhiteSpace(options.Token) || options.Tokens.Count > 0;

@@ -30,7 +30,7 @@ public static class ReadNowEndpoint
             return Error(StatusCodes.Status403Forbidden, "this view is read-only: asking a node to read needs a token with readNow (Hub:OperatorView:Tokens:N:ReadNow)");
         }
 
-        if (registry.GetNode(node) is not { } view || !viewer.MaySee(view.District))
+        if (registry.GetNode(node) is not { } view || !viewer.MaySee(view.District, view.Street))
         {
             return Error(StatusCodes.Status404NotFound, $"no node '{node}' is known");
         }

@@ -9,7 +9,7 @@ namespace CityBrain.Hub.Service.OperatorView;
 /// The view's token check: when tokens are configured (<c>Token</c>, or named <c>Tokens</c>), every request must carry
 /// one as <c>Authorization: Bearer</c> or in the <see cref="CookieName"/> cookie; a GET with <c>?token=</c> sets that
 /// cookie (HttpOnly, SameSite=Strict, Secure over HTTPS) and redirects to the same URL without the token. The matching
-/// token's holder and district scope become the request's <see cref="Viewer"/>. Applied to endpoints with
+/// token's holder and scope (district, street) become the request's <see cref="Viewer"/>. Applied to endpoints with
 /// <see cref="TokenGateExtensions.RequireViewToken"/>.
 /// </summary>
 public sealed class TokenGate(IOptions<OperatorViewOptions> options)
@@ -96,10 +96,12 @@ public sealed class TokenGate(IOptions<OperatorViewOptions> options)
         {
             if (!string.IsNullOrWhiteSpace(t.Token))
             {
-                tokens.Add((Encoding.UTF8.GetBytes(t.Token.Trim()), new Viewer(t.Name, string.IsNullOrWhiteSpace(t.District) ? null : t.District.Trim(), t.ReadNow)));
+                tokens.Add((Encoding.UTF8.GetBytes(t.Token.Trim()), new Viewer(t.Name, Trimmed(t.District), t.ReadNow, Trimmed(t.Street))));
             }
         }
 
         return [.. tokens];
+
+        static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 }

@@ -6,7 +6,8 @@ namespace CityBrain.Hub.Service.OperatorView;
 /// <param name="Name">The token's holder, or null when no token is configured (a loopback-only view).</param>
 /// <param name="District">The one district the holder may see; null for the whole city.</param>
 /// <param name="MayReadNow">May ask nodes it sees to read a sensor now (a token with <see cref="ViewToken.ReadNow"/>; never without a token).</param>
-public sealed record Viewer(string? Name, string? District, bool MayReadNow = false)
+/// <param name="Street">The one street (a street office: its grids) the holder may see; null for no street limit.</param>
+public sealed record Viewer(string? Name, string? District, bool MayReadNow = false, string? Street = null)
 {
     private const string ItemKey = "citybrain.viewer";
 
@@ -17,9 +18,12 @@ public sealed record Viewer(string? Name, string? District, bool MayReadNow = fa
 
     internal void AttachTo(HttpContext http) => http.Items[ItemKey] = this;
 
-    /// <summary>The request's filters within this viewer's scope: a district token's district wins over the query's.</summary>
-    public NodeFilter Filter(string? district, string? grid, string? status, string? text) =>
-        NodeFilter.From(District ?? district, grid, status, text);
+    /// <summary>What this viewer may see; null for the whole city.</summary>
+    public ViewLimit? Limit { get; } = District is null && Street is null ? null : new ViewLimit(District, Street);
 
-    public bool MaySee(string district) => District is null || string.Equals(District, district, StringComparison.Ordinal);
+    /// <summary>The request's filters within this viewer's scope: a district token's district wins over the query's, and nothing outside <see cref="Limit"/> is in any answer.</summary>
+    public NodeFilter Filter(string? district, string? grid, string? status, string? text) =>
+        NodeFilter.From(District ?? district, grid, status, text, Limit);
+
+    public bool MaySee(string district, string? street) => Limit?.Allows(district, street) ?? true;
 }

@@ -132,8 +132,9 @@ public sealed class BenchHub : IAsyncDisposable
 
     /// <param name="environment">Variables set (null value: removed) for the hub process only; null: it inherits ours.</param>
     /// <param name="batching">The <c>Hub:Batching</c> section; null: 5,000 lines, 50 ms, a queue of 500 messages.</param>
+    /// <param name="moreSinks">Sinks after <paramref name="sink"/>, e.g. the departments' per-domain databases.</param>
     public static async Task<BenchHub> StartAsync(
-        string exe, int brokerPort, object sink, string clientId, CancellationToken ct, IReadOnlyDictionary<string, string?>? environment = null, object? batching = null)
+        string exe, int brokerPort, object sink, string clientId, CancellationToken ct, IReadOnlyDictionary<string, string?>? environment = null, object? batching = null, IReadOnlyList<object>? moreSinks = null)
     {
         var dir = new TempDirectory("hub-bench");
         int http = FreePort.Get();
@@ -144,7 +145,7 @@ public sealed class BenchHub : IAsyncDisposable
             {
                 InstanceName = "bench",
                 Mqtt = new { Host = "127.0.0.1", Port = brokerPort, ClientId = clientId, SessionExpirySeconds = SessionExpirySeconds, ReceiveMaximum = int.TryParse(Environment.GetEnvironmentVariable("CITYBRAIN_BENCH_RECEIVE_MAXIMUM"), out int rm) ? rm : 2000 },
-                Sinks = new[] { sink },
+                Sinks = new[] { sink }.Concat(moreSinks ?? []).ToArray(),
                 Batching = batching ?? new { MaxLines = 5000, MaxDelayMilliseconds = 50, QueueCapacity = 500 },
 
                 // Hub:Columns (null = the documented schema, value + quality + seq); `citybrain-bench hub --columns value` sets it.

@@ -13,7 +13,13 @@ namespace CityBrain.Benchmarks.Hub;
 /// messages) whose backlog must drain; the sustained rate = points stored / (publish time + drain time).
 /// Args: [--seconds N] [--clients N] [--nodes N] [--only vm|influx1] [--readings 20|100|N] [--columns value[,quality][,seq]]
 /// [--hub PATH] (the citybrain-hub to run: bench/hub.sh passes the NativeAOT publish; default: the JIT build of the same
-/// configuration).
+/// configuration) [--quantities bench|catalogue] [--domain-sinks all|DOMAIN,...] [--steps N].
+/// The plain run publishes one made-up quantity per scenario (<c>q1_bench</c>: not in the catalogue, so the hub flags
+/// every reading unknown_quantity). <c>--quantities catalogue</c> publishes catalogued quantities in their units, one
+/// domain after another (the catalogue check then finds each, as with real nodes). <c>--domain-sinks</c> adds, beside
+/// the city database, one department sink per domain (docs/grid-registry.md: a database per domain, each with its
+/// domain's share of the lines; implies <c>--quantities catalogue</c>, else they would get nothing). <c>--steps N</c>:
+/// at most N rate steps in phase 3 (default 10; 1 for a quick check that the options work).
 /// </summary>
 public sealed class HubBenchmark : IBenchmark
 {
@@ -34,6 +40,18 @@ public sealed class HubBenchmark : IBenchmark
             Environment.SetEnvironmentVariable(BenchHub.ColumnsVariable, columns);
         }
 
+        string? domainSinks = args.SkipWhile(a => a != "--domain-sinks").Skip(1).FirstOrDefault();
+        string quantities = args.SkipWhile(a => a != "--quantities").Skip(1).FirstOrDefault() ?? (domainSinks is null ? "bench" : "catalogue");
+        int maxSteps = Arg(args, "--steps", MaxSteps);
+        var knownDomains = PayloadTemplate.CataloguedMix.Select(q => q.Domain).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        string[] domains = domainSinks is null ? [] : domainSinks == "all" ? [.. knownDomains] : domainSinks.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (quantities is not ("bench" or "catalogue") || (domains.Length > 0 && quantities != "catalogue") || domains.Except(knownDomains).Any())
+        {
+            Console.Error.WriteLine($"--quantities is bench or catalogue (--domain-sinks needs catalogue); --domain-sinks is all or a list of: {string.Join(", ", knownDomains)}");
+            return 2;
+        }
+
+        bool catalogued = quantities == "catalogue";
         string exe = args.SkipWhile(a => a != "--hub").Skip(1).FirstOrDefault() ?? HubExecutable();
         if (!File.Exists(exe))
         {
@@ -69,6 +87,12 @@ public sealed class HubBenchmark : IBenchmark
         string build = File.Exists(Path.Combine(Path.GetDirectoryName(exe)!, "citybrain-hub.dll")) ? "JIT" : "NativeAOT";
         Console.WriteLine($"  citybrain-hub {build} ({exe}): {runtimeEnv}");
         Console.WriteLine($"  columns per point: {Environment.GetEnvironmentVariable(BenchHub.ColumnsVariable) ?? "value,quality,seq (the documented schema: fields value and seq, tag quality)"}");
+        Console.WriteLine(catalogued
+            ? $"  quantities: catalogued, in their units, {PayloadTemplate.CataloguedMix.Count} in turn across {knownDomains.Count} domains (the catalogue check finds each)"
+            : "  quantities: one made-up quantity per scenario (q1_bench, ...: not in the catalogue, every reading flagged unknown_quantity)");
+        Console.WriteLine(domains.Length > 0
+            ? $"  department sinks (one more sink per domain, its domain's lines only): {string.Join(", ", domains)}"
+            : "  department sinks: none (the city database only)");
         // The broker's persistence as deployed (deploy/mosquitto/mosquitto.conf: autosave every 30 s). The test fixture's
         // autosave_interval 1 rewrote the whole queued backlog (over 1 GB in the open-loop phase) every second: perf
         // showed Mosquitto in ext4 writes, 1.6-2.7 us of CPU per point, a third of the machine.
@@ -77,21 +101,29 @@ public sealed class HubBenchmark : IBenchmark
         await using var influx = await InfluxDb1Server.StartAsync();
         await influx.CreateDatabaseAsync("citybrain");
 
-        var scenarios = new List<(string Db, object Sink, int Readings)>();
+        var scenarios = new List<(string Db, object Sink, IReadOnlyList<object> DomainSinks, int Readings)>();
         // The targets' sizes; another --readings (e.g. 500, the edge's largest backlog batch) runs that size alone.
         int[] sizes = onlyReadings is > 0 and not (20 or 100) ? [onlyReadings] : [20, 100];
         if (only is "all" or "vm")
         {
-            scenarios.AddRange(sizes.Select(n => ("VictoriaMetrics", (object)new { kind = "influx-v2", url = vm.Url, org = "city", bucket = "citybrain", token = "x", writers = 4 }, n)));
+            // VictoriaMetrics has one store whatever the bucket: each department sink still makes its own write requests.
+            IReadOnlyList<object> departments = [.. domains.Select(d => (object)new { kind = "influx-v2", url = vm.Url, org = "city", bucket = "citybrain_" + d, token = "x", writers = 4, domains = new[] { d } })];
+            scenarios.AddRange(sizes.Select(n => ("VictoriaMetrics", (object)new { kind = "influx-v2", url = vm.Url, org = "city", bucket = "citybrain", token = "x", writers = 4 }, departments, n)));
         }
 
         if (only is "all" or "influx1")
         {
-            scenarios.AddRange(sizes.Select(n => ("InfluxDB 1.x", (object)new { kind = "influx-v1", url = influx.Url, database = "citybrain", writers = 4 }, n)));
+            foreach (string d in domains)
+            {
+                await influx.CreateDatabaseAsync("citybrain_" + d);
+            }
+
+            IReadOnlyList<object> departments = [.. domains.Select(d => (object)new { kind = "influx-v1", url = influx.Url, database = "citybrain_" + d, writers = 4, domains = new[] { d } })];
+            scenarios.AddRange(sizes.Select(n => ("InfluxDB 1.x", (object)new { kind = "influx-v1", url = influx.Url, database = "citybrain", writers = 4 }, departments, n)));
         }
 
         int index = 0;
-        foreach (var (db, sink, readings) in scenarios)
+        foreach (var (db, sink, departmentSinks, readings) in scenarios)
         {
             index++;
             if (onlyReadings > 0 && readings != onlyReadings)
@@ -99,14 +131,18 @@ public sealed class HubBenchmark : IBenchmark
                 continue;
             }
 
-            await RunScenarioAsync(exe, broker.Port, db, sink, readings, seconds, clients, nodes, $"q{index}_bench", cancellationToken);
+            var setup = new ScenarioSetup(departmentSinks, catalogued, maxSteps);
+            await RunScenarioAsync(exe, broker.Port, db, sink, setup, readings, seconds, clients, nodes, $"q{index}_bench", cancellationToken);
         }
 
         return 0;
     }
 
+    /// <summary>What a scenario adds to the plain run: department sinks, catalogued quantities, the number of rate steps.</summary>
+    private sealed record ScenarioSetup(IReadOnlyList<object> DepartmentSinks, bool Catalogued, int MaxSteps);
+
     private static async Task RunScenarioAsync(
-        string exe, int brokerPort, string db, object sink, int readings, int seconds, int clients, int nodes, string quantity, CancellationToken ct)
+        string exe, int brokerPort, string db, object sink, ScenarioSetup setup, int readings, int seconds, int clients, int nodes, string quantity, CancellationToken ct)
     {
         string F(double v) => v.ToString("N0", CultureInfo.InvariantCulture);
         Console.WriteLine();
@@ -117,8 +153,8 @@ public sealed class HubBenchmark : IBenchmark
         long window;
         long hwm1;
         string breakdown1;
-        await using (var hub = await BenchHub.StartAsync(exe, brokerPort, sink, "hub-" + quantity + "-a", ct))
-        await using (var load = await HubLoadGenerator.ConnectAsync(brokerPort, clients, nodes, readings, quantity + "-a"))
+        await using (var hub = await BenchHub.StartAsync(exe, brokerPort, sink, "hub-" + quantity + "-a", ct, moreSinks: setup.DepartmentSinks))
+        await using (var load = await HubLoadGenerator.ConnectAsync(brokerPort, clients, nodes, readings, quantity + "-a", setup.Catalogued))
         {
             // Warm-up (JIT, connection pools, the registry's nodes), stored and drained before the measurement starts.
             await load.RunAsync(TimeSpan.FromSeconds(WarmUpSeconds), 0, quantity, ct);
@@ -156,8 +192,8 @@ public sealed class HubBenchmark : IBenchmark
 
         // Phase 2: a fresh hub, paced at half the sustained rate, for end-to-end latency.
         double paced = Math.Max(50, Math.Round(sustainedMessages / 2));
-        await using (var hub = await BenchHub.StartAsync(exe, brokerPort, sink, "hub-" + quantity + "-b", ct))
-        await using (var load = await HubLoadGenerator.ConnectAsync(brokerPort, clients, nodes, readings, quantity + "-b"))
+        await using (var hub = await BenchHub.StartAsync(exe, brokerPort, sink, "hub-" + quantity + "-b", ct, moreSinks: setup.DepartmentSinks))
+        await using (var load = await HubLoadGenerator.ConnectAsync(brokerPort, clients, nodes, readings, quantity + "-b", setup.Catalogued))
         {
             await load.RunAsync(TimeSpan.FromSeconds(10), paced, quantity, ct);
             await hub.WaitDrainedAsync(load.Published, TimeSpan.FromSeconds(60), ct);
@@ -171,7 +207,7 @@ public sealed class HubBenchmark : IBenchmark
             // generator offers more than it can take, the broker queues and autosaves the backlog), so its sustained
             // figure includes the cost of overload; here each step publishes at a fixed rate and passes if the
             // generator achieved it and the backlog did not grow.
-            await FindSustainableRateAsync(hub, load, sustainedMessages, window, readings, quantity, ct);
+            await FindSustainableRateAsync(hub, load, sustainedMessages, window, readings, quantity, setup.MaxSteps, ct);
             Console.WriteLine($"  hub peak RSS after the rate steps: {hub.PeakRssKb() / 1024.0:F1} MB");
         }
     }
@@ -179,7 +215,7 @@ public sealed class HubBenchmark : IBenchmark
     private const int StepSeconds = 10;
     private const int MaxSteps = 10;
 
-    private static async Task FindSustainableRateAsync(BenchHub hub, HubLoadGenerator load, double startRate, long window, int readings, string quantity, CancellationToken ct)
+    private static async Task FindSustainableRateAsync(BenchHub hub, HubLoadGenerator load, double startRate, long window, int readings, string quantity, int maxSteps, CancellationToken ct)
     {
         string F(double v) => v.ToString("N0", CultureInfo.InvariantCulture);
         double rate = Math.Round(startRate);
@@ -187,7 +223,7 @@ public sealed class HubBenchmark : IBenchmark
         string bestCpu = "n/a";
         var steps = new List<string>();
         // Up to 10 steps (+8% each: up to 2x the start): the open loop's overload can put its figure well below the limit.
-        for (int step = 0; step < MaxSteps && rate >= 50; step++)
+        for (int step = 0; step < maxSteps && rate >= 50; step++)
         {
             await hub.WaitDrainedAsync(load.Published, TimeSpan.FromSeconds(120), ct);
             long published0 = load.Published;

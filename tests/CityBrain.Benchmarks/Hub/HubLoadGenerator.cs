@@ -36,8 +36,11 @@ public sealed class HubLoadGenerator : IAsyncDisposable
     private long _published;
     private long _failed;
 
-    private HubLoadGenerator(Connection[] connections, int nodes, int readings)
+    private readonly bool _catalogued;
+
+    private HubLoadGenerator(Connection[] connections, int nodes, int readings, bool catalogued)
     {
+        _catalogued = catalogued;
         _connections = connections;
         _nodes = nodes;
         _readings = readings;
@@ -63,7 +66,8 @@ public sealed class HubLoadGenerator : IAsyncDisposable
         Interlocked.Exchange(ref _failed, 0);
     }
 
-    public static async Task<HubLoadGenerator> ConnectAsync(int port, int clients, int nodes, int readings, string id)
+    /// <param name="catalogued">Readings of catalogued quantities (<see cref="PayloadTemplate.CreateCatalogued"/>) instead of the scenario's one bench quantity.</param>
+    public static async Task<HubLoadGenerator> ConnectAsync(int port, int clients, int nodes, int readings, string id, bool catalogued = false)
     {
         var list = new Connection[clients];
         try
@@ -83,7 +87,7 @@ public sealed class HubLoadGenerator : IAsyncDisposable
             throw;
         }
 
-        return new HubLoadGenerator(list, nodes, readings);
+        return new HubLoadGenerator(list, nodes, readings, catalogued);
     }
 
     /// <summary>
@@ -118,7 +122,7 @@ public sealed class HubLoadGenerator : IAsyncDisposable
     }
 
     private PayloadTemplate Template(int node, string quantity) =>
-        _templates[node] ??= PayloadTemplate.Create($"n{node:D4}", quantity, _sensors);
+        _templates[node] ??= _catalogued ? PayloadTemplate.CreateCatalogued($"n{node:D4}", _sensors) : PayloadTemplate.Create($"n{node:D4}", quantity, _sensors);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using CityBrain.Sensing;
+using CityBrain.Sensing.Catalogue;
 using CityBrain.Sensing.Contract;
 
 namespace CityBrain.Benchmarks.Hub;
@@ -25,12 +26,42 @@ public sealed class PayloadTemplate
         _tsOffsets = tsOffsets;
     }
 
-    public static PayloadTemplate Create(string node, string quantity, IReadOnlyList<string> sensors)
+    public static PayloadTemplate Create(string node, string quantity, IReadOnlyList<string> sensors) =>
+        Build(node, sensors.Select((s, i) => (s, quantity, i + 0.25, "ug/m3")).ToList());
+
+    /// <summary>
+    /// Readings of catalogued quantities in the catalogue's units (<see cref="CataloguedMix"/>, one per sensor in turn),
+    /// each value inside its quantity's physical range: what real nodes send, so the hub's catalogue check finds every
+    /// quantity and per-domain sinks each get their domain's share of the lines.
+    /// </summary>
+    public static PayloadTemplate CreateCatalogued(string node, IReadOnlyList<string> sensors) =>
+        Build(node, sensors.Select((s, i) =>
+        {
+            var q = CataloguedMix[i % CataloguedMix.Count];
+            return (s, q.Name, Math.Clamp(i + 0.25, q.Min, q.Max), q.Unit);
+        }).ToList());
+
+    /// <summary>The shipped catalogue's measured quantities (no on/off states), taken one domain at a time in turn.</summary>
+    public static IReadOnlyList<CatalogueQuantity> CataloguedMix { get; } = Interleave(QuantityCatalogue.Default.Entries.Where(q => !q.IsState));
+
+    private static List<CatalogueQuantity> Interleave(IEnumerable<CatalogueQuantity> entries)
+    {
+        var byDomain = entries.GroupBy(q => q.Domain, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.ToList()).ToList();
+        var mix = new List<CatalogueQuantity>();
+        for (int k = 0; mix.Count < byDomain.Sum(g => g.Count); k++)
+        {
+            mix.AddRange(byDomain.Where(g => k < g.Count).Select(g => g[k]));
+        }
+
+        return mix;
+    }
+
+    private static PayloadTemplate Build(string node, List<(string Sensor, string Quantity, double Value, string Unit)> values)
     {
         var now = DateTimeOffset.UtcNow;
-        var readings = sensors.Select((s, i) => new SequencedReading(SeqBase + i, new Reading(s, quantity, i + 0.25, "ug/m3", now))).ToArray();
+        var readings = values.Select((v, i) => new SequencedReading(SeqBase + i, new Reading(v.Sensor, v.Quantity, v.Value, v.Unit, now))).ToArray();
         byte[] bytes = TelemetryCodec.Serialize(new TelemetryMessage(node, now, readings));
-        return new PayloadTemplate(bytes, Offsets(bytes, "\"seq\":"u8, sensors.Count), [.. Offsets(bytes, "\"sent\":"u8, 1), .. Offsets(bytes, "\"ts\":"u8, sensors.Count)]);
+        return new PayloadTemplate(bytes, Offsets(bytes, "\"seq\":"u8, values.Count), [.. Offsets(bytes, "\"sent\":"u8, 1), .. Offsets(bytes, "\"ts\":"u8, values.Count)]);
     }
 
     /// <summary>The payload's length in bytes (the same for every rendering).</summary>

@@ -1,8 +1,14 @@
+using System.Text.Json.Nodes;
 using CityBrain.Testing.Servers;
 
 namespace CityBrain.IntegrationTests.Hub;
 
-/// <summary>The built <c>citybrain-hub</c> executable run as a separate process, so a SIGKILL is real.</summary>
+/// <summary>
+/// The built <c>citybrain-hub</c> executable run as a separate process, so a SIGKILL is real. Its state (health
+/// snapshot, notification outbox, dead letters) lives in its own temporary <see cref="Directory"/> unless the test's
+/// hub.json names other paths: the defaults are the installed hub's <c>/var/lib/citybrain-hub/…</c>, which every run
+/// on the machine would share (nodes of an earlier run restored into this one).
+/// </summary>
 public sealed class HubProcess : IAsyncDisposable
 {
     private readonly TempDirectory _dir = new("hub");
@@ -13,12 +19,18 @@ public sealed class HubProcess : IAsyncDisposable
     private HubProcess(string json, int httpPort)
     {
         _configPath = _dir.Combine("hub.json");
-        File.WriteAllText(_configPath, json);
+        File.WriteAllText(_configPath, WithOwnState(json, _dir.Path));
         HttpPort = httpPort;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/"), Timeout = TimeSpan.FromSeconds(10) };
     }
 
     public int HttpPort { get; }
+
+    /// <summary>The process's working directory: hub.json, its log, and its state unless hub.json says otherwise.</summary>
+    public string Directory => _dir.Path;
+
+    /// <summary>The health snapshot's path when hub.json does not name one.</summary>
+    public string DefaultSnapshotPath => _dir.Combine("health-registry.json");
 
     public HttpClient Http { get; }
 
@@ -31,6 +43,33 @@ public sealed class HubProcess : IAsyncDisposable
             string configuration = testBin.Parent!.Name;
             string root = testBin.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
             return Path.Combine(root, "hub", "CityBrain.Hub.Service", "bin", configuration, testBin.Name, "citybrain-hub");
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="json"/> with <c>Hub:Health:SnapshotPath</c> and <c>Hub:Notifications:OutboxPath</c> under
+    /// <paramref name="directory"/> where it does not set them (keys matched case-insensitively, as configuration does;
+    /// an explicit value, even "" for no snapshot, is kept). Dead letters default to a relative directory, i.e. under the
+    /// working directory, which is <paramref name="directory"/> already.
+    /// </summary>
+    public static string WithOwnState(string json, string directory)
+    {
+        var root = JsonNode.Parse(json, new JsonNodeOptions { PropertyNameCaseInsensitive = true })!.AsObject();
+        var hub = Section(root, "Hub");
+        Section(hub, "Health").TryAdd("SnapshotPath", Path.Combine(directory, "health-registry.json"));
+        Section(hub, "Notifications").TryAdd("OutboxPath", Path.Combine(directory, "notifications"));
+        return root.ToJsonString();
+
+        static JsonObject Section(JsonObject parent, string name)
+        {
+            if (parent[name] is JsonObject existing)
+            {
+                return existing;
+            }
+
+            var created = new JsonObject();
+            parent[name] = created;
+            return created;
         }
     }
 

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CityBrain.Hub.Health;
 using CityBrain.Hub.Service.OperatorView;
+using CityBrain.IntegrationTests.Hub;
 using CityBrain.Testing.Hub;
 using CityBrain.Testing.Servers;
 using Microsoft.Extensions.Options;
@@ -135,6 +136,78 @@ public sealed class OperatorViewApiTests
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         using var body = JsonDocument.Parse(await ok.Content.ReadAsStringAsync());
         Assert.Equal("city-brain (Alice)", body.RootElement.GetProperty("ackBy").GetString());
+    }
+
+    [Fact]
+    public async Task DistrictAndStreetTokens_NothingOutsideTheirScope_InAnyAnswer()
+    {
+        const string northToken = "north-centre-7f3a9c2e5b1d";
+        const string streetToken = "river-road-office-2b7d9e";
+        var settings = new Dictionary<string, string?>(OfflineRule)
+        {
+            ["Hub:OperatorView:Tokens:0:Name"] = "ops-north",
+            ["Hub:OperatorView:Tokens:0:Token"] = northToken,
+            ["Hub:OperatorView:Tokens:0:District"] = "north",
+            ["Hub:OperatorView:Tokens:1:Name"] = "office-river-road",
+            ["Hub:OperatorView:Tokens:1:Token"] = streetToken,
+            ["Hub:OperatorView:Tokens:1:Street"] = "river-road",
+        };
+        await using var hub = await HubViewHost.StartAsync(settings, map: app => app.MapMetrics().RequireViewToken(cityWide: true));
+        FeedOfflineNode(hub); // node-n (north, river-road) online; node-s (south, hill-road) offline
+        var now = DateTimeOffset.UtcNow;
+        var mill = new NodeMessages("north", "n2", "node-m", "mill-lane"); // north, another street: offline too
+        hub.Observer.OnStatus(mill.Topic("status"), mill.Online(now, ("air", "pm10", "ug/m3", 60_000)), now);
+        hub.Observer.OnTelemetry(mill.Topic("telemetry"), mill.Telemetry(now, ("air", "pm10", 20, "ug/m3")), now);
+        hub.Observer.OnStatus(mill.Topic("status"), mill.Offline(now), now);
+        await Poll.UntilAsync(() => Task.FromResult(hub.Alerts.GetActive().Count == 2), TimeSpan.FromSeconds(10), "two offline alerts (south, mill-lane)");
+        using var north = Client(hub);
+        north.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", northToken);
+        using var street = Client(hub);
+        street.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", streetToken);
+
+        // The district token: its district's nodes and alerts in every list (live state, polling, sparks, inventory),
+        // whatever the query asks for; the other district's in none.
+        foreach (string path in new[] { "/api/state", "/api/state?district=south", "/api/sparks", "/api/catalogue/inventory", "/api/alerts", "/api/nodes?district=south" })
+        {
+            string body = await north.GetStringAsync(path);
+            Assert.DoesNotContain("node-s", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("south", body, StringComparison.Ordinal);
+        }
+
+        var state = await north.GetFromJsonAsync<LiveState>("/api/state", ViewJson.Options);
+        Assert.Equal(["node-m", "node-n"], state!.Nodes.Select(n => n.Node).Order());
+        Assert.Equal("node-m", Assert.Single(state.Alerts.Active).Node);
+        using (var events = await north.GetAsync("/api/events?district=south", HttpCompletionOption.ResponseHeadersRead))
+        using (var reader = new StreamReader(await events.Content.ReadAsStreamAsync()))
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            await ReadEventAsync<LiveSparklines>(reader, "sparks", cts.Token);
+            var live = await ReadEventAsync<LiveState>(reader, "state", cts.Token);
+            Assert.Equal(["node-m", "node-n"], live.Nodes.Select(n => n.Node).Order());
+            Assert.All(live.Alerts.Active.Concat(live.Alerts.Recent), a => Assert.Equal("north", a.District));
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await north.GetAsync("/api/nodes/node-s")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await north.GetAsync("/metrics")).StatusCode); // names every node of the city
+
+        // The street token: its street's grids only, not the rest of its district.
+        Assert.Equal("node-n", Assert.Single((await street.GetFromJsonAsync<List<NodeView>>("/api/nodes", ViewJson.Options))!).Node);
+        Assert.Equal(HttpStatusCode.NotFound, (await street.GetAsync("/api/nodes/node-m")).StatusCode);
+        var streetState = await street.GetFromJsonAsync<LiveState>("/api/state", ViewJson.Options);
+        Assert.Equal("node-n", Assert.Single(streetState!.Nodes).Node);
+        Assert.Empty(streetState.Alerts.Active);
+        Assert.Equal("node-n", Assert.Single((await street.GetFromJsonAsync<List<InventoryNode>>("/api/catalogue/inventory", ViewJson.Options))!).Node);
+        using (var alerts = JsonDocument.Parse(await street.GetStringAsync("/api/alerts")))
+        {
+            Assert.Equal(0, alerts.RootElement.GetProperty("active").GetArrayLength());
+        }
+
+        string millAlert = hub.Alerts.GetActive().Single(a => a.Node == "node-m").Id;
+        using var ack = new HttpRequestMessage(HttpMethod.Post, $"/api/alerts/{millAlert}/ack");
+        ack.Headers.Add(OperatorViewEndpoints.AckHeader, "ack");
+        Assert.Equal(HttpStatusCode.NotFound, (await street.SendAsync(ack)).StatusCode);
+        using var viewer = JsonDocument.Parse(await street.GetStringAsync("/api/viewer"));
+        Assert.Equal("river-road", viewer.RootElement.GetProperty("street").GetString());
     }
 
     [Fact]

@@ -1,6 +1,14 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CityBrain.Hub.Registry;
+using CityBrain.IntegrationTests.Edge;
+using CityBrain.IntegrationTests.Hub;
+using CityBrain.Provisioning.Registry;
+using CityBrain.Sensing.Catalogue;
 using CityBrain.Sensing.Contract;
 using CityBrain.Testing.Hub;
 using CityBrain.Testing.Servers;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -211,12 +219,187 @@ public sealed class OperatorViewBrowserTests(ITestOutputHelper output)
         }
         catch (Exception)
         {
-            Directory.CreateDirectory(ResultsDir);
-            string failed = Path.Combine(ResultsDir, "operator-view-summaries-failure.png");
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = failed, FullPage = true });
-            output.WriteLine($"failure screenshot: {failed}");
-            output.WriteLine(await page.ContentAsync());
+            await SaveFailureAsync(page, "operator-view-summaries-failure.png");
             throw;
+        }
+    }
+
+    [Fact]
+    public async Task Page_GroupsByEveryLevelOfTheRegistry_GroupsCollapseAndCountHealth_ADistrictTokenSeesOnlyItsDistrict()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install the Debian package 'chromium' (apt-get install -y chromium).");
+        const string cityToken = "city-brain-4e8b1f6a2c9d";
+        const string harbourToken = "ccc-harbour-7f3a9c2e5b1d";
+        var registry = GridRegistryLoader.Parse(File.ReadAllText(ExampleRegistryAcl.RegistryPath), ExampleRegistryAcl.RegistryPath);
+        await using var hub = await HubViewHost.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["Hub:OperatorView:Tokens:0:Name"] = "city-brain",
+                ["Hub:OperatorView:Tokens:0:Token"] = cityToken,
+                ["Hub:OperatorView:Tokens:1:Name"] = "ccc-harbour",
+                ["Hub:OperatorView:Tokens:1:Token"] = harbourToken,
+                ["Hub:OperatorView:Tokens:1:District"] = "harbour",
+            },
+            services => services.AddSingleton(new HubGridRegistry(registry)));
+
+        // deploy/grids.example.json: metropolis / harbour / quay-road / quay-north / g-0417 / n-harbour-01, ... (the
+        // nodes report district, street and grid; community and city come from the registry).
+        var now = DateTimeOffset.UtcNow;
+        var h1 = new NodeMessages("harbour", "g-0417", "n-harbour-01", "quay-road");
+        var h2 = new NodeMessages("harbour", "g-0418", "n-harbour-02", "quay-road");
+        var h3 = new NodeMessages("harbour", "g-0420", "n-harbour-03", "dock-street");
+        var o1 = new NodeMessages("old-town", "g-0101", "n-oldtown-01", "market-street");
+        hub.Observer.OnStatus(h1.Topic("status"), h1.Online(now, ("bin-07", "fill_level", "%", 60_000)), now);
+        hub.Observer.OnTelemetry(h1.Topic("telemetry"), h1.Telemetry(now, ("bin-07", "fill_level", 40, "%")), now);
+        hub.Observer.OnStatus(h2.Topic("status"), h2.Online(now, ("air", "pm10", "ug/m3", 60_000), ("mic", "noise_laeq", "dB(A)", 60_000)), now);
+        hub.Observer.OnTelemetry(h2.Topic("telemetry"), h2.Telemetry(now, ("air", "pm10", 20, "ug/m3"), ("mic", "noise_laeq", 50, "dB(A)")), now);
+        hub.Observer.OnHealth(h2.Topic("health"), h2.Health(now, 60, 0, new SensorHealth { Id = "mic", Status = SensorHealth.Fault, LastError = new FaultInfo("timeout", "no answer", now.ToUnixTimeMilliseconds()), Faults = 1 }), now);
+        hub.Observer.OnStatus(h3.Topic("status"), h3.Online(now, ("loop-1", "occupancy", "%", 60_000)), now);
+        hub.Observer.OnStatus(h3.Topic("status"), h3.Offline(now), now);
+        hub.Observer.OnStatus(o1.Topic("status"), o1.Online(now, ("bin-01", "fill_level", "%", 60_000)), now);
+        hub.Observer.OnTelemetry(o1.Topic("telemetry"), o1.Telemetry(now, ("bin-01", "fill_level", 10, "%")), now);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        page.SetDefaultTimeout((float)Within.TotalMilliseconds);
+        try
+        {
+            await page.GotoAsync(hub.BaseUrl + "/?token=" + cityToken);
+
+            // Every level, nested: city → district → street → community → grid → node → sensor.
+            var quayRoad = page.Locator("section.city[data-city='metropolis'] > .group-body > section.district[data-district='harbour'] > .group-body > section.street[data-street='quay-road']");
+            await Assertions.Expect(quayRoad.Locator("> .group-body > section.community[data-community='quay-north'] > .group-body > section.grid[data-grid='g-0417'] [data-node='n-harbour-01'] [data-sensor='bin-07']")).ToBeVisibleAsync();
+            await Assertions.Expect(quayRoad.Locator("section.community[data-community='quay-south'] section.grid[data-grid='g-0418'] [data-node='n-harbour-02']")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("section.street[data-street='dock-street'] section.community[data-community='docklands'] section.grid[data-grid='g-0420'] [data-node='n-harbour-03']")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("section.district[data-district='old-town'] section.street[data-street='market-street'] section.community[data-community='market-square'] [data-node='n-oldtown-01']")).ToBeVisibleAsync();
+
+            // Each group's health: its nodes, their sensors ok / stale / fault, offline nodes.
+            await HealthAsync(page, "city", "metropolis", "4 nodes", ok: 3, stale: 0, fault: 1, offline: 1);
+            await HealthAsync(page, "district", "harbour", "3 nodes", ok: 2, stale: 0, fault: 1, offline: 1);
+            await HealthAsync(page, "street", "quay-road", "2 nodes", ok: 2, stale: 0, fault: 1, offline: 0);
+            await HealthAsync(page, "community", "quay-north", "1 node", ok: 1, stale: 0, fault: 0, offline: 0);
+            await HealthAsync(page, "district", "old-town", "1 node", ok: 1, stale: 0, fault: 0, offline: 0);
+
+            // Folding a street hides its communities, grids and nodes, keeps its summary, and stays folded across live updates.
+            await quayRoad.Locator("> h3 button.group-toggle").ClickAsync();
+            await Assertions.Expect(quayRoad).ToHaveAttributeAsync("data-collapsed", "true");
+            await Assertions.Expect(page.Locator("[data-node='n-harbour-01']")).ToHaveCountAsync(0);
+            await Assertions.Expect(page.Locator("[data-node='n-harbour-02']")).ToHaveCountAsync(0);
+            await Assertions.Expect(page.Locator("[data-node='n-harbour-03']")).ToBeVisibleAsync();
+            await Assertions.Expect(quayRoad.Locator("> h3 .group-health [data-count='fault']")).ToContainTextAsync("1");
+            var later = DateTimeOffset.UtcNow;
+            hub.Observer.OnTelemetry(o1.Topic("telemetry"), o1.Telemetry(later, ("bin-01", "fill_level", 77, "%")), later);
+            await Assertions.Expect(page.Locator("[data-node='n-oldtown-01'] [data-sensor='bin-01'] .val")).ToContainTextAsync("77 %");
+            await Assertions.Expect(page.Locator("[data-node='n-harbour-01']")).ToHaveCountAsync(0);
+            await quayRoad.Locator("> h3 button.group-toggle").ClickAsync();
+            await Assertions.Expect(page.Locator("[data-node='n-harbour-01']")).ToBeVisibleAsync();
+            Directory.CreateDirectory(ResultsDir);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ResultsDir, "operator-view-hierarchy.png"), FullPage = true });
+
+            // A district command centre's token: its district only, on the page as in the API.
+            var harbour = await browser.NewPageAsync();
+            harbour.SetDefaultTimeout((float)Within.TotalMilliseconds);
+            await harbour.GotoAsync(hub.BaseUrl + "/?token=" + harbourToken);
+            await Assertions.Expect(harbour.Locator("[data-node='n-harbour-01']")).ToBeVisibleAsync();
+            await Assertions.Expect(harbour.Locator("article.node")).ToHaveCountAsync(3);
+            await Assertions.Expect(harbour.Locator("section.district")).ToHaveCountAsync(1);
+            await Assertions.Expect(harbour.Locator("[data-node='n-oldtown-01']")).ToHaveCountAsync(0);
+            await Assertions.Expect(harbour.Locator("#f-district option")).ToHaveTextAsync(["all", "harbour"]);
+            await HealthAsync(harbour, "city", "metropolis", "3 nodes", ok: 2, stale: 0, fault: 1, offline: 1);
+        }
+        catch (Exception)
+        {
+            await SaveFailureAsync(page, "operator-view-hierarchy-failure.png");
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task ReadNowButton_AsksTheRealNodeThroughBrokerAndHub_ShowsTheAnsweredReading()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install the Debian package 'chromium' (apt-get install -y chromium).");
+        const string readerToken = "duty-officer-0123456789";
+        const string node = "n-read-now-01";
+        await using var broker = await MosquittoServer.StartAsync();
+        await using var hub = await HubProcess.StartAsync(http =>
+        {
+            var json = JsonNode.Parse(HubConfig.Json(broker.Port, "hub-read-now", [HubConfig.InfluxV1("http://127.0.0.1:9", "citybrain")], httpPort: http))!;
+            json["Hub"]!["OperatorView"] = new JsonObject
+            {
+                ["Tokens"] = new JsonArray(new JsonObject { ["Name"] = "duty-officer", ["Token"] = readerToken, ["ReadNow"] = true }),
+            };
+            return json.ToJsonString();
+        });
+
+        // A real edge node (in-process) whose simulated sensor polls once a minute: what "read now" shows is the node's answer.
+        await using var edge = await EdgeNodeHarness.StartAsync(buffer => EdgeNodeHarness.Config(
+            broker.Port, """[ { "id": "env-01", "driver": "simulated", "kind": "environment", "intervalMs": 60000, "seed": 7 } ]""", buffer, nodeId: node));
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        page.SetDefaultTimeout((float)Within.TotalMilliseconds);
+        try
+        {
+            await page.GotoAsync($"http://127.0.0.1:{hub.HttpPort}/?token={readerToken}");
+            var sensor = page.Locator($"[data-node='{node}'] [data-sensor='env-01']");
+            var button = sensor.Locator("button.read-now");
+            await Assertions.Expect(button).ToBeVisibleAsync(new() { Timeout = 30_000 }); // the node's birth, then the page's next state
+            await Assertions.Expect(sensor.Locator(".read-now-result")).ToHaveCountAsync(0);
+
+            var response = await page.RunAndWaitForResponseAsync(() => button.ClickAsync(), r => r.Url.EndsWith($"/api/nodes/{node}/sensors/env-01/read", StringComparison.Ordinal));
+            Assert.Equal(200, response.Status);
+            using var answer = JsonDocument.Parse(await response.TextAsync());
+            Assert.Equal("ok", answer.RootElement.GetProperty("status").GetString());
+            var readings = answer.RootElement.GetProperty("readings").EnumerateArray()
+                .Select(r => (Quantity: r.GetProperty("quantity").GetString()!, Value: r.GetProperty("value").GetDouble()))
+                .ToList();
+            Assert.NotEmpty(readings);
+
+            // The page shows every reading of the answer as the catalogue formats it, and no error.
+            var result = sensor.Locator(".read-now-result");
+            foreach (var (quantity, value) in readings)
+            {
+                Assert.True(QuantityCatalogue.Default.TryGet(quantity, out var entry), $"{quantity} is not in the catalogue");
+                await Assertions.Expect(result).ToContainTextAsync($"{quantity} {entry.Format(value)}");
+            }
+
+            string shown = (await result.TextContentAsync())!;
+            output.WriteLine($"read now shows: {shown}");
+            Assert.DoesNotContain("HTTP", shown, StringComparison.Ordinal);
+            Assert.DoesNotContain("failed", shown, StringComparison.Ordinal);
+        }
+        catch (Exception)
+        {
+            await SaveFailureAsync(page, "operator-view-read-now-failure.png");
+            output.WriteLine("hub: " + hub.Tail());
+            throw;
+        }
+    }
+
+    /// <summary>Keeps what the browser showed for the post-mortem: a screenshot in TestResults and the page's HTML in the output.</summary>
+    private async Task SaveFailureAsync(IPage page, string file)
+    {
+        Directory.CreateDirectory(ResultsDir);
+        string failed = Path.Combine(ResultsDir, file);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = failed, FullPage = true });
+        output.WriteLine($"failure screenshot: {failed}");
+        output.WriteLine(await page.ContentAsync());
+    }
+
+    /// <summary>The health summary in the heading of the <paramref name="level"/> group <paramref name="value"/>.</summary>
+    private static async Task HealthAsync(IPage page, string level, string value, string nodes, int ok, int stale, int fault, int offline)
+    {
+        var health = page.Locator($"section.{level}[data-{level}='{value}'] > h3 .group-health");
+        await Assertions.Expect(health).ToContainTextAsync(nodes);
+        await Assertions.Expect(health.Locator("[data-count='ok']")).ToHaveTextAsync($"ok {ok}");
+        await Assertions.Expect(health.Locator("[data-count='stale']")).ToHaveTextAsync($"stale {stale}");
+        await Assertions.Expect(health.Locator("[data-count='fault']")).ToHaveTextAsync($"fault {fault}");
+        await Assertions.Expect(health.Locator("[data-count='offline']")).ToHaveCountAsync(offline > 0 ? 1 : 0);
+        if (offline > 0)
+        {
+            await Assertions.Expect(health.Locator("[data-count='offline']")).ToHaveTextAsync($"offline {offline}");
         }
     }
 

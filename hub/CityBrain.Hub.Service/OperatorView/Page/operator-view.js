@@ -1,4 +1,5 @@
-// CityBrain operators' view: live state over Server-Sent Events (/api/events?<filters>), polling /api/state and
+// CityBrain operators' view: nodes grouped by city, district, street, community and grid (collapsible, each group with
+// its nodes' sensors counted ok/stale/fault); live state over Server-Sent Events (/api/events?<filters>), polling /api/state and
 // /api/sparks as a fallback. The hub sends every node's summary and, when the filters hold few enough sensors, their
 // detail; beyond that a node's sensors are fetched on demand (/api/nodes/{node}). Plain JS, no build step, no
 // external resources.
@@ -13,6 +14,12 @@
   var openOrder = [];
   var MAX_OPENED = 20;
   var filters = { district: "", grid: "", status: "", text: "" };
+  // The hierarchy the nodes are grouped by (a level no node reports, e.g. community without a grid registry, is skipped).
+  var LEVELS = [
+    { key: "city", label: "City" }, { key: "district", label: "District" }, { key: "street", label: "Street" },
+    { key: "community", label: "Community" }, { key: "grid", label: "Grid" }
+  ];
+  var collapsed = {}; // group path ("/district:harbour/street:quay-road") -> true while the operator keeps it folded
   var el = function (id) { return document.getElementById(id); };
   var pollTimer = null, polls = 0, source = null, reconnectTimer = null;
   // The quantity catalogue (/api/catalogue): name -> entry (unit, display.decimals/symbol/words); derived suffixes.
@@ -261,24 +268,55 @@
     }
   }
 
-  function renderNodes() {
-    var html = "", district = null, grid = null, open = false;
-    renderHint();
-    state.nodes.filter(visible).forEach(function (n) {
-      if (n.district !== district) {
-        if (open) { html += "</div></section></section>"; open = false; }
-        district = n.district; grid = null;
-        html += '<section class="district" data-district="' + esc(district) + '"><h3 class="district">District ' + esc(district) + "</h3>";
-      }
-      if (n.grid !== grid) {
-        if (grid !== null) { html += "</div></section>"; }
-        grid = n.grid;
-        html += '<section class="grid" data-grid="' + esc(grid) + '"><h4 class="grid">Grid ' + esc(grid) + '</h4><div class="grid-nodes">';
-        open = true;
-      }
-      html += renderNode(n);
+  // Nodes (already in the hierarchy's order from the hub) as a tree of groups, each with its health summed up.
+  function groupTree(nodes) {
+    var root = { children: [], nodes: [] }, index = {};
+    nodes.forEach(function (n) {
+      var g = root, path = "";
+      LEVELS.forEach(function (level) {
+        var v = n[level.key];
+        if (v == null || v === "") { return; }
+        path += "/" + level.key + ":" + v;
+        var child = index[path];
+        if (!child) {
+          child = index[path] = { level: level, value: v, path: path, children: [], nodes: [],
+            health: { nodes: 0, ok: 0, stale: 0, fault: 0, offline: 0 } };
+          g.children.push(child);
+        }
+        g = child;
+        var h = g.health, c = n.sensorCounts || {};
+        h.nodes++; h.ok += c.ok || 0; h.stale += c.stale || 0; h.fault += c.fault || 0;
+        if (n.status === "offline") { h.offline++; }
+      });
+      g.nodes.push(n);
     });
-    if (open) { html += "</div></section></section>"; }
+    return root;
+  }
+
+  function renderHealth(h) {
+    return '<span class="group-health">' + h.nodes + " node" + (h.nodes === 1 ? "" : "s") + " \u00b7 sensors" +
+      ["ok", "stale", "fault"].map(function (k) {
+        return ' <span class="count" data-count="' + k + '"><span class="pill sensor-' + k + '">' + k + "</span> " + h[k] + "</span>";
+      }).join("") +
+      (h.offline ? ' \u00b7 <span class="count" data-count="offline"><span class="pill status-offline">offline</span> ' + h.offline + "</span>" : "") +
+      "</span>";
+  }
+
+  function renderGroup(g) {
+    var folded = !!collapsed[g.path], key = g.level.key;
+    return '<section class="group ' + key + '" data-level="' + key + '" data-' + key + '="' + esc(g.value) + '" data-path="' + esc(g.path) + '"' +
+      (folded ? ' data-collapsed="true"' : "") + '><h3 class="group-head"><button class="group-toggle" data-toggle="' + esc(g.path) +
+      '" aria-expanded="' + !folded + '">' + esc(g.level.label) + " " + esc(g.value) + "</button>" + renderHealth(g.health) + "</h3>" +
+      (folded ? "" : '<div class="group-body">' + g.children.map(renderGroup).join("") +
+        (g.nodes.length ? '<div class="grid-nodes">' + g.nodes.map(renderNode).join("") + "</div>" : "") + "</div>") +
+      "</section>";
+  }
+
+  function renderNodes() {
+    renderHint();
+    var tree = groupTree(state.nodes.filter(visible));
+    var html = tree.children.map(renderGroup).join("") +
+      (tree.nodes.length ? '<div class="grid-nodes">' + tree.nodes.map(renderNode).join("") + "</div>" : "");
     el("nodes").innerHTML = html || '<p class="muted">No nodes match.</p>';
   }
 
@@ -396,6 +434,13 @@
   }
 
   el("nodes").addEventListener("click", function (e) {
+    var t = e.target.closest("button[data-toggle]");
+    if (t) {
+      var path = t.getAttribute("data-toggle");
+      if (collapsed[path]) { delete collapsed[path]; } else { collapsed[path] = true; }
+      renderNodes();
+      return;
+    }
     var r = e.target.closest("button[data-read-sensor]");
     if (r) { askReadNow(r.getAttribute("data-read-node"), r.getAttribute("data-read-sensor"), r); return; }
     var b = e.target.closest("button[data-open], button[data-close]");
