@@ -11,7 +11,8 @@ namespace CityBrain.Benchmarks.Hub;
 /// citybrain-hub as a separate process (so its peak RSS is its own), and simulated nodes publishing QoS 1.
 /// Per scenario: a paced phase for end-to-end latency, then an open-loop phase (as fast as the broker takes
 /// messages) whose backlog must drain; the sustained rate = points stored / (publish time + drain time).
-/// Args: [--seconds N] [--clients N] [--nodes N] [--only vm|influx1] [--readings 20|100|N] [--columns value[,quality][,seq]]
+/// Args: [--seconds N] [--clients N] [--nodes N] [--only vm|influx1|vm-client|vm-both] [--readings 20|100|N] [--columns value[,quality][,seq]]
+/// (<c>vm-client</c>: VictoriaMetrics through InfluxDB.Client, JIT hub only; <c>vm-both</c>: through the shipped <c>http</c> client, then InfluxDB.Client)
 /// [--hub PATH] (the citybrain-hub to run: bench/hub.sh passes the NativeAOT publish; default: the JIT build of the same
 /// configuration).
 /// </summary>
@@ -80,9 +81,15 @@ public sealed class HubBenchmark : IBenchmark
         var scenarios = new List<(string Db, object Sink, int Readings)>();
         // The targets' sizes; another --readings (e.g. 500, the edge's largest backlog batch) runs that size alone.
         int[] sizes = onlyReadings is > 0 and not (20 or 100) ? [onlyReadings] : [20, 100];
-        if (only is "all" or "vm")
+        if (only is "all" or "vm" or "vm-both")
         {
             scenarios.AddRange(sizes.Select(n => ("VictoriaMetrics", (object)new { kind = "influx-v2", url = vm.Url, org = "city", bucket = "citybrain", token = "x", writers = 4 }, n)));
+        }
+
+        if (only is "vm-client" or "vm-both")
+        {
+            // InfluxDB.Client (docs/influxdb-schema.md, "The two influx-v2 clients"): refused by a NativeAOT hub.
+            scenarios.AddRange(sizes.Select(n => ("VictoriaMetrics via InfluxDB.Client", (object)new { kind = "influx-v2", client = "influxdb-client", url = vm.Url, org = "city", bucket = "citybrain", token = "x", writers = 4 }, n)));
         }
 
         if (only is "all" or "influx1")
