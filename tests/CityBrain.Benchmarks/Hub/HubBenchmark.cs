@@ -11,7 +11,8 @@ namespace CityBrain.Benchmarks.Hub;
 /// citybrain-hub as a separate process (so its peak RSS is its own), and simulated nodes publishing QoS 1.
 /// Per scenario: a paced phase for end-to-end latency, then an open-loop phase (as fast as the broker takes
 /// messages) whose backlog must drain; the sustained rate = points stored / (publish time + drain time).
-/// Args: [--seconds N] [--clients N] [--nodes N] [--only vm|influx1] [--readings 20|100|N] [--columns value[,quality][,seq]]
+/// Args: [--seconds N] [--clients N] [--nodes N] [--only vm|influx1|vm-client|vm-both] [--readings 20|100|N] [--columns value[,quality][,seq]]
+/// (<c>vm-client</c>: VictoriaMetrics through InfluxDB.Client, JIT hub only; <c>vm-both</c>: through the shipped <c>http</c> client, then InfluxDB.Client)
 /// [--hub PATH] (the citybrain-hub to run: bench/hub.sh passes the NativeAOT publish; default: the JIT build of the same
 /// configuration) [--quantities bench|catalogue] [--domain-sinks all|DOMAIN,...] [--steps N].
 /// The plain run publishes one made-up quantity per scenario (<c>q1_bench</c>: not in the catalogue, so the hub flags
@@ -104,11 +105,17 @@ public sealed class HubBenchmark : IBenchmark
         var scenarios = new List<(string Db, object Sink, IReadOnlyList<object> DomainSinks, int Readings)>();
         // The targets' sizes; another --readings (e.g. 500, the edge's largest backlog batch) runs that size alone.
         int[] sizes = onlyReadings is > 0 and not (20 or 100) ? [onlyReadings] : [20, 100];
-        if (only is "all" or "vm")
+        if (only is "all" or "vm" or "vm-both")
         {
             // VictoriaMetrics has one store whatever the bucket: each department sink still makes its own write requests.
             IReadOnlyList<object> departments = [.. domains.Select(d => (object)new { kind = "influx-v2", url = vm.Url, org = "city", bucket = "citybrain_" + d, token = "x", writers = 4, domains = new[] { d } })];
             scenarios.AddRange(sizes.Select(n => ("VictoriaMetrics", (object)new { kind = "influx-v2", url = vm.Url, org = "city", bucket = "citybrain", token = "x", writers = 4 }, departments, n)));
+        }
+
+        if (only is "vm-client" or "vm-both")
+        {
+            // InfluxDB.Client (docs/influxdb-schema.md, "The two influx-v2 clients"): refused by a NativeAOT hub.
+            scenarios.AddRange(sizes.Select(n => ("VictoriaMetrics via InfluxDB.Client", (object)new { kind = "influx-v2", client = "influxdb-client", url = vm.Url, org = "city", bucket = "citybrain", token = "x", writers = 4 }, (IReadOnlyList<object>)[], n)));
         }
 
         if (only is "all" or "influx1")

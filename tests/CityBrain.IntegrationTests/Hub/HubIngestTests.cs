@@ -48,18 +48,7 @@ public sealed class HubIngestTests
         IReadOnlyList<ExportedSeries> series = [];
         await Poll.UntilAsync(async () => (series = await vm.ExportAsync("{__name__=~\"pm2_5_.*\"}")).Sum(s => s.Values.Length) == 12, TimeSpan.FromSeconds(20), "12 samples are in VictoriaMetrics");
         Assert.DoesNotContain(series, s => s.Name == "pm2_5_quality"); // quality is a label, not a series of its own
-        foreach (var (seq, reading) in message.Readings)
-        {
-            var labels = new Dictionary<string, string> { ["district"] = "d01", ["grid"] = "g0102", ["node"] = "n-17", ["quality"] = reading.Quality.ToWire(), ["sensor"] = reading.Sensor };
-            double Sample(string name)
-            {
-                var s = Assert.Single(series, s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value) && s.Timestamps.Contains(reading.TimestampMs));
-                return s.Values[Array.IndexOf(s.Timestamps, reading.TimestampMs)];
-            }
-
-            Assert.Equal(reading.Value, Sample("pm2_5_value"));
-            Assert.Equal(seq, Sample("pm2_5_seq"));
-        }
+        AssertExported(series, message, "d01", "g0102", "n-17");
 
         var stats = hub.Statistics;
         _output.WriteLine($"hub: received {stats.MessagesReceived}, written {stats.MessagesWritten} messages / {stats.PointsWritten} points");
@@ -121,5 +110,22 @@ public sealed class HubIngestTests
         Assert.Equal(2, rejected[ContractViolation.Topic]);
 
         long seqFor(string name) => Array.FindIndex(cases, x => x.Name == name);
+    }
+
+    /// <summary>Each reading of <paramref name="message"/> is in VictoriaMetrics' <paramref name="series"/> exactly: its value and seq, with its tags as labels.</summary>
+    internal static void AssertExported(IReadOnlyList<ExportedSeries> series, TelemetryMessage message, string district, string grid, string node)
+    {
+        foreach (var (seq, reading) in message.Readings)
+        {
+            var labels = new Dictionary<string, string> { ["district"] = district, ["grid"] = grid, ["node"] = node, ["quality"] = reading.Quality.ToWire(), ["sensor"] = reading.Sensor };
+            double Sample(string name)
+            {
+                var s = Assert.Single(series, s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value) && s.Timestamps.Contains(reading.TimestampMs));
+                return s.Values[Array.IndexOf(s.Timestamps, reading.TimestampMs)];
+            }
+
+            Assert.Equal(reading.Value, Sample($"{reading.Quantity}_value"));
+            Assert.Equal(seq, Sample($"{reading.Quantity}_seq"));
+        }
     }
 }
