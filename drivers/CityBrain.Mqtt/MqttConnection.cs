@@ -176,8 +176,9 @@ public sealed class MqttConnection : IAsyncDisposable, IDisposable
 
                 Volatile.Write(ref _subscribedGeneration, generation);
             }
-            catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !IsFatal(ex))
             {
+                // MQTTnet reports a cancelled connect as whatever the closed channel threw: name the cause.
                 throw new TimeoutException($"no connection to the broker {_endpoint.Host}:{_endpoint.Port} within the connect timeout of {_endpoint.ConnectTimeout.TotalSeconds:0.#} s", ex);
             }
 

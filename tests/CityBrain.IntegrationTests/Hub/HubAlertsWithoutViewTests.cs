@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using CityBrain.Hub.Alerts;
 using CityBrain.Sensing.Contract;
+using CityBrain.Testing;
 using CityBrain.Testing.Hub;
 using CityBrain.Testing.Servers;
 using MQTTnet;

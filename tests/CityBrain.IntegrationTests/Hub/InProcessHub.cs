@@ -2,6 +2,7 @@ using System.Text;
 using CityBrain.Hub;
 using CityBrain.Hub.Health;
 using CityBrain.Hub.Ingest;
+using CityBrain.Testing;
 using CityBrain.Testing.Servers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
