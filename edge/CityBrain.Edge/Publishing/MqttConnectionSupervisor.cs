@@ -1,4 +1,4 @@
-using System.Security.Cryptography.X509Certificates;
+using CityBrain.Mqtt;
 using CityBrain.Sensing.Contract;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -8,27 +8,22 @@ using MQTTnet.Protocol;
 namespace CityBrain.Edge.Publishing;
 
 /// <summary>
-/// Keeps the node connected (MQTTnet 5 has no managed client): connects, pings, reconnects with exponential backoff and
-/// jitter, and on every connect re-announces the node's birth (retained status online) under a Will that flips it to
-/// offline if the connection is lost. Publishers wait on <see cref="WaitConnectedAsync"/> and report failures.
+/// The node's MQTT connection: the shared <see cref="MqttConnection"/> (connect with timeout, reconnect with backoff
+/// and jitter, ping) plus the node's status protocol: on every connect, after the subscriptions, the birth (retained
+/// status online) under a Will that flips it to offline if the connection is lost; on a clean shutdown a retained
+/// offline with reason shutdown. Publishers wait on <see cref="WaitConnectedAsync"/> and report failures.
 /// </summary>
 public sealed class MqttConnectionSupervisor : IAsyncDisposable
 {
-    private static readonly TimeSpan PingPeriod = TimeSpan.FromSeconds(5);
+    /// <summary>How often the node pings the broker to find a half-open connection.</summary>
+    public static readonly TimeSpan PingPeriod = TimeSpan.FromSeconds(5);
 
     private readonly MqttConnectionSettings _settings;
     private readonly Func<StatusMessage> _birth;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly IMqttClient _client;
-    private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly string _boot;
-    private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _reconnects;
-    private long _connects;
-    private string? _lastError;
-
-    private bool _closing;
+    private readonly MqttConnection _connection;
 
     public MqttConnectionSupervisor(MqttConnectionSettings settings, string boot, Func<StatusMessage> birth, TimeProvider time, ILogger logger)
     {
@@ -37,104 +32,78 @@ public sealed class MqttConnectionSupervisor : IAsyncDisposable
         _birth = birth;
         _time = time;
         _logger = logger;
-        _client = new MqttClientFactory().CreateMqttClient();
-        _client.DisconnectedAsync += e =>
+        _connection = new MqttConnection(Endpoint(settings), time, logger)
         {
-            if (e.ClientWasConnected && Volatile.Read(ref _closing))
-            {
-                // Our own clean shutdown: not a lost connection (journald would show it as a warning on every stop).
-                _logger.LogInformation("MQTT connection to {Host}:{Port} closed", _settings.Mqtt.Host, _settings.Mqtt.EffectivePort);
-                MarkDisconnected("shutdown");
-            }
-            else if (e.ClientWasConnected)
-            {
-                _logger.LogWarning("MQTT connection to {Host}:{Port} lost: {Reason}", _settings.Mqtt.Host, _settings.Mqtt.EffectivePort, e.Reason);
-                MarkDisconnected(e.Exception?.Message ?? e.Reason.ToString());
-            }
-
-            return Task.CompletedTask;
+            Configure = WithWill,
+            OnConnectedAsync = OnConnectedAsync,
         };
     }
 
-    public IMqttClient Client => _client;
+    /// <summary>The shared connection underneath (state, generation, connected event).</summary>
+    public MqttConnection Connection => _connection;
 
-    public bool IsConnected => _client.IsConnected;
+    public IMqttClient Client => _connection.Client;
 
-    public long Reconnects => Interlocked.Read(ref _reconnects);
+    public bool IsConnected => _connection.IsConnected;
 
-    public string? LastError => _lastError;
+    public long Reconnects => _connection.Reconnects;
+
+    public string? LastError => _connection.LastError;
+
+    /// <summary>The node's endpoint: the configuration's <c>mqtt</c> section, pinging every <see cref="PingPeriod"/>, no revocation check (private CA).</summary>
+    public static MqttEndpoint Endpoint(MqttConnectionSettings settings)
+    {
+        var m = settings.Mqtt;
+        return new MqttEndpoint
+        {
+            Host = m.Host,
+            Port = m.EffectivePort,
+            ClientId = settings.ClientId,
+            Username = m.Username,
+            PasswordFile = m.Username is null ? null : m.PasswordFile,
+            Tls = new MqttTls
+            {
+                Enabled = m.Tls.Enabled,
+                CaFile = m.Tls.CaFile,
+                CertFile = m.Tls.CertFile,
+                KeyFile = m.Tls.KeyFile,
+                ServerName = m.Tls.ServerName,
+                AllowUntrusted = m.Tls.AllowUntrusted,
+                CheckRevocation = false,
+            },
+            BaseDirectory = settings.BaseDirectory,
+            KeepAlive = TimeSpan.FromSeconds(m.KeepAliveSeconds),
+            ConnectTimeout = TimeSpan.FromSeconds(m.ConnectTimeoutSeconds),
+            ReconnectMin = TimeSpan.FromSeconds(m.ReconnectMinSeconds),
+            ReconnectMax = TimeSpan.FromSeconds(m.ReconnectMaxSeconds),
+            PingPeriod = PingPeriod,
+            PingTimeout = TimeSpan.FromSeconds(m.PublishTimeoutSeconds),
+        };
+    }
 
     /// <summary>Completes when the client is connected and the birth message was published.</summary>
-    public Task WaitConnectedAsync(CancellationToken cancellationToken) =>
-        Volatile.Read(ref _connected).Task.WaitAsync(cancellationToken);
+    public Task WaitConnectedAsync(CancellationToken cancellationToken) => _connection.WaitConnectedAsync(cancellationToken);
 
     /// <summary>A publisher saw a failure: check the connection now instead of at the next ping.</summary>
-    public void ReportFailure(string error)
-    {
-        _lastError = error;
-        _wake.Release2();
-    }
+    public void ReportFailure(string error) => _connection.ReportFailure(error);
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        var backoff = TimeSpan.FromSeconds(_settings.Mqtt.ReconnectMinSeconds);
-        var maxBackoff = TimeSpan.FromSeconds(_settings.Mqtt.ReconnectMaxSeconds);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            if (!_client.IsConnected)
-            {
-                if (await TryConnectAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    backoff = TimeSpan.FromSeconds(_settings.Mqtt.ReconnectMinSeconds);
-                }
-                else
-                {
-                    // Full jitter keeps a district's nodes from reconnecting in lock-step after a broker restart.
-                    var delay = TimeSpan.FromTicks((long)(backoff.Ticks * (0.5 + (Random.Shared.NextDouble() * 0.5))));
-                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, maxBackoff.Ticks));
-                    await WaitAsync(delay, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-            }
-
-            await WaitAsync(PingPeriod, cancellationToken).ConfigureAwait(false);
-            if (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-
-            if (_client.IsConnected && !await PingAsync(cancellationToken).ConfigureAwait(false))
-            {
-                _logger.LogWarning("MQTT ping to {Host} failed; reconnecting", _settings.Mqtt.Host);
-                await DisconnectQuietlyAsync().ConfigureAwait(false);
-                MarkDisconnected("ping failed");
-            }
-        }
-    }
+    public Task RunAsync(CancellationToken cancellationToken) => _connection.RunAsync(cancellationToken);
 
     /// <summary>Announces a clean shutdown (retained offline, reason shutdown) and disconnects without the Will.</summary>
     public async Task ShutdownAsync(CancellationToken cancellationToken)
     {
-        if (!_client.IsConnected)
+        if (!_connection.IsConnected)
         {
             return;
         }
 
         try
         {
-            var offline = new StatusMessage
-            {
-                Node = _settings.Node.NodeId,
-                State = StatusMessage.Offline,
-                Reason = "shutdown",
-                Timestamp = _time.GetUtcNow().ToUnixTimeMilliseconds(),
-                Boot = _boot,
-            };
+            var offline = Status("shutdown");
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             cts.CancelAfter(TimeSpan.FromSeconds(_settings.Mqtt.PublishTimeoutSeconds));
-            await _client.PublishAsync(StatusMessageFor(offline), cts.Token).ConfigureAwait(false);
-            Volatile.Write(ref _closing, true);
-            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), cts.Token).ConfigureAwait(false);
+            await _connection.Client.PublishAsync(StatusMessageFor(offline), cts.Token).ConfigureAwait(false);
+            await _connection.DisconnectAsync(null, cts.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or InvalidOperationException)
         {
@@ -151,176 +120,36 @@ public sealed class MqttConnectionSupervisor : IAsyncDisposable
             .WithContentType("application/json")
             .Build();
 
-    private async Task<bool> TryConnectAsync(CancellationToken cancellationToken)
+    private StatusMessage Status(string reason) => new()
     {
-        var m = _settings.Mqtt;
-        try
-        {
-            var options = await BuildOptionsAsync(cancellationToken).ConfigureAwait(false);
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            cts.CancelAfter(TimeSpan.FromSeconds(m.ConnectTimeoutSeconds));
-            var result = await _client.ConnectAsync(options, cts.Token).ConfigureAwait(false);
-            if (result.ResultCode != MqttClientConnectResultCode.Success)
-            {
-                _lastError = $"broker refused the connection: {result.ResultCode} {result.ReasonString}";
-                _logger.LogError("MQTT broker {Host}:{Port} refused node {Node}: {Code} {Reason}", m.Host, m.EffectivePort, _settings.Node.NodeId, result.ResultCode, result.ReasonString);
-                return false;
-            }
+        Node = _settings.Node.NodeId,
+        State = StatusMessage.Offline,
+        Reason = reason,
+        Timestamp = _time.GetUtcNow().ToUnixTimeMilliseconds(),
+        Boot = _boot,
+    };
 
-            // Subscriptions first (cmd, config), then the birth: a node announced online takes requests at once (a
-            // request sent on seeing the birth would otherwise be lost before the subscription is in place).
-            if (_settings.OnConnectedAsync is { } onConnected)
-            {
-                await onConnected(_client, cts.Token).ConfigureAwait(false);
-            }
-
-            await _client.PublishAsync(StatusMessageFor(_birth()), cts.Token).ConfigureAwait(false);
-
-            if (Interlocked.Increment(ref _connects) > 1)
-            {
-                Interlocked.Increment(ref _reconnects);
-            }
-
-            _logger.LogInformation("MQTT connected to {Host}:{Port} as {ClientId}; status online published", m.Host, m.EffectivePort, _settings.ClientId);
-            Volatile.Read(ref _connected).TrySetResult();
-            return true;
-        }
-        catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or IOException or System.Net.Sockets.SocketException or InvalidOperationException or System.Security.Authentication.AuthenticationException)
-        {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                return false;
-            }
-
-            _lastError = ex.Message;
-            _logger.LogWarning("MQTT connect to {Host}:{Port} failed: {Error}", m.Host, m.EffectivePort, ex.Message);
-            await DisconnectQuietlyAsync().ConfigureAwait(false);
-            return false;
-        }
-    }
-
-    private async Task<MqttClientOptions> BuildOptionsAsync(CancellationToken cancellationToken)
-    {
-        var m = _settings.Mqtt;
-        var will = new StatusMessage
-        {
-            Node = _settings.Node.NodeId,
-            State = StatusMessage.Offline,
-            Reason = "connection_lost",
-            Timestamp = _time.GetUtcNow().ToUnixTimeMilliseconds(),
-            Boot = _boot,
-        };
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(m.Host, m.EffectivePort)
-            .WithClientId(_settings.ClientId)
+    /// <summary>A clean session per connect, with a fresh Will (offline, connection_lost) stamped at connect time.</summary>
+    private void WithWill(MqttClientOptionsBuilder builder) =>
+        builder
             .WithCleanStart(true)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(m.KeepAliveSeconds))
-            .WithTimeout(TimeSpan.FromSeconds(m.ConnectTimeoutSeconds))
             .WithWillTopic(Topics.For(_settings.Node, Topics.Status))
-            .WithWillPayload(ContractJson.Serialize(will, ContractJsonContext.Default.StatusMessage))
+            .WithWillPayload(ContractJson.Serialize(Status("connection_lost"), ContractJsonContext.Default.StatusMessage))
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithWillRetain(true)
             .WithWillContentType("application/json");
-        if (m.Username is not null)
-        {
-            string? password = m.PasswordFile is null
-                ? null
-                : (await File.ReadAllTextAsync(Resolve(m.PasswordFile), cancellationToken).ConfigureAwait(false)).Trim();
-            builder = builder.WithCredentials(m.Username, password);
-        }
 
-        if (m.Tls.Enabled)
-        {
-            builder = builder.WithTlsOptions(tls =>
-            {
-                tls.UseTls();
-                if (m.Tls.ServerName is not null)
-                {
-                    tls.WithTargetHost(m.Tls.ServerName);
-                }
-
-                if (m.Tls.CaFile is not null)
-                {
-                    var chain = new X509Certificate2Collection();
-                    chain.ImportFromPemFile(Resolve(m.Tls.CaFile));
-                    tls.WithTrustChain(chain);
-                }
-
-                if (m.Tls.CertFile is not null && m.Tls.KeyFile is not null)
-                {
-                    tls.WithClientCertificates(new X509Certificate2Collection(X509Certificate2.CreateFromPemFile(Resolve(m.Tls.CertFile), Resolve(m.Tls.KeyFile))));
-                }
-
-                tls.WithRevocationMode(X509RevocationMode.NoCheck);
-                if (m.Tls.AllowUntrusted)
-                {
-                    _logger.LogWarning("TLS certificate checks are off for {Host} (allowUntrusted)", m.Host);
-                    tls.WithCertificateValidationHandler(_ => true);
-                }
-            });
-        }
-
-        return builder.Build();
-    }
-
-    private string Resolve(string path) => Path.IsPathRooted(path) ? path : Path.Combine(_settings.BaseDirectory, path);
-
-    private async Task<bool> PingAsync(CancellationToken cancellationToken)
+    private async Task OnConnectedAsync(IMqttClient client, MqttClientConnectResult result, CancellationToken cancellationToken)
     {
-        try
+        // Subscriptions first (cmd, config), then the birth: a node announced online takes requests at once (a
+        // request sent on seeing the birth would otherwise be lost before the subscription is in place).
+        if (_settings.OnConnectedAsync is { } onConnected)
         {
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            cts.CancelAfter(TimeSpan.FromSeconds(_settings.Mqtt.PublishTimeoutSeconds));
-            await _client.PingAsync(cts.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or InvalidOperationException)
-        {
-            return cancellationToken.IsCancellationRequested;
-        }
-    }
-
-    private void MarkDisconnected(string reason)
-    {
-        _lastError = reason;
-        var current = Volatile.Read(ref _connected);
-        if (current.Task.IsCompleted)
-        {
-            Interlocked.CompareExchange(ref _connected, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), current);
+            await onConnected(client, cancellationToken).ConfigureAwait(false);
         }
 
-        _wake.Release2();
+        await client.PublishAsync(StatusMessageFor(_birth()), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task DisconnectQuietlyAsync()
-    {
-        try
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cts.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or InvalidOperationException or ObjectDisposedException)
-        {
-            // Already gone: nothing to do.
-        }
-    }
-
-    private async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        try
-        {
-            await _wake.WaitAsync(delay, _time, cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await DisconnectQuietlyAsync().ConfigureAwait(false);
-        _client.Dispose();
-        _wake.Dispose();
-    }
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
+using CityBrain.Sensing.Hosting;
 using CityBrain.Hub.Sinks;
 
 namespace CityBrain.Hub.Ingest;
@@ -68,11 +69,17 @@ public sealed class IngestMetrics : ISinkMetrics, IDisposable
     /// <summary>The per-hop histograms since start, for /ingest/stats (the whole-chain benchmark reads them).</summary>
     public IReadOnlyList<StageLatency> StageLatencies() =>
     [
-        PollToSent.Snapshot("poll_to_sent"),
-        SentToBatch.Snapshot("sent_to_batch"),
-        PollToBatch.Snapshot("poll_to_batch"),
-        PollToAck.Snapshot("poll_to_ack"),
+        Stage("poll_to_sent", PollToSent),
+        Stage("sent_to_batch", SentToBatch),
+        Stage("poll_to_batch", PollToBatch),
+        Stage("poll_to_ack", PollToAck),
     ];
+
+    private static StageLatency Stage(string stage, LatencyHistogram histogram)
+    {
+        var b = histogram.Buckets();
+        return new StageLatency(stage, b.Count, b.MaxMs, b.UpperMs, b.Counts);
+    }
 
     public long ReceivedTotal => Interlocked.Read(ref _receivedTotal);
 

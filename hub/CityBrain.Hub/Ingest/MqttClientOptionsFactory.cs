@@ -1,51 +1,45 @@
-using System.Security.Cryptography.X509Certificates;
 using CityBrain.Hub.Configuration;
+using CityBrain.Mqtt;
 using MQTTnet;
 using MQTTnet.Formatter;
 
 namespace CityBrain.Hub.Ingest;
 
-/// <summary>Builds the hub's MQTT 5 client options: persistent session, Receive Maximum, Maximum Packet Size, TLS and credentials.</summary>
+/// <summary>The hub's MQTT 5 connection settings: persistent session, Receive Maximum, Maximum Packet Size, TLS and credentials.</summary>
 public static class MqttClientOptionsFactory
 {
-    public static MqttClientOptions Create(MqttConnectionOptions o, string instanceName)
+    /// <summary>The options one connect attempt sends (what the shared <see cref="MqttConnection"/> builds from <see cref="Endpoint"/> and <see cref="Configure"/>).</summary>
+    public static MqttClientOptions Create(MqttConnectionOptions o, string instanceName) =>
+        MqttOptions.Build(Endpoint(o, instanceName), o.Password, Configure(o));
+
+    /// <summary>Address, identity, credentials, TLS (server name = host, system trust or the private CA), timeouts and reconnect backoff.</summary>
+    public static MqttEndpoint Endpoint(MqttConnectionOptions o, string instanceName) => new()
     {
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(o.Host, o.Port)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId(ClientId(o, instanceName))
-            .WithMaximumPacketSize(o.MaximumPacketSize)
-            .WithCleanStart(!o.PersistentSession)
-            .WithSessionExpiryInterval(o.PersistentSession ? o.SessionExpirySeconds : 0)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(o.KeepAliveSeconds))
-            .WithTimeout(TimeSpan.FromSeconds(o.ConnectTimeoutSeconds))
-            .WithReceiveMaximum(o.ReceiveMaximum);
-        if (!string.IsNullOrEmpty(o.Username))
+        Host = o.Host,
+        Port = o.Port,
+        ClientId = ClientId(o, instanceName),
+        Username = o.Username,
+        Password = o.Password,
+        Tls = new MqttTls
         {
-            builder = builder.WithCredentials(o.Username, o.Password);
-        }
+            Enabled = o.UseTls,
+            ServerName = o.Host,
+            CaFile = string.IsNullOrEmpty(o.CaCertificatePath) ? null : o.CaCertificatePath,
+        },
+        KeepAlive = TimeSpan.FromSeconds(o.KeepAliveSeconds),
+        ConnectTimeout = TimeSpan.FromSeconds(o.ConnectTimeoutSeconds),
+        ReconnectMin = TimeSpan.FromMilliseconds(250),
+        ReconnectMax = TimeSpan.FromSeconds(o.MaxReconnectDelaySeconds),
+        SocketBufferBytes = o.SocketBufferBytes,
+    };
 
-        if (o.UseTls)
-        {
-            var tls = new MqttClientTlsOptionsBuilder().WithTargetHost(o.Host);
-            if (!string.IsNullOrEmpty(o.CaCertificatePath))
-            {
-                var chain = new X509Certificate2Collection();
-                chain.ImportFromPemFile(o.CaCertificatePath);
-                tls = tls.WithTrustChain(chain);
-            }
-
-            builder = builder.WithTlsOptions(tls.Build());
-        }
-
-        var options = builder.Build();
-        if (options.ChannelOptions is MqttClientTcpOptions tcp)
-        {
-            tcp.BufferSize = o.SocketBufferBytes;
-        }
-
-        return options;
-    }
+    /// <summary>MQTT 5 with the persistent session (the broker queues while the hub is away) and the hub's receive limits.</summary>
+    public static Action<MqttClientOptionsBuilder> Configure(MqttConnectionOptions o) => builder => builder
+        .WithProtocolVersion(MqttProtocolVersion.V500)
+        .WithMaximumPacketSize(o.MaximumPacketSize)
+        .WithCleanStart(!o.PersistentSession)
+        .WithSessionExpiryInterval(o.PersistentSession ? o.SessionExpirySeconds : 0)
+        .WithReceiveMaximum(o.ReceiveMaximum);
 
     /// <summary>The configured client id, else the user name (the broker binds them), else <c>citybrain-hub-{instance}</c>.</summary>
     public static string ClientId(MqttConnectionOptions o, string instanceName) =>

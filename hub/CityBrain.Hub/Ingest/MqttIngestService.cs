@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Threading.Channels;
 using CityBrain.Hub.Configuration;
+using CityBrain.Mqtt;
 using CityBrain.Sensing.Contract;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,8 @@ using MQTTnet.Protocol;
 namespace CityBrain.Hub.Ingest;
 
 /// <summary>
-/// The hub's MQTT side: keeps a persistent-session connection (reconnect with backoff and jitter), subscribes QoS 1
+/// The hub's MQTT side: keeps a persistent-session connection (the shared <see cref="MqttConnection"/>: reconnect with
+/// backoff and jitter through Polly, connect timeout), subscribes QoS 1
 /// to <c>citybrain/#</c> (or a shared subscription plus per-instance status/health subscriptions in scale-out mode),
 /// routes every message, dead-letters rejects, notifies observers and queues telemetry for the writers. Telemetry is
 /// acknowledged only after every sink stored it (<c>AutoAcknowledge = false</c>).
@@ -32,14 +34,13 @@ public sealed class MqttIngestService : BackgroundService
     private readonly MessageRouter _router;
     private readonly IReplyListener[] _replyListeners;
     private readonly string? _replyFilter;
+    private readonly MqttConnection _connection;
     private readonly IMqttClient _client;
-    private readonly SemaphoreSlim _disconnected = new(0, 1);
     private readonly AcknowledgementSequencer _acks;
     private readonly ReceiveWindow _window;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly CancellationTokenSource _fatal = new();
     private BufferedMqttChannel? _channel;
-    private int _generation;
     private int _failed;
 
     public MqttIngestService(
@@ -74,7 +75,17 @@ public sealed class MqttIngestService : BackgroundService
             TimeSpan.FromSeconds(Math.Max(1, _options.Mqtt.KeepAliveSeconds / 3.0)),
             time);
         _acks = new AcknowledgementSequencer(metrics, _window.Released, HoldWrites);
-        _client = new MqttClientFactory().CreateMqttClient(_window.AdapterFactory(created: c => Volatile.Write(ref _channel, c)));
+        _connection = new MqttConnection(
+            MqttClientOptionsFactory.Endpoint(_options.Mqtt, _options.InstanceName),
+            time,
+            logger,
+            new MqttClientFactory().CreateMqttClient(_window.AdapterFactory(created: c => Volatile.Write(ref _channel, c))))
+        {
+            Configure = MqttClientOptionsFactory.Configure(_options.Mqtt),
+            OnConnectedAsync = OnConnectedAsync,
+            IsFatal = FatalErrors.IsFatal,
+        };
+        _client = _connection.Client;
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += e =>
         {
@@ -83,36 +94,19 @@ public sealed class MqttIngestService : BackgroundService
                 Fail(e.Exception!, "the MQTT client");
             }
 
-            if (e.ClientWasConnected)
-            {
-                _logger.LogWarning("Disconnected from the broker {Host}:{Port}: {Reason}", _options.Mqtt.Host, _options.Mqtt.Port, e.ReasonString ?? e.Reason.ToString());
-            }
-
-            if (_disconnected.CurrentCount == 0)
-            {
-                try
-                {
-                    _disconnected.Release();
-                }
-                catch (SemaphoreFullException)
-                {
-                }
-            }
-
             return Task.CompletedTask;
         };
+        _connection.Connected += () => Connected?.Invoke();
     }
 
     /// <summary>The process exit code after a fatal error (EX_SOFTWARE; 78 would keep systemd from restarting the hub).</summary>
     public const int FatalExitCode = 70;
 
-    public bool IsConnected => _client.IsConnected;
+    public bool IsConnected => _connection.IsConnected;
 
     /// <summary>Connected and subscribed on the current connection: from here on the broker routes telemetry to this hub
     /// (before the subscription a fresh session gets nothing, and a node's publish is answered "no subscribers").</summary>
-    public bool IsSubscribed => _client.IsConnected && Volatile.Read(ref _subscribedGeneration) == Volatile.Read(ref _generation);
-
-    private int _subscribedGeneration = -1;
+    public bool IsSubscribed => _connection.IsSubscribed;
 
     /// <summary>The fatal error that stopped ingest, if any.</summary>
     public Exception? Failure { get; private set; }
@@ -132,7 +126,7 @@ public sealed class MqttIngestService : BackgroundService
         var acks = WatchAsync(_acks.RunAsync(run.Token), "the acknowledgement sequencer", run.Token);
         try
         {
-            await ConnectionLoopAsync(run.Token);
+            await _connection.RunAsync(run.Token);
         }
         catch (OperationCanceledException) when (run.IsCancellationRequested)
         {
@@ -146,7 +140,7 @@ public sealed class MqttIngestService : BackgroundService
             try
             {
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cts.Token);
+                await _connection.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cts.Token);
             }
             catch (Exception ex) when (!FatalErrors.IsFatal(ex))
             {
@@ -194,65 +188,11 @@ public sealed class MqttIngestService : BackgroundService
         }
     }
 
-    private async Task ConnectionLoopAsync(CancellationToken stoppingToken)
+    /// <summary>Every (re)connect, within the connect timeout: a new generation of PUBACKs, then the subscriptions.</summary>
+    private async Task OnConnectedAsync(IMqttClient client, MqttClientConnectResult result, CancellationToken cancellationToken)
     {
-        var options = MqttClientOptionsFactory.Create(_options.Mqtt, _options.InstanceName);
-        int attempt = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            if (!_client.IsConnected)
-            {
-                try
-                {
-                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                    timeout.CancelAfter(TimeSpan.FromSeconds(_options.Mqtt.ConnectTimeoutSeconds));
-                    var result = await _client.ConnectAsync(options, timeout.Token);
-                    Interlocked.Increment(ref _generation);
-                    _acks.Reset();
-                    await SubscribeAsync(timeout.Token);
-                    Volatile.Write(ref _subscribedGeneration, Volatile.Read(ref _generation));
-                    _logger.LogInformation("Connected to the broker {Host}:{Port} as {ClientId} (session present: {SessionPresent})",
-                        _options.Mqtt.Host, _options.Mqtt.Port, options.ClientId, result.IsSessionPresent);
-                    attempt = 0;
-                    try
-                    {
-                        Connected?.Invoke();
-                    }
-                    catch (Exception ex) when (!FatalErrors.IsFatal(ex))
-                    {
-                        _logger.LogWarning(ex, "A connect handler failed");
-                    }
-                }
-                catch (Exception ex) when (!FatalErrors.IsFatal(ex) && (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested))
-                {
-                    attempt++;
-                    var delay = ReconnectDelay(attempt);
-                    if (attempt <= 3 || (attempt & (attempt - 1)) == 0)
-                    {
-                        _logger.LogWarning("Cannot connect to the broker {Host}:{Port} (attempt {Attempt}): {Error}; retrying in {Delay} ms",
-                            _options.Mqtt.Host, _options.Mqtt.Port, attempt, ex.Message, (long)delay.TotalMilliseconds);
-                    }
-
-                    if (_client.IsConnected)
-                    {
-                        await _client.DisconnectAsync(cancellationToken: CancellationToken.None);
-                    }
-
-                    await Task.Delay(delay, _time, stoppingToken);
-                    continue;
-                }
-            }
-
-            // Wake on a disconnect, or every few seconds to re-check.
-            await _disconnected.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
-        }
-    }
-
-    private TimeSpan ReconnectDelay(int attempt)
-    {
-        double max = _options.Mqtt.MaxReconnectDelaySeconds * 1000.0;
-        double baseMs = Math.Min(max, 250 * Math.Pow(2, Math.Min(attempt - 1, 16)));
-        return TimeSpan.FromMilliseconds((baseMs / 2) + (Random.Shared.NextDouble() * baseMs / 2));
+        _acks.Reset();
+        await SubscribeAsync(cancellationToken);
     }
 
     private async Task SubscribeAsync(CancellationToken cancellationToken)
@@ -310,7 +250,7 @@ public sealed class MqttIngestService : BackgroundService
     private async Task HandleMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
         e.AutoAcknowledge = false;
-        int generation = Volatile.Read(ref _generation);
+        int generation = _connection.Generation;
         var message = e.ApplicationMessage;
         string topic = message.Topic;
         var payload = message.Payload;
@@ -412,7 +352,7 @@ public sealed class MqttIngestService : BackgroundService
     private async Task AcknowledgeAsync(MqttApplicationMessageReceivedEventArgs e, int generation, CancellationToken cancellationToken)
     {
         // A message from an earlier connection is redelivered by the broker on this one; its PUBACK must not be sent.
-        if (generation != Volatile.Read(ref _generation) || !_client.IsConnected)
+        if (generation != _connection.Generation || !_client.IsConnected)
         {
             return;
         }
@@ -510,9 +450,8 @@ public sealed class MqttIngestService : BackgroundService
 
     public override void Dispose()
     {
-        _client.Dispose();
+        _connection.Dispose();
         _fatal.Dispose();
-        _disconnected.Dispose();
         _acks.Dispose();
         base.Dispose();
     }

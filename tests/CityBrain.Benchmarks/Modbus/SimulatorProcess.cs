@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using CityBrain.Testing.Servers;
 
 namespace CityBrain.Benchmarks.Modbus;
 
@@ -29,12 +28,7 @@ internal sealed class SimulatorProcess : IAsyncDisposable
 
     public static async Task<SimulatorProcess> StartAsync(string cliDll, string template, byte unit, CancellationToken cancellationToken)
     {
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        int port = FreePort.Get();
 
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string argument in new[] { cliDll, "simulate", "modbus", "--template", template, "--tcp", $"127.0.0.1:{port}", "--unit", unit.ToString(CultureInfo.InvariantCulture), "--update-ms", "1000" })
@@ -49,7 +43,7 @@ internal sealed class SimulatorProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         var simulator = new SimulatorProcess(process, port);
         var watch = Stopwatch.StartNew();
-        while (!await AcceptsAsync(port, cancellationToken))
+        while (!await FreePort.AcceptsAsync(port))
         {
             if (process.HasExited || watch.Elapsed > TimeSpan.FromSeconds(30))
             {
@@ -72,19 +66,5 @@ internal sealed class SimulatorProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private static async Task<bool> AcceptsAsync(int port, CancellationToken cancellationToken)
-    {
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            await socket.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }

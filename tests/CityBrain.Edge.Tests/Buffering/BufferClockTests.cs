@@ -1,5 +1,6 @@
 using CityBrain.Edge.Buffering;
 using CityBrain.Sensing;
+using CityBrain.Testing.Servers;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CityBrain.Edge.Tests.Buffering;
@@ -13,7 +14,7 @@ public sealed class BufferClockTests : IDisposable
     private static readonly TimeSpan MaxAge = TimeSpan.FromHours(1);
 
     private readonly SteppedWallClock _clock = new(TestReadings.Start);
-    private readonly TempDirectory _directory = new();
+    private readonly TempDirectory _directory = SegmentFiles.NewBufferDirectory();
 
     public static TheoryData<string> Kinds { get; } = new("memory", "disk");
 

@@ -1,5 +1,6 @@
 using CityBrain.Edge.Buffering;
 using CityBrain.Sensing;
+using CityBrain.Testing.Servers;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CityBrain.Edge.Tests.Buffering;
@@ -10,7 +11,7 @@ public sealed class DiskReadingBufferContractTests : ReadingBufferContractTests
     /// <summary>Fewer bytes per reading than any record takes, so a byte cap never holds more than the capacity.</summary>
     private const int BytesPerReadingFloor = 8;
 
-    private readonly TempDirectory _directory = new();
+    private readonly TempDirectory _directory = SegmentFiles.NewBufferDirectory();
 
     protected override async ValueTask<IReadingBuffer> CreateBufferAsync(BufferLimits limits)
     {

@@ -1,5 +1,6 @@
 using CityBrain.Edge.Buffering;
 using CityBrain.Sensing;
+using CityBrain.Testing.Servers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -10,7 +11,7 @@ namespace CityBrain.Edge.Tests.Buffering;
 public sealed class DiskReadingBufferTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(TestReadings.Start);
-    private readonly TempDirectory _directory = new();
+    private readonly TempDirectory _directory = SegmentFiles.NewBufferDirectory();
     private readonly List<TempDirectory> _snapshots = [];
     private readonly FakeLogger<DiskReadingBuffer> _logger = new();
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(2));

@@ -2,6 +2,7 @@ using CityBrain.Edge;
 using CityBrain.Edge.Pipeline;
 using CityBrain.Edge.Runners;
 using CityBrain.Sensing;
+using CityBrain.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -150,7 +151,7 @@ public sealed class SensorRunnerTests
         var run = runner.RunAsync(cts.Token);
         await AdvanceAsync(time, TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(50));
         time.Advance(TimeSpan.FromMilliseconds(2500)); // one jump: every timer due meanwhile fires late, at once
-        await Task.Delay(50);
+        await Poll.UntilAsync(() => runner.State.Overruns >= 1, TimeSpan.FromSeconds(5), "the late poll ran and counted the swallowed tick");
         await AdvanceAsync(time, TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(50));
         await cts.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(5));

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using CityBrain.Hub.Alerts;
 using CityBrain.Sensing.Contract;
+using CityBrain.Testing;
 using CityBrain.Testing.Servers;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -99,11 +100,7 @@ public sealed class MqttAlertPublisherTests
         await publisher.PublishAsync(alert with { State = AlertStates.Cleared, ClearedAt = Raised.AddMinutes(7), Value = 70 }, CancellationToken.None);
 
         Assert.Empty(await RetainedAsync(broker));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (live.Count < 3 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Poll.UntilAsync(() => live.Count >= 3, TimeSpan.FromSeconds(10), "raised, cleared and the deletion seen by a live subscriber");
 
         var states = live.Select(m => m.Payload.Length == 0 ? "(deleted)" : JsonSerializer.Deserialize<AlertMessage>(m.Payload, ContractJson.Options)!.State).ToList();
         Assert.Equal(["raised", "cleared", "(deleted)"], states);

@@ -1,6 +1,7 @@
 using System.Text;
 using CityBrain.Hub.Configuration;
 using CityBrain.Hub.Sinks;
+using CityBrain.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -110,12 +111,12 @@ public sealed class ResilientSinkWriterTests
         using var batch = Batch(10);
 
         var write = writer.WriteAsync(batch, CancellationToken.None);
-        await Poll(() => sink.Requests == 1);
+        await Poll.UntilAsync(() => sink.Requests == 1, TimeSpan.FromSeconds(5), "the first request");
         time.Advance(TimeSpan.FromSeconds(6.9));
         await Task.Yield();
         Assert.Equal(1, sink.Requests); // still waiting for the server's Retry-After
         time.Advance(TimeSpan.FromSeconds(0.2));
-        await Poll(() => sink.Requests == 2);
+        await Poll.UntilAsync(() => sink.Requests == 2, TimeSpan.FromSeconds(5), "the second request");
         time.Advance(TimeSpan.FromSeconds(3.1));
         Assert.Empty(await write);
         Assert.Equal(3, sink.Requests);
@@ -162,16 +163,6 @@ public sealed class ResilientSinkWriterTests
         {
             var d = ResilientSinkWriter.Backoff(attempt, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2));
             Assert.InRange(d.TotalMilliseconds, minMs, maxMs);
-        }
-    }
-
-    private static async Task Poll(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 5 s");
-            await Task.Delay(5);
         }
     }
 }

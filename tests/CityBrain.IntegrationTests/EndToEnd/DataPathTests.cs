@@ -2,6 +2,7 @@ using CityBrain.Drivers.Simulated;
 using CityBrain.IntegrationTests.Edge;
 using CityBrain.IntegrationTests.Hub;
 using CityBrain.Sensing;
+using CityBrain.Testing;
 using CityBrain.Testing.Mqtt;
 using CityBrain.Testing.Servers;
 using Xunit.Abstractions;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using CityBrain.IntegrationTests.Broker;
 using CityBrain.IntegrationTests.Edge;
 using CityBrain.IntegrationTests.Hub;
+using CityBrain.Testing;
 using CityBrain.Testing.Servers;
 using MQTTnet;
 using MQTTnet.Protocol;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CityBrain.Hub.Alerts;
 using CityBrain.IntegrationTests.Notifications;
 using CityBrain.Sensing.Contract;
+using CityBrain.Testing;
 using CityBrain.Testing.Hub;
 using CityBrain.Testing.Servers;
 using MQTTnet;

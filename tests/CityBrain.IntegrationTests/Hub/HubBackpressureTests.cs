@@ -1,3 +1,4 @@
+using CityBrain.Testing;
 using CityBrain.Testing.Servers;
 using Xunit.Abstractions;
 

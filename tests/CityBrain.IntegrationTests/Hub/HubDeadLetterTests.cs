@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CityBrain.Hub.Ingest;
 using CityBrain.Sensing.Contract;
+using CityBrain.Testing;
 using CityBrain.Testing.Servers;
 using Xunit.Abstractions;
 

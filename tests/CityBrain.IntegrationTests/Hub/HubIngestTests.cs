@@ -1,6 +1,7 @@
 using System.Text;
 using CityBrain.Sensing;
 using CityBrain.Sensing.Contract;
+using CityBrain.Testing;
 using CityBrain.Testing.Servers;
 using Xunit.Abstractions;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CityBrain.Testing;
 using CityBrain.Testing.Servers;
 using Xunit.Abstractions;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using CityBrain.Hub.Health;
 using CityBrain.Sensing.Contract;
+using CityBrain.Testing;
 using CityBrain.Testing.Hub;
 using CityBrain.Testing.Servers;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CityBrain.Testing;
 using CityBrain.Testing.Servers;
 
 namespace CityBrain.IntegrationTests.Hub;

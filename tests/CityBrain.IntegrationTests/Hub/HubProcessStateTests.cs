@@ -1,3 +1,4 @@
+using CityBrain.Testing;
 using CityBrain.Sensing.Contract;
 using CityBrain.Testing.Hub;
 using CityBrain.Testing.Servers;

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using CityBrain.Sensing;
 using CityBrain.Sensing.Contract;
+using CityBrain.Testing;
 using CityBrain.Testing.Servers;
 using Xunit.Abstractions;
 

@@ -3,6 +3,7 @@ using CityBrain.Hub;
 using CityBrain.Hub.Alerts;
 using CityBrain.Hub.Health;
 using CityBrain.Hub.Ingest;
+using CityBrain.Testing;
 using CityBrain.Testing.Servers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

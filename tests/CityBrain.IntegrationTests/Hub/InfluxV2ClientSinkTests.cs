@@ -1,3 +1,4 @@
+using CityBrain.Testing;
 using CityBrain.Hub.Configuration;
 using CityBrain.Hub.Sinks;
 using CityBrain.Testing.Servers;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using CityBrain.Sensing;
 using CityBrain.Sensing.Contract;
+using CityBrain.Testing;
 using MQTTnet;
 using MQTTnet.Protocol;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using CityBrain.Hub.Notifications;
 using CityBrain.IntegrationTests.Hub;
 using CityBrain.Sensing.Contract;
+using CityBrain.Testing;
 using CityBrain.Testing.Hub;
 using CityBrain.Testing.Servers;
 using MQTTnet;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CityBrain.IntegrationTests.Hub;
+using CityBrain.Testing;
 using CityBrain.Testing.Mqtt;
 using CityBrain.Testing.Servers;
 

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using CityBrain.IntegrationTests.Hub;
+using CityBrain.Testing;
 using CityBrain.Testing.Servers;
 
 namespace CityBrain.IntegrationTests.Packaging;

@@ -10,7 +10,7 @@ public sealed class ModbusDeviceDriverTests
 {
     private static readonly ModbusResilienceOptions NoRetry = new() { RetryAttempts = 0, TimeoutsToOpen = 100 };
 
-    public static TheoryData<string> TemplateNames() => RepoPaths.TemplateNames();
+    public static TheoryData<string> TemplateNames() => TemplatePaths.TemplateNames();
 
     [Theory]
     [MemberData(nameof(TemplateNames))]

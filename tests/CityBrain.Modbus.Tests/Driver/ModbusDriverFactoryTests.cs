@@ -8,7 +8,7 @@ public sealed class ModbusDriverFactoryTests
     [Fact]
     public async Task NodeConfigShape_BuildsDriversSharingTheirBus()
     {
-        var catalog = await TemplateCatalog.LoadDirectoryAsync(RepoPaths.Templates, CancellationToken.None);
+        var catalog = await TemplateCatalog.LoadDirectoryAsync(TemplatePaths.Templates, CancellationToken.None);
         Assert.True(catalog.Names.Count >= 6);
         await using var sim = await SimulatedBus.StartTcpAsync("weather-station-ws100", 3);
         int port = int.Parse(sim.Bus.Client.Endpoint.Split(':')[^1]);

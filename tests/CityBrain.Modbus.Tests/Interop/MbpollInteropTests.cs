@@ -40,8 +40,8 @@ public sealed partial class MbpollInteropTests
     {
         string mbpoll = PeerProcess.Require("mbpoll", "mbpoll");
         const string Name = "street-light-meter-em24";
-        var template = await TemplateLoader.LoadFileAsync(Path.Combine(Support.RepoPaths.Templates, $"{Name}.json"), CancellationToken.None);
-        var vector = await TemplateVector.LoadFileAsync(Path.Combine(Support.RepoPaths.Templates, $"{Name}.vector.json"), CancellationToken.None);
+        var template = await TemplateLoader.LoadFileAsync(Path.Combine(Support.TemplatePaths.Templates, $"{Name}.json"), CancellationToken.None);
+        var vector = await TemplateVector.LoadFileAsync(Path.Combine(Support.TemplatePaths.Templates, $"{Name}.vector.json"), CancellationToken.None);
         await using var simulator = new ModbusSimulator();
         simulator.AddDevice(2, new SimulatedDevice(template, vector));
         var endpoint = simulator.StartTcp(new IPEndPoint(IPAddress.Loopback, 0));

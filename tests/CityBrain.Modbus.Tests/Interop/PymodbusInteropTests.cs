@@ -1,4 +1,6 @@
 using CityBrain.Testing.Serial;
+using CityBrain.Testing.Servers;
+
 namespace CityBrain.Modbus.Tests.Interop;
 
 /// <summary>Our client against a pymodbus server (an independent implementation) over TCP and over RTU on a socat pty pair.</summary>
@@ -12,7 +14,7 @@ public sealed class PymodbusInteropTests
     public async Task Tcp_EveryTypeAndOrderAndFunction()
     {
         string spec = await WriteSpecAsync(unit: 1);
-        int port = FreePort.Next();
+        int port = FreePort.Get();
         await using var peer = await StartPymodbusAsync("tcp", port.ToString(), spec);
         await peer.WaitUntilAsync(() => FreePort.AcceptsAsync(port), TimeSpan.FromSeconds(20), "pymodbus to listen");
         await using var client = ModbusClient.CreateTcp("127.0.0.1", port, new ModbusClientOptions { RequestTimeout = TimeSpan.FromSeconds(2) });

@@ -16,7 +16,7 @@ public sealed class RequestPlannerTests
     [InlineData("street-light-meter-em24", 9, 2)]
     public async Task ShippedTemplate_RequestCountBeforeAndAfterMerging(string name, int before, int after)
     {
-        var template = await TemplateLoader.LoadFileAsync(Path.Combine(RepoPaths.Templates, $"{name}.json"), CancellationToken.None);
+        var template = await TemplateLoader.LoadFileAsync(Path.Combine(TemplatePaths.Templates, $"{name}.json"), CancellationToken.None);
         Assert.Equal(before, RequestPlanner.Unmerged(template.Points).Count);
         var plan = RequestPlanner.Plan(template.Points, template.Quirks);
         Assert.Equal(after, plan.Count);

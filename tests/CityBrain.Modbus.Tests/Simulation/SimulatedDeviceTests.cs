@@ -6,7 +6,7 @@ namespace CityBrain.Modbus.Tests.Simulation;
 
 public sealed class SimulatedDeviceTests
 {
-    public static TheoryData<string> TemplateNames() => RepoPaths.TemplateNames();
+    public static TheoryData<string> TemplateNames() => TemplatePaths.TemplateNames();
 
     [Theory]
     [MemberData(nameof(TemplateNames))]

@@ -19,10 +19,10 @@ internal sealed class SimulatedBus : IAsyncDisposable
     public Dictionary<byte, SimulatedDevice> Devices { get; } = [];
 
     public static async Task<DeviceTemplate> TemplateAsync(string name) =>
-        await TemplateLoader.LoadFileAsync(Path.Combine(RepoPaths.Templates, $"{name}.json"), CancellationToken.None);
+        await TemplateLoader.LoadFileAsync(Path.Combine(TemplatePaths.Templates, $"{name}.json"), CancellationToken.None);
 
     public static async Task<TemplateVector> VectorAsync(string name) =>
-        await TemplateVector.LoadFileAsync(Path.Combine(RepoPaths.Templates, $"{name}.vector.json"), CancellationToken.None);
+        await TemplateVector.LoadFileAsync(Path.Combine(TemplatePaths.Templates, $"{name}.vector.json"), CancellationToken.None);
 
     public static async Task<SimulatedBus> StartTcpAsync(string template, byte unit, IModbusFaultInjector? faults = null, TimeSpan? timeout = null)
     {

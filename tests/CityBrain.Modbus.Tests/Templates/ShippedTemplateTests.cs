@@ -9,24 +9,24 @@ namespace CityBrain.Modbus.Tests.Templates;
 public sealed class ShippedTemplateTests
 {
     private static readonly Lazy<JsonSchema> Schema = new(() =>
-        JsonSchema.FromText(File.ReadAllText(Path.Combine(RepoPaths.Schemas, "device-template.v1.schema.json"))));
+        JsonSchema.FromText(File.ReadAllText(Path.Combine(TemplatePaths.Schemas, "device-template.v1.schema.json"))));
 
-    public static TheoryData<string> TemplateNames() => RepoPaths.TemplateNames();
+    public static TheoryData<string> TemplateNames() => TemplatePaths.TemplateNames();
 
     [Fact]
     public void Folder_HoldsAtLeastSixTemplates_EachWithAVector()
     {
-        var names = RepoPaths.TemplateFiles().Select(Path.GetFileNameWithoutExtension).ToList();
+        var names = TemplatePaths.TemplateFiles().Select(Path.GetFileNameWithoutExtension).ToList();
         Assert.True(names.Count >= 6, $"only {names.Count} templates");
-        Assert.All(names, n => Assert.True(File.Exists(Path.Combine(RepoPaths.Templates, $"{n}.vector.json")), $"{n} has no vector"));
+        Assert.All(names, n => Assert.True(File.Exists(Path.Combine(TemplatePaths.Templates, $"{n}.vector.json")), $"{n} has no vector"));
     }
 
     [Theory]
     [MemberData(nameof(TemplateNames))]
     public async Task Template_DecodesItsShippedVector(string name)
     {
-        var template = await TemplateLoader.LoadFileAsync(Path.Combine(RepoPaths.Templates, $"{name}.json"), CancellationToken.None);
-        var vector = await TemplateVector.LoadFileAsync(Path.Combine(RepoPaths.Templates, $"{name}.vector.json"), CancellationToken.None);
+        var template = await TemplateLoader.LoadFileAsync(Path.Combine(TemplatePaths.Templates, $"{name}.json"), CancellationToken.None);
+        var vector = await TemplateVector.LoadFileAsync(Path.Combine(TemplatePaths.Templates, $"{name}.vector.json"), CancellationToken.None);
         Assert.Equal(name, vector.Template);
         foreach (var point in template.Points)
         {
@@ -52,7 +52,7 @@ public sealed class ShippedTemplateTests
     public async Task Template_MatchesJsonSchema(string name)
     {
         var schema = Schema.Value;
-        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Templates, $"{name}.json")));
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(TemplatePaths.Templates, $"{name}.json")));
         var result = schema.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
         Assert.True(result.IsValid, string.Join("; ", result.Details?.Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}")) ?? []));
     }

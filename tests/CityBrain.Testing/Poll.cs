@@ -1,4 +1,4 @@
-namespace CityBrain.IntegrationTests.Hub;
+namespace CityBrain.Testing;
 
 /// <summary>Polls a condition with a deadline (no fixed sleeps).</summary>
 public static class Poll
