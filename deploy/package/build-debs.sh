@@ -97,6 +97,9 @@ package() {
     install -m 0640 deploy/hub.example.json "$stage/etc/citybrain/hub.json"
     # Alert rules go into hub.json's Hub:Alerts section (docs/alerts.md); the example is documentation.
     install -m 0644 hub/CityBrain.Hub.Service/alerts.example.json "$stage/usr/share/doc/$name/alerts.example.json"
+    # The grid registry (docs/grid-registry.md): the example to copy to /etc/citybrain/grids.json and edit, then set
+    # Hub:RegistryPath; not installed as configuration (a hub without Hub:RegistryPath runs without one).
+    install -m 0644 deploy/grids.example.json "$stage/usr/share/doc/$name/grids.example.json"
     echo /etc/citybrain/hub.json > "$stage/DEBIAN/conffiles"
   fi
   chmod 0750 "$stage/etc/citybrain" "$stage/etc/citybrain/trust"

@@ -98,6 +98,12 @@ public class PackageContentsTests(DebPackages debs, ITestOutputHelper output)
         AssertEntry(debs.HubAmd64, "./opt/citybrain/hub/citybrain-hub", "-rwxr-xr-x", "root/root");
         AssertEntry(debs.HubAmd64, "./etc/citybrain/hub.json", "-rw-r-----", "root/root");
         AssertEntry(debs.HubAmd64, "./lib/systemd/system/citybrain-hub.service", "-rw-r--r--", "root/root");
+
+        // The grid registry example ships as documentation (docs/grid-registry.md, "Installed by the package").
+        AssertEntry(debs.HubAmd64, "./usr/share/doc/citybrain-hub/grids.example.json", "-rw-r--r--", "root/root");
+        Assert.Equal(
+            File.ReadAllText(CityBrain.Testing.RepoPaths.Combine("deploy", "grids.example.json")),
+            File.ReadAllText(debs.HubAmd64.File("usr", "share", "doc", "citybrain-hub", "grids.example.json")));
     }
 
     private const int ElfMachineAarch64 = 0xB7;
