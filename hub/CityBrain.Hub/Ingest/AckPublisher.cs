@@ -192,8 +192,16 @@ public sealed class AckPublisher
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            await client.PublishAsync(message, timeout.Token);
-            _published.Add(1);
+            var result = await client.PublishAsync(message, timeout.Token);
+            if (result.IsSuccess || result.ReasonCode == MqttClientPublishReasonCode.NoMatchingSubscribers)
+            {
+                _published.Add(1); // 0x10: the node is not connected now; it re-sends what it misses
+            }
+            else
+            {
+                _failed.Add(1);
+                _logger.LogDebug("Acknowledgement on {Topic} refused by the broker: {Code} (check the ACL: the hub writes +/+/+/ack)", message.Topic, result.ReasonCode);
+            }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !FatalErrors.IsFatal(ex))
         {
