@@ -26,6 +26,8 @@ public sealed class EdgeMetrics : IDisposable
         Published = _meter.CreateCounter<long>("citybrain.edge.readings.published", "{reading}", "Readings acknowledged by the broker (PUBACK), by sensor");
         PublishFailures = _meter.CreateCounter<long>("citybrain.edge.publish.failures", "{message}", "Telemetry messages not acknowledged (kept in the buffer)");
         PublishNoSubscribers = _meter.CreateCounter<long>("citybrain.edge.publish.no_subscribers", "{message}", "Telemetry messages the broker answered 'no matching subscribers' (PUBACK 0x10): readings kept and retried");
+        PublishResent = _meter.CreateCounter<long>("citybrain.edge.publish.resent", "{reading}", "Readings sent again because the hub acknowledged later ones but not these (deliveryAck hub): the broker lost them");
+        HubAcknowledged = _meter.CreateCounter<long>("citybrain.edge.publish.hub_acknowledged", "{reading}", "Readings the hub acknowledged as stored end to end (deliveryAck hub); they left the buffer");
         OnCallRequests = _meter.CreateCounter<long>("citybrain.edge.oncall.requests", "{request}", "On-call requests on the cmd topic, by outcome (ok, fault, or the error code)");
         ConfigOutcomes = _meter.CreateCounter<long>("citybrain.edge.config.outcomes", "{configuration}", "Configurations pushed or edited, by outcome (applied, rejected, rolled_back)");
         PublishLatency = _meter.CreateHistogram<double>("citybrain.edge.publish.latency", "ms", "Source timestamp to PUBACK of the newest reading in a message");
@@ -54,6 +56,10 @@ public sealed class EdgeMetrics : IDisposable
     public Counter<long> PublishFailures { get; }
 
     public Counter<long> PublishNoSubscribers { get; }
+
+    public Counter<long> PublishResent { get; }
+
+    public Counter<long> HubAcknowledged { get; }
 
     public Histogram<double> PublishLatency { get; }
 

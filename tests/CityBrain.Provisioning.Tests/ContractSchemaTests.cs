@@ -111,4 +111,13 @@ public sealed class ContractSchemaTests
         Assert.Empty(Check(EmbeddedSchemas.DeadLetter, ContractJson.Serialize(reading)));
         Assert.Empty(Check(EmbeddedSchemas.DeadLetter, ContractJson.Serialize(point with { Payload = "e30=" })));
     }
+
+    [Fact]
+    public void Ack_MatchesTheSchema_AndABrokenOneDoesNot()
+    {
+        var ack = new AckMessage { Node = "n-01", Timestamp = 1, Ranges = [[0, 499], [1000, 1000]], Hub = "hub-a" };
+        Assert.Empty(Check(EmbeddedSchemas.Ack, ContractJson.Serialize(ack, ContractJsonContext.Default.AckMessage)));
+        Assert.Equal(ContractJson.Serialize(ack), ContractJson.Serialize(ack, ContractJsonContext.Default.AckMessage));
+        Assert.NotEmpty(Check(EmbeddedSchemas.Ack, ContractJson.Serialize(ack with { Ranges = [[0, 1, 2]] })));
+    }
 }

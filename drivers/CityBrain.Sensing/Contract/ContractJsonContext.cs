@@ -19,4 +19,5 @@ namespace CityBrain.Sensing.Contract;
 [JsonSerializable(typeof(ConfigStateMessage))]
 [JsonSerializable(typeof(OnCallRequest))]
 [JsonSerializable(typeof(OnCallResponse))]
+[JsonSerializable(typeof(AckMessage))]
 public sealed partial class ContractJsonContext : JsonSerializerContext;

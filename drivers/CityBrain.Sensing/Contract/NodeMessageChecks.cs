@@ -191,6 +191,8 @@ public static class NodeMessageChecks
                 ?? NotNegative("$.publish.messages", publish.Messages)
                 ?? NotNegative("$.publish.readings", publish.Readings)
                 ?? NotNegative("$.publish.noSubscribers", publish.NoSubscribers)
+                ?? NotNegative("$.publish.awaitingHub", publish.AwaitingHub ?? 0)
+                ?? NotNegative("$.publish.resent", publish.Resent ?? 0)
                 ?? Finite("$.publish.latencyP50Ms", publish.LatencyP50Ms)
                 ?? Finite("$.publish.latencyP99Ms", publish.LatencyP99Ms)
                 ?? Text("$.publish.lastError", publish.LastError, MaxErrorText, lines: true);

@@ -35,6 +35,22 @@ public sealed record PublishHealth
     [JsonPropertyName("held")]
     public bool Held { get; init; }
 
+    /// <summary>
+    /// Readings acknowledged by the broker and awaiting the hub's end-to-end acknowledgement (<c>deliveryAck: hub</c>;
+    /// null with <c>broker</c>). Rising while telemetry flows means the hub does not acknowledge.
+    /// </summary>
+    [JsonPropertyName("awaitingHub")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? AwaitingHub { get; init; }
+
+    /// <summary>
+    /// Readings sent again since the node started because the hub acknowledged later readings but not these: the
+    /// broker (or a lost hub instance's session) lost them on the way (<c>deliveryAck: hub</c>).
+    /// </summary>
+    [JsonPropertyName("resent")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Resent { get; init; }
+
     [JsonPropertyName("lastError")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? LastError { get; init; }

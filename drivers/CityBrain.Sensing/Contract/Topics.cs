@@ -20,6 +20,12 @@ public static class Topics
     /// <summary>The node's retained answer to a configuration: <c>{node topic}/config/state</c> (schema config-state.v1).</summary>
     public const string ConfigState = "config/state";
 
+    /// <summary>
+    /// The hub's end-to-end acknowledgement to the node (schema ack.v1): the sequence ranges it stored or dead-lettered,
+    /// <c>{node topic}/ack</c>. The node deletes a reading from its buffer on it (publish setting <c>deliveryAck: hub</c>).
+    /// </summary>
+    public const string Ack = "ack";
+
     /// <summary>On-call requests to the node (schema oncall-request.v1, MQTT 5 request/response): <c>{node topic}/cmd</c>.</summary>
     public const string Cmd = "cmd";
 
@@ -87,9 +93,9 @@ public static class Topics
         }
 
         string kind = parts[3];
-        if (kind is not (Telemetry or Status or Health or Config or ConfigState or Cmd))
+        if (kind is not (Telemetry or Status or Health or Config or ConfigState or Cmd or Ack))
         {
-            reason = $"topic '{topic}' has unknown kind '{kind}' (expected telemetry, status, health, config, config/state or cmd)";
+            reason = $"topic '{topic}' has unknown kind '{kind}' (expected telemetry, status, health, config, config/state, cmd or ack)";
             return false;
         }
 

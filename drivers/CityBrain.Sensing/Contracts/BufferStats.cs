@@ -33,6 +33,12 @@ public sealed record BufferStats
     /// <summary>Age of the oldest stored reading on the buffer's monotonic clock (zero when empty).</summary>
     public TimeSpan OldestAge { get; init; }
 
+    /// <summary>
+    /// Readings sent (PUBACK) and awaiting the hub's end-to-end acknowledgement (<see cref="IReadingBuffer.EndBatchAwaitingAsync"/>);
+    /// included in <see cref="Readings"/>.
+    /// </summary>
+    public long Awaiting { get; init; }
+
     /// <summary>Readings held only in memory because storage refused writes (a disk buffer in degraded mode).</summary>
     public long HeldInMemory { get; init; }
 

@@ -27,6 +27,23 @@ public interface IReadingBuffer : IAsyncDisposable
     /// </summary>
     ValueTask EndBatchAsync(BufferBatch batch, int acceptedCount, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Ends a batch whose first <paramref name="sentCount"/> readings reached the broker but are not yet confirmed
+    /// stored end to end: they stay in the buffer, are not handed out again, and leave it only through
+    /// <see cref="AcknowledgeAsync"/> (or are handed out again after <see cref="ReleaseAsync"/>). The rest are kept as
+    /// <see cref="EndBatchAsync"/> keeps them. Awaiting is not persisted: after a restart such readings are sent again.
+    /// </summary>
+    ValueTask EndBatchAwaitingAsync(BufferBatch batch, int sentCount, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes the awaiting readings with sequence numbers in <c>[start, end)</c> (their storage was confirmed); readings
+    /// in that range that are not awaiting are left alone. Returns how many were removed.
+    /// </summary>
+    ValueTask<long> AcknowledgeAsync(long start, long end, CancellationToken cancellationToken);
+
+    /// <summary>Hands the awaiting readings in <c>[start, end)</c> out again (to be re-sent). Returns how many.</summary>
+    ValueTask<long> ReleaseAsync(long start, long end, CancellationToken cancellationToken);
+
     /// <summary>Completes when readings may be available for <see cref="BeginBatchAsync"/>.</summary>
     ValueTask WaitToReadAsync(CancellationToken cancellationToken);
 

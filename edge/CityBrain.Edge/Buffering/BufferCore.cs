@@ -124,7 +124,7 @@ internal sealed class BufferCore<TPayload> : IDisposable
         ClockHeld ? null : Ledger.Select(lane, maxReadings, nowMs - _liveWindowMs);
 
     /// <summary>Ends a batch in the ledger and counts kept readings that were dropped while in flight.</summary>
-    public void EndLocked(BufferBatch batch, int acceptedCount, List<SeqRun> ackedRuns)
+    public void EndLocked(BufferBatch batch, int acceptedCount, List<SeqRun> ackedRuns, bool awaiting = false)
     {
         if ((uint)acceptedCount > (uint)batch.Count)
         {
@@ -132,12 +132,24 @@ internal sealed class BufferCore<TPayload> : IDisposable
                 nameof(acceptedCount), acceptedCount, $"Accepted count must be between 0 and the batch size {batch.Count}.");
         }
 
-        Ledger.Complete(batch.Id, acceptedCount, ackedRuns, out long droppedKept, out DropReason reason);
+        Ledger.Complete(batch.Id, acceptedCount, ackedRuns, out long droppedKept, out DropReason reason, awaiting);
         CountDropLocked(droppedKept, reason);
         if (acceptedCount < batch.Count)
         {
             SignalLocked();
         }
+    }
+
+    /// <summary>Hands awaiting readings in <c>[start, end)</c> out again (see <see cref="IReadingBuffer.ReleaseAsync"/>).</summary>
+    public long ReleaseAwaitingLocked(long start, long end)
+    {
+        long released = Ledger.ReleaseAwaiting(start, end);
+        if (released > 0)
+        {
+            SignalLocked();
+        }
+
+        return released;
     }
 
     /// <summary>Wakes a waiting reader when anything is available.</summary>
@@ -186,6 +198,7 @@ internal sealed class BufferCore<TPayload> : IDisposable
             Oldest = oldest is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(oldest.Value),
             OldestAge = oldest is null ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Max(0, NowMs - oldest.Value)),
             HeldInMemory = heldInMemory,
+            Awaiting = Ledger.Awaiting,
             State = storageProblem is not null ? BufferStates.Degraded : clockHeld ? BufferStates.ClockHeld : BufferStates.Ok,
             Problem = storageProblem ?? (clockHeld ? _clock.ImplausibleProblem : null),
             DroppedDiskFull = DroppedDiskFull,

@@ -19,6 +19,7 @@ internal sealed class BufferLedger<TPayload>
     private readonly List<LedgerRecord<TPayload>> _records = [];
     private readonly IntervalSet _acked = new();
     private readonly IntervalSet _inFlight = new();
+    private readonly IntervalSet _awaiting = new();
     private readonly Dictionary<long, LedgerBatch> _batches = [];
     private int _first;
     private int _compacted;
@@ -42,8 +43,11 @@ internal sealed class BufferLedger<TPayload>
 
     public long InFlight => _inFlight.Count;
 
+    /// <summary>Readings sent and awaiting the end-to-end acknowledgement: stored, but not handed out again.</summary>
+    public long Awaiting => _awaiting.Count;
+
     /// <summary>Readings that <see cref="Select"/> could hand out now (either lane).</summary>
-    public long Available => Stored - _inFlight.Count;
+    public long Available => Stored - _inFlight.Count - _awaiting.Count;
 
     public int RecordCount => _records.Count - _first;
 
@@ -188,7 +192,7 @@ internal sealed class BufferLedger<TPayload>
                 break;
             }
 
-            long runEnd = Math.Min(hi, Math.Min(_acked.NextStartAfter(cursor), _inFlight.NextStartAfter(cursor)));
+            long runEnd = Math.Min(hi, Math.Min(_acked.NextStartAfter(cursor), Math.Min(_inFlight.NextStartAfter(cursor), _awaiting.NextStartAfter(cursor))));
             runEnd = Math.Min(runEnd, cursor + (max - taken));
             (runs ??= []).Add(new SeqRun(cursor, runEnd));
             taken += runEnd - cursor;
@@ -213,10 +217,11 @@ internal sealed class BufferLedger<TPayload>
     public bool IsInFlight(long batchId) => _batches.ContainsKey(batchId);
 
     /// <summary>
-    /// Ends a batch: the first <paramref name="accepted"/> readings are acknowledged, the rest become available again.
+    /// Ends a batch: the first <paramref name="accepted"/> readings are acknowledged (or, with
+    /// <paramref name="awaiting"/>, kept as awaiting the end-to-end acknowledgement), the rest become available again.
     /// Kept readings that were dropped while in flight are returned as <paramref name="droppedKept"/>.
     /// </summary>
-    public void Complete(long batchId, long accepted, List<SeqRun> ackedRuns, out long droppedKept, out DropReason reason)
+    public void Complete(long batchId, long accepted, List<SeqRun> ackedRuns, out long droppedKept, out DropReason reason, bool awaiting = false)
     {
         if (!_batches.Remove(batchId, out LedgerBatch? batch))
         {
@@ -233,7 +238,11 @@ internal sealed class BufferLedger<TPayload>
             long acceptEnd = run.Start + take;
             _inFlight.Remove(Math.Max(run.Start, Head), run.End);
             long ackStart = Math.Max(run.Start, Head);
-            if (ackStart < acceptEnd)
+            if (ackStart < acceptEnd && awaiting)
+            {
+                _awaiting.Add(ackStart, acceptEnd);
+            }
+            else if (ackStart < acceptEnd)
             {
                 _acked.Add(ackStart, acceptEnd);
                 ackedRuns.Add(new SeqRun(ackStart, acceptEnd));
@@ -257,14 +266,48 @@ internal sealed class BufferLedger<TPayload>
         if (start < end)
         {
             _inFlight.Remove(start, end);
+            _awaiting.Remove(start, end);
             _acked.Add(start, end);
             AdvanceHead();
         }
     }
 
     /// <summary>
+    /// Acknowledges the awaiting readings in <c>[start, end)</c> (the end-to-end acknowledgement came); readings in
+    /// that range in any other state are left alone. The acknowledged runs are added to <paramref name="ackedRuns"/>.
+    /// </summary>
+    public long AcknowledgeAwaiting(long start, long end, List<SeqRun> ackedRuns)
+    {
+        long count = 0;
+        foreach (SeqRun run in _awaiting.RunsIn(start, end))
+        {
+            _awaiting.Remove(run.Start, run.End);
+            _acked.Add(run.Start, run.End);
+            ackedRuns.Add(run);
+            count += run.Length;
+        }
+
+        AdvanceHead();
+        return count;
+    }
+
+    /// <summary>Makes the awaiting readings in <c>[start, end)</c> available again (to be sent again); returns how many.</summary>
+    public long ReleaseAwaiting(long start, long end)
+    {
+        long count = 0;
+        foreach (SeqRun run in _awaiting.RunsIn(start, end))
+        {
+            _awaiting.Remove(run.Start, run.End);
+            count += run.Length;
+        }
+
+        return count;
+    }
+
+    /// <summary>
     /// Drops every stored reading below <paramref name="seq"/>. Returns how many stored, not-in-flight readings were
-    /// dropped; dropped in-flight readings are counted when their batch ends (only those kept are lost).
+    /// dropped (awaiting readings included: their storage is not confirmed); dropped in-flight readings are counted
+    /// when their batch ends (only those kept are lost).
     /// </summary>
     public long DropBefore(long seq, DropReason reason)
     {
@@ -290,6 +333,7 @@ internal sealed class BufferLedger<TPayload>
         long dropped = seq - Head - acked - inFlight;
         _acked.Remove(Head, seq);
         _inFlight.Remove(Head, seq);
+        _awaiting.Remove(Head, seq);
         Head = seq;
         AdvanceHead();
         return dropped;
@@ -303,6 +347,11 @@ internal sealed class BufferLedger<TPayload>
             if (end < 0)
             {
                 end = _inFlight.EndOfRunContaining(cursor);
+            }
+
+            if (end < 0)
+            {
+                end = _awaiting.EndOfRunContaining(cursor);
             }
 
             if (end < 0)

@@ -293,19 +293,48 @@ public sealed class DiskReadingBuffer : IReadingBuffer
         }
     }
 
-    public ValueTask EndBatchAsync(BufferBatch batch, int acceptedCount, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        if (batch.IsEmpty)
-        {
-            return ValueTask.CompletedTask;
-        }
+    public ValueTask EndBatchAsync(BufferBatch batch, int acceptedCount, CancellationToken cancellationToken) =>
+        End(batch, acceptedCount, awaiting: false);
 
-        var acked = new List<SeqRun>(2);
-        List<Segment>? released = null;
+    public ValueTask EndBatchAwaitingAsync(BufferBatch batch, int sentCount, CancellationToken cancellationToken) =>
+        End(batch, sentCount, awaiting: true);
+
+    /// <summary>Acknowledges awaiting readings; the ack record is written with the next group, like any other.</summary>
+    public ValueTask<long> AcknowledgeAsync(long start, long end, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Acknowledge(acked => _core.Ledger.AcknowledgeAwaiting(start, end, acked)));
+
+    public ValueTask<long> ReleaseAsync(long start, long end, CancellationToken cancellationToken)
+    {
         lock (_core.Gate)
         {
-            _core.EndLocked(batch, acceptedCount, acked);
+            return ValueTask.FromResult(_core.ReleaseAwaitingLocked(start, end));
+        }
+    }
+
+    private ValueTask End(BufferBatch batch, int acceptedCount, bool awaiting)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (!batch.IsEmpty)
+        {
+            Acknowledge(acked =>
+            {
+                _core.EndLocked(batch, acceptedCount, acked, awaiting);
+                return 0;
+            });
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Runs <paramref name="change"/> under the lock, writes an ack record per run it acknowledged, retires segments.</summary>
+    private long Acknowledge(Func<List<SeqRun>, long> change)
+    {
+        var acked = new List<SeqRun>(2);
+        List<Segment>? released = null;
+        long result;
+        lock (_core.Gate)
+        {
+            result = change(acked);
             foreach (SeqRun run in acked)
             {
                 EnqueueMarkerLocked(RecordKind.Ack, run.Start, run.End);
@@ -315,7 +344,7 @@ public sealed class DiskReadingBuffer : IReadingBuffer
         }
 
         DeleteSegments(released);
-        return ValueTask.CompletedTask;
+        return result;
     }
 
     public ValueTask WaitToReadAsync(CancellationToken cancellationToken) => _core.WaitToReadAsync(cancellationToken);

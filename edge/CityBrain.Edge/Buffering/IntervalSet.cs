@@ -115,6 +115,18 @@ internal sealed class IntervalSet
         return i < _runs.Count ? _runs[i].Start : long.MaxValue;
     }
 
+    /// <summary>The parts of the set's runs that fall in <c>[start, end)</c>, ascending.</summary>
+    public List<SeqRun> RunsIn(long start, long end)
+    {
+        var runs = new List<SeqRun>();
+        for (int i = FirstEndingAfter(start); i < _runs.Count && _runs[i].Start < end; i++)
+        {
+            runs.Add(new SeqRun(Math.Max(_runs[i].Start, start), Math.Min(_runs[i].End, end)));
+        }
+
+        return runs;
+    }
+
     public void Clear()
     {
         _runs.Clear();

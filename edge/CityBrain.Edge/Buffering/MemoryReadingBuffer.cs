@@ -98,7 +98,29 @@ public sealed class MemoryReadingBuffer : IReadingBuffer
         }
     }
 
-    public ValueTask EndBatchAsync(BufferBatch batch, int acceptedCount, CancellationToken cancellationToken)
+    public ValueTask EndBatchAsync(BufferBatch batch, int acceptedCount, CancellationToken cancellationToken) =>
+        End(batch, acceptedCount, awaiting: false);
+
+    public ValueTask EndBatchAwaitingAsync(BufferBatch batch, int sentCount, CancellationToken cancellationToken) =>
+        End(batch, sentCount, awaiting: true);
+
+    public ValueTask<long> AcknowledgeAsync(long start, long end, CancellationToken cancellationToken)
+    {
+        lock (_core.Gate)
+        {
+            return ValueTask.FromResult(_core.Ledger.AcknowledgeAwaiting(start, end, []));
+        }
+    }
+
+    public ValueTask<long> ReleaseAsync(long start, long end, CancellationToken cancellationToken)
+    {
+        lock (_core.Gate)
+        {
+            return ValueTask.FromResult(_core.ReleaseAwaitingLocked(start, end));
+        }
+    }
+
+    private ValueTask End(BufferBatch batch, int acceptedCount, bool awaiting)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.IsEmpty)
@@ -108,7 +130,7 @@ public sealed class MemoryReadingBuffer : IReadingBuffer
 
         lock (_core.Gate)
         {
-            _core.EndLocked(batch, acceptedCount, []);
+            _core.EndLocked(batch, acceptedCount, [], awaiting);
         }
 
         return ValueTask.CompletedTask;

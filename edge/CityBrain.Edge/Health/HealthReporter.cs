@@ -113,6 +113,8 @@ public sealed class HealthReporter
                 Readings = _publisher.Readings,
                 NoSubscribers = _publisher.NoSubscribers,
                 Held = _publisher.IsHeld,
+                AwaitingHub = _publisher.HubAck is null ? null : stats.Awaiting,
+                Resent = _publisher.HubAck?.Resent,
                 LatencyP50Ms = latency.P50Ms,
                 LatencyP99Ms = latency.P99Ms,
                 LastError = Bounded(_connection.LastError),

@@ -31,6 +31,7 @@ public sealed class EdgeNode : IAsyncDisposable
     private readonly NodeComponents _components;
     private readonly MqttConnectionSupervisor _connection;
     private readonly TelemetryPublisher _publisher;
+    private readonly HubAckTracker? _hubAck;
     private readonly HealthReporter _health;
     private readonly BufferAppender _appender;
     private readonly OnCallResponder _onCall;
@@ -92,6 +93,9 @@ public sealed class EdgeNode : IAsyncDisposable
             time,
             loggers.CreateLogger<MqttConnectionSupervisor>());
         var p = config.Publish;
+        _hubAck = p.DeliveryAck == PublishSection.DeliveryAckHub
+            ? new HubAckTracker(buffer, _node, TimeSpan.FromMilliseconds(p.AckTimeoutMs), time, metrics, loggers.CreateLogger<HubAckTracker>())
+            : null;
         _publisher = new TelemetryPublisher(
             buffer,
             _connection,
@@ -108,17 +112,22 @@ public sealed class EdgeNode : IAsyncDisposable
             time,
             metrics,
             loggers.CreateLogger<TelemetryPublisher>(),
-            _shedder);
+            _shedder,
+            _hubAck);
         _health = new HealthReporter(
             _node, Boot, config.Buffer.Kind, buffer, _runners, _publisher, _connection,
             TimeSpan.FromSeconds(p.HealthIntervalSeconds), time, loggers.CreateLogger<HealthReporter>(), _hooks.Config);
         _appender = new BufferAppender(_intake, buffer, loggers.CreateLogger<BufferAppender>());
         _onCall = new OnCallResponder(
             _node, _runners, config.OnCall, () => _connection.Client, TimeSpan.FromSeconds(config.Mqtt.PublishTimeoutSeconds), metrics, time, loggers.CreateLogger<OnCallResponder>());
-        _connection.Client.ApplicationMessageReceivedAsync += e =>
+        _connection.Client.ApplicationMessageReceivedAsync += async e =>
         {
+            if (_hubAck is not null && await _hubAck.OfferAsync(e.ApplicationMessage, CancellationToken.None).ConfigureAwait(false))
+            {
+                return;
+            }
+
             _onCall.Offer(e.ApplicationMessage);
-            return Task.CompletedTask;
         };
     }
 
@@ -171,6 +180,7 @@ public sealed class EdgeNode : IAsyncDisposable
         var connection = Task.Run(() => _connection.RunAsync(publishing.Token), CancellationToken.None);
         var publisher = Task.Run(() => _publisher.RunAsync(publishing.Token), CancellationToken.None);
         var health = Task.Run(() => _health.RunAsync(publishing.Token), CancellationToken.None);
+        var hubAck = _hubAck is null ? Task.CompletedTask : Task.Run(() => _hubAck.RunAsync(publishing.Token), CancellationToken.None);
         // The on-call responder stops with the runners: its reads go through them into the intake.
         var runners = _runners.Select(r => Task.Run(() => r.RunAsync(stoppingToken), CancellationToken.None))
             .Concat(_eventRunners.Select(r => Task.Run(() => r.RunAsync(stoppingToken), CancellationToken.None)))
@@ -191,7 +201,7 @@ public sealed class EdgeNode : IAsyncDisposable
         await appender.ConfigureAwait(false);
         await DrainAsync().ConfigureAwait(false);
         await publishing.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(publisher, health, connection).ConfigureAwait(false);
+        await Task.WhenAll(publisher, health, connection, hubAck).ConfigureAwait(false);
         using var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await _connection.ShutdownAsync(shutdown.Token).ConfigureAwait(false);
         _logger.LogInformation("Edge node {Node} stopped; {Buffered} readings remain buffered", _node.NodeId, _buffer.GetStats().Readings);
@@ -207,10 +217,15 @@ public sealed class EdgeNode : IAsyncDisposable
         }
     }
 
-    /// <summary>After every connect: the node's <c>cmd</c> subscription, then the host's own step (the config topic).</summary>
+    /// <summary>After every connect: the node's <c>cmd</c> (and <c>ack</c>) subscription, then the host's own step (the config topic).</summary>
     private async Task OnConnectedAsync(MQTTnet.IMqttClient client, CancellationToken cancellationToken)
     {
         await _onCall.SubscribeAsync(client, cancellationToken).ConfigureAwait(false);
+        if (_hubAck is not null)
+        {
+            await _hubAck.SubscribeAsync(client, cancellationToken).ConfigureAwait(false);
+        }
+
         if (_hooks.OnConnectedAsync is { } onConnected)
         {
             await onConnected(client, cancellationToken).ConfigureAwait(false);

@@ -20,6 +20,12 @@ internal sealed class SequencePersistingBuffer : IReadingBuffer
 
     public ValueTask EndBatchAsync(BufferBatch batch, int acceptedCount, CancellationToken cancellationToken) => _inner.EndBatchAsync(batch, acceptedCount, cancellationToken);
 
+    public ValueTask EndBatchAwaitingAsync(BufferBatch batch, int sentCount, CancellationToken cancellationToken) => _inner.EndBatchAwaitingAsync(batch, sentCount, cancellationToken);
+
+    public ValueTask<long> AcknowledgeAsync(long start, long end, CancellationToken cancellationToken) => _inner.AcknowledgeAsync(start, end, cancellationToken);
+
+    public ValueTask<long> ReleaseAsync(long start, long end, CancellationToken cancellationToken) => _inner.ReleaseAsync(start, end, cancellationToken);
+
     public ValueTask WaitToReadAsync(CancellationToken cancellationToken) => _inner.WaitToReadAsync(cancellationToken);
 
     public BufferStats GetStats() => _inner.GetStats();

@@ -72,10 +72,7 @@ public sealed class OnCallResponder : IDisposable
     /// <summary>Subscribes to the node's <c>cmd</c> topic (after every connect); logs a refusal (the ACL).</summary>
     public async Task SubscribeAsync(IMqttClient client, CancellationToken cancellationToken)
     {
-        var result = await client.SubscribeAsync(
-            new MqttClientSubscribeOptionsBuilder().WithTopicFilter(Topic, MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken).ConfigureAwait(false);
-        var code = result.Items.FirstOrDefault()?.ResultCode;
-        if (code is not (MqttClientSubscribeResultCode.GrantedQoS0 or MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2))
+        if (await Publishing.NodeSubscription.SubscribeAsync(client, Topic, cancellationToken).ConfigureAwait(false) is { } code)
         {
             _logger.LogError("The broker refused the subscription to {Topic} ({Code}): on-call reads will not arrive; check the ACL (deploy/mosquitto/acl)", Topic, code);
         }

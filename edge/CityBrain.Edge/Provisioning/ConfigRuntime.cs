@@ -309,10 +309,7 @@ public sealed class ConfigRuntime : IAsyncDisposable
     private async Task OnConnectedAsync(IMqttClient client, NodeIdentity identity, CancellationToken cancellationToken)
     {
         string topic = Topics.For(identity, Topics.Config);
-        var result = await client.SubscribeAsync(
-            new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topic, MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken).ConfigureAwait(false);
-        var code = result.Items.FirstOrDefault()?.ResultCode;
-        if (code is not (MqttClientSubscribeResultCode.GrantedQoS0 or MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2))
+        if (await Publishing.NodeSubscription.SubscribeAsync(client, topic, cancellationToken).ConfigureAwait(false) is { } code)
         {
             _logger.LogError("The broker refused the subscription to {Topic} ({Code}): pushed configurations will not arrive; check the ACL (deploy/mosquitto/acl)", topic, code);
         }

@@ -9,7 +9,8 @@ using MQTTnet.Protocol;
 namespace CityBrain.Edge.Publishing;
 
 /// <summary>
-/// Moves readings from the buffer to the broker with QoS 1: a reading leaves the buffer only after its PUBACK.
+/// Moves readings from the buffer to the broker with QoS 1: a reading leaves the buffer only after its PUBACK, or, with a
+/// <see cref="HubAckTracker"/> (<c>deliveryAck: hub</c>), only after the hub acknowledged storing it.
 /// Live first: every worker takes from the live lane before the backlog, and the backlog drains through a token
 /// bucket, so after an outage the city sees the present at once and the past soon after.
 /// A PUBACK with reason 0x10 "No matching subscribers" is not delivery: the readings stay and telemetry is held
@@ -32,6 +33,7 @@ public sealed class TelemetryPublisher
     private readonly NoSubscriberHold _hold;
     private readonly PartialBatchGate _partials;
     private readonly Pipeline.LoadShedder? _shedder;
+    private readonly HubAckTracker? _hubAck;
     private readonly string _topic;
     private long _messages;
     private long _readings;
@@ -46,9 +48,11 @@ public sealed class TelemetryPublisher
         TimeProvider time,
         EdgeMetrics metrics,
         ILogger logger,
-        Pipeline.LoadShedder? shedder = null)
+        Pipeline.LoadShedder? shedder = null,
+        HubAckTracker? hubAck = null)
     {
         _shedder = shedder;
+        _hubAck = hubAck;
         _buffer = buffer;
         _connection = connection;
         _node = node;
@@ -72,6 +76,9 @@ public sealed class TelemetryPublisher
 
     /// <summary>Telemetry messages the broker answered with 0x10 "No matching subscribers" (their readings were kept).</summary>
     public long NoSubscribers => Interlocked.Read(ref _noSubscribers);
+
+    /// <summary>The end-to-end acknowledgement (<c>deliveryAck: hub</c>), or null when readings leave on PUBACK.</summary>
+    public HubAckTracker? HubAck => _hubAck;
 
     /// <summary>True while telemetry is held because the broker reports no subscriber.</summary>
     public bool IsHeld => _hold.IsHeld;
@@ -335,8 +342,16 @@ public sealed class TelemetryPublisher
                 _hold.EndProbe();
             }
 
-            // Unacknowledged readings, and readings nobody received, stay in the buffer and go out again later.
-            await _buffer.EndBatchAsync(batch, accepted, CancellationToken.None).ConfigureAwait(false);
+            // Unacknowledged readings, and readings nobody received, stay in the buffer and go out again later. With the
+            // end-to-end acknowledgement, the accepted ones stay too, awaiting the hub.
+            if (_hubAck is not null)
+            {
+                await _hubAck.SentAsync(batch, accepted, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await _buffer.EndBatchAsync(batch, accepted, CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
         return !failed;

@@ -31,4 +31,21 @@ public sealed record PublishSection
     /// messages. Keep it below the broker's <c>max_packet_size</c> and the hub's <c>Hub:MaxPayloadBytes</c>.
     /// </summary>
     public int MaxMessageBytes { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// When a reading leaves the node's buffer: <see cref="DeliveryAckHub"/> (the shipped configurations) when the hub
+    /// acknowledges storing it on the node's <c>ack</c> topic, so a broker that loses its queue loses nothing;
+    /// <see cref="DeliveryAckBroker"/> (the default, for hubs without the acknowledgement) on the broker's PUBACK.
+    /// </summary>
+    public string DeliveryAck { get; set; } = DeliveryAckBroker;
+
+    /// <summary>
+    /// With <c>deliveryAck: hub</c>: readings the hub has not acknowledged this long after their PUBACK are sent again,
+    /// if the hub has acknowledged readings sent after them meanwhile (1000..3600000).
+    /// </summary>
+    public int AckTimeoutMs { get; set; } = 30_000;
+
+    public const string DeliveryAckHub = "hub";
+
+    public const string DeliveryAckBroker = "broker";
 }

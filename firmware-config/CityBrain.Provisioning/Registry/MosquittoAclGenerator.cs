@@ -16,6 +16,9 @@ public static class MosquittoAclGenerator
     /// <summary>The node's on-call command topic (the node subscribes; consumers in scope publish).</summary>
     public const string Cmd = "cmd";
 
+    /// <summary>The hub's end-to-end acknowledgement to a node (the node subscribes; hub instances publish).</summary>
+    public const string Ack = "ack";
+
     /// <summary>
     /// Where nodes answer commands: <c>citybrain/v1/_replies/{requester}/{node}</c>, the MQTT 5 response topic the
     /// requester names (its own broker user as the requester level; docs/mqtt-contract.md, "cmd").
@@ -30,7 +33,7 @@ public static class MosquittoAclGenerator
         acl.Append($"""
             # Mosquitto ACL for CityBrain Edge (acl_file in mosquitto.conf), city '{registry.City}'.
             # GENERATED from {sourceName} by `citybrain acl --registry {sourceName}`: edit the registry and regenerate, do not edit here.
-            # Topic namespace: citybrain/v1/{"{district}/{grid}/{node}"}/{"{telemetry|status|health|config|config/state|cmd}"}
+            # Topic namespace: citybrain/v1/{"{district}/{grid}/{node}"}/{"{telemetry|status|health|config|config/state|cmd|ack}"}
             # Hub outputs: citybrain/v1/_hub/... (dead letters), citybrain/v1/_alerts/{"{district}/{grid}/{node}"}/..., citybrain/v1/_catalogue/...
             # On-call answers: citybrain/v1/_replies/{"{requester}/{node}"} (the response topic a requester names).
             # Roles and what each may do: docs/grid-registry.md. A user not named here may do nothing.
@@ -40,7 +43,7 @@ public static class MosquittoAclGenerator
         acl.Append("""
             # --- Nodes: a node's MQTT user name is its node id. It may publish only its own telemetry, status (birth and
             # Will), health, config answers and command answers, under its registered district and grid, and read only its
-            # own config and commands. Moving a node = moving it in the registry and regenerating.
+            # own config, commands and the hub's acknowledgements. Moving a node = moving it in the registry and regenerating.
 
             """);
         foreach (var (node, place) in registry.Nodes)
@@ -53,6 +56,7 @@ public static class MosquittoAclGenerator
                 .Append($"topic read  {own}config\n")
                 .Append($"topic write {own}config/state\n")
                 .Append($"topic read  {own}{Cmd}\n")
+                .Append($"topic read  {own}{Ack}\n")
                 .Append($"topic write {Replies}+/{node}\n\n");
         }
 
@@ -83,9 +87,9 @@ public static class MosquittoAclGenerator
         switch (consumer.Role)
         {
             case ConsumerRoles.Hub:
-                // Everything under the root (so topics outside the namespace can be dead-lettered); writes its outputs
-                // and, for the operators' view, commands to any node (the view scopes its users itself).
-                return ["topic read  citybrain/#", "topic write citybrain/v1/_hub/#", "topic write citybrain/v1/_alerts/#", "topic write citybrain/v1/_catalogue/#", $"topic write {Prefix}+/+/+/{Cmd}"];
+                // Everything under the root (so topics outside the namespace can be dead-lettered); writes its outputs,
+                // the end-to-end acknowledgements and, for the operators' view, commands to any node (the view scopes its users itself).
+                return ["topic read  citybrain/#", "topic write citybrain/v1/_hub/#", "topic write citybrain/v1/_alerts/#", "topic write citybrain/v1/_catalogue/#", $"topic write {Prefix}+/+/+/{Cmd}", $"topic write {Prefix}+/+/+/{Ack}"];
             case ConsumerRoles.Provisioning:
                 return [$"topic write {Prefix}+/+/+/config", $"topic read  {Prefix}+/+/+/config/state", $"topic read  {Prefix}+/+/+/status", $"topic read  {Prefix}+/+/+/health"];
             case ConsumerRoles.City:

@@ -12,6 +12,7 @@ public static class EmbeddedSchemas
     public const string Status = "status.v1.schema.json";
     public const string Health = "health.v1.schema.json";
     public const string DeadLetter = "deadletter.v1.schema.json";
+    public const string Ack = "ack.v1.schema.json";
     public const string ConfigState = "config-state.v1.schema.json";
     public const string ConfigEnvelope = "config-envelope.v1.schema.json";
     public const string OnCallRequest = "oncall-request.v1.schema.json";

@@ -28,6 +28,9 @@ public sealed class HubOptions
     /// <summary>The durable dead-letter store (rejected messages, readings and points).</summary>
     public DeadLetterOptions DeadLetters { get; set; } = new();
 
+    /// <summary>The end-to-end acknowledgement of stored readings to the nodes.</summary>
+    public AckOptions Ack { get; set; } = new();
+
     /// <summary>Largest MQTT payload the hub parses; larger ones are dead-lettered as <c>too_large</c>.</summary>
     public int MaxPayloadBytes { get; set; } = 1024 * 1024;
 

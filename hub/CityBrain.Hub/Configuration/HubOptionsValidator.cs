@@ -104,6 +104,8 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
 
         Range("DeadLetters:MaxBytes", o.DeadLetters.MaxBytes, 1024 * 1024, 1L << 40, "use e.g. 268435456 (256 MiB)");
         Range("DeadLetters:SegmentBytes", o.DeadLetters.SegmentBytes, 64 * 1024, Math.Max(64 * 1024, o.DeadLetters.MaxBytes / 2), "use at most half of Hub:DeadLetters:MaxBytes, e.g. 16777216 (16 MiB)");
+        Range("Ack:IntervalMilliseconds", o.Ack.IntervalMilliseconds, 10, 10_000, "use e.g. 200 (well below the nodes' publish.ackTimeoutMs)");
+        Range("Ack:MaxInFlight", o.Ack.MaxInFlight, 1, 65_535, "use e.g. 64");
         Range("HttpPort", o.HttpPort, 0, 65535, "use e.g. 9180 (0 = any free port)");
         if (!IPAddress.TryParse(o.HttpBindAddress, out _))
         {

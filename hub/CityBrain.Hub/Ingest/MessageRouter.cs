@@ -48,9 +48,9 @@ public sealed class MessageRouter
             return RoutedMessage.Rejected(ContractViolation.Topic, reason);
         }
 
-        if (nodeTopic.Kind is Topics.Config or Topics.ConfigState or Topics.Cmd)
+        if (nodeTopic.Kind is Topics.Config or Topics.ConfigState or Topics.Cmd or Topics.Ack)
         {
-            return RoutedMessage.Ignored; // configuration and on-call requests for nodes, and their answers: not input
+            return RoutedMessage.Ignored; // configuration, on-call requests and acknowledgements for nodes, and answers: not input
         }
 
         bool isStatusOrHealth = nodeTopic.Kind is Topics.Status or Topics.Health;

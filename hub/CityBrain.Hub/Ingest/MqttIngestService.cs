@@ -38,6 +38,7 @@ public sealed class MqttIngestService : BackgroundService
     private readonly IMqttClient _client;
     private readonly AcknowledgementSequencer _acks;
     private readonly ReceiveWindow _window;
+    private readonly AckPublisher _ackPublisher;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly CancellationTokenSource _fatal = new();
     private BufferedMqttChannel? _channel;
@@ -75,6 +76,7 @@ public sealed class MqttIngestService : BackgroundService
             TimeSpan.FromSeconds(Math.Max(1, _options.Mqtt.KeepAliveSeconds / 3.0)),
             time);
         _acks = new AcknowledgementSequencer(metrics, _window.Released, HoldWrites);
+        _ackPublisher = new AckPublisher(_options.Ack, _options.InstanceName, metrics, time, logger);
         _connection = new MqttConnection(
             MqttClientOptionsFactory.Endpoint(_options.Mqtt, _options.InstanceName),
             time,
@@ -124,6 +126,7 @@ public sealed class MqttIngestService : BackgroundService
         var pipeline = WatchAsync(_pipeline.RunAsync(run.Token), "the ingest pipeline (batcher or writer)", run.Token);
         var deadLetters = WatchAsync(PublishDeadLettersAsync(run.Token), "the dead-letter publisher", run.Token);
         var acks = WatchAsync(_acks.RunAsync(run.Token), "the acknowledgement sequencer", run.Token);
+        var endToEnd = _options.Ack.Enabled ? WatchAsync(_ackPublisher.RunAsync(_client, run.Token), "the end-to-end acknowledgement publisher", run.Token) : Task.CompletedTask;
         try
         {
             await _connection.RunAsync(run.Token);
@@ -147,7 +150,7 @@ public sealed class MqttIngestService : BackgroundService
                 _logger.LogDebug(ex, "Disconnect at shutdown failed");
             }
 
-            await Task.WhenAll(pipeline, deadLetters, acks);
+            await Task.WhenAll(pipeline, deadLetters, acks, endToEnd);
         }
     }
 
@@ -200,7 +203,8 @@ public sealed class MqttIngestService : BackgroundService
         string? group = _options.Mqtt.SharedSubscriptionGroup;
         if (string.IsNullOrEmpty(group))
         {
-            await SubscribeOneAsync(Topics.Everything, null, cancellationToken);
+            // No Local: the hub's own acknowledgements, dead letters and alerts do not come back to it.
+            await SubscribeOneAsync(Topics.Everything, null, cancellationToken, noLocal: true);
             return;
         }
 
@@ -215,10 +219,10 @@ public sealed class MqttIngestService : BackgroundService
         }
     }
 
-    private async Task SubscribeOneAsync(string filter, uint? subscriptionId, CancellationToken cancellationToken)
+    private async Task SubscribeOneAsync(string filter, uint? subscriptionId, CancellationToken cancellationToken, bool noLocal = false)
     {
         var builder = new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+            .WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithNoLocal(noLocal));
         if (subscriptionId is { } id)
         {
             builder = builder.WithSubscriptionIdentifier(id);
@@ -314,6 +318,14 @@ public sealed class MqttIngestService : BackgroundService
             case RouteKind.Telemetry:
                 _metrics.Received(Topics.Telemetry);
                 var telemetry = routed.Telemetry!;
+                var handled = _ackPublisher.RangesOf(telemetry); // read before the message goes back to the pool
+                var nodeTopic = routed.Topic;
+                Task AckStored(CancellationToken ct)
+                {
+                    _ackPublisher.Handled(nodeTopic, handled); // stored or dead-lettered: tell the node (end-to-end)
+                    return Ack(ct);
+                }
+
                 if (telemetry.Rejected.Count > 0)
                 {
                     // The readings that broke the contract are dead-lettered one by one (on disk before the PUBACK);
@@ -331,13 +343,14 @@ public sealed class MqttIngestService : BackgroundService
                 if (telemetry.Readings.Count == 0)
                 {
                     ReadingBuffers.Return(telemetry);
-                    break; // nothing to write: every reading was dead-lettered
+                    await AckStored(CancellationToken.None);
+                    return; // nothing to write: every reading was dead-lettered
                 }
 
                 try
                 {
                     // Waits while the queue is full: the broker holds the rest (Receive Maximum) until we catch up.
-                    await _pipeline.EnqueueAsync(new IngestItem(topic, routed.Topic, telemetry, Ack), CancellationToken.None);
+                    await _pipeline.EnqueueAsync(new IngestItem(topic, routed.Topic, telemetry, AckStored), CancellationToken.None);
                 }
                 catch (ChannelClosedException)
                 {

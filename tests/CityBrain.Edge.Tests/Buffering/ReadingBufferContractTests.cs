@@ -61,6 +61,33 @@ public abstract class ReadingBufferContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EndBatchAwaiting_KeepsReadingsWithoutHandingThemOut_AcknowledgeRemovesOnlyAwaiting_ReleaseHandsThemOutAgain()
+    {
+        IReadingBuffer buffer = await OpenAsync();
+        await buffer.AppendAsync(TestReadings.Range(0, 10), Ct);
+        BufferBatch batch = await buffer.BeginBatchAsync(BufferLane.Live, 100, Ct);
+        await buffer.EndBatchAwaitingAsync(batch, 8, Ct); // 0..7 await the hub, 8..9 were not sent
+
+        Assert.Equal((10L, 8L), (buffer.GetStats().Readings, buffer.GetStats().Awaiting));
+        BufferBatch rest = await buffer.BeginBatchAsync(BufferLane.Live, 100, Ct);
+        Assert.Equal(TestReadings.SeqRange(8, 2), TestReadings.Seqs(rest)); // awaiting readings are not handed out again
+        await buffer.EndBatchAsync(rest, 2, Ct);
+
+        Assert.Equal(2, await buffer.AcknowledgeAsync(2, 4, Ct));
+        Assert.Equal(0, await buffer.AcknowledgeAsync(8, 10, Ct)); // already gone: nothing awaits there
+        Assert.Equal(2, await buffer.ReleaseAsync(0, 2, Ct)); // re-send 0..1
+        BufferBatch again = await buffer.BeginBatchAsync(BufferLane.Live, 100, Ct);
+        Assert.Equal(TestReadings.SeqRange(0, 2), TestReadings.Seqs(again));
+        await buffer.EndBatchAsync(again, 0, Ct);
+
+        // 4..7 await and leave; 0..1 are available again, not awaiting: an acknowledgement leaves them alone.
+        Assert.Equal(4, await buffer.AcknowledgeAsync(0, 10, Ct));
+        Assert.Equal((2L, 0L), (buffer.GetStats().Readings, buffer.GetStats().Awaiting));
+        BufferBatch last = await buffer.BeginBatchAsync(BufferLane.Live, 100, Ct);
+        Assert.Equal(TestReadings.SeqRange(0, 2), TestReadings.Seqs(last));
+    }
+
+    [Fact]
     public async Task Append_CopiesBeforeReturning_TheCallerMayReuseItsListAtOnce()
     {
         IReadingBuffer buffer = await OpenAsync();

@@ -143,6 +143,12 @@ public sealed class BufferAppenderTests
 
         public ValueTask EndBatchAsync(BufferBatch batch, int acceptedCount, CancellationToken cancellationToken) => inner.EndBatchAsync(batch, acceptedCount, cancellationToken);
 
+        public ValueTask EndBatchAwaitingAsync(BufferBatch batch, int sentCount, CancellationToken cancellationToken) => inner.EndBatchAwaitingAsync(batch, sentCount, cancellationToken);
+
+        public ValueTask<long> AcknowledgeAsync(long start, long end, CancellationToken cancellationToken) => inner.AcknowledgeAsync(start, end, cancellationToken);
+
+        public ValueTask<long> ReleaseAsync(long start, long end, CancellationToken cancellationToken) => inner.ReleaseAsync(start, end, cancellationToken);
+
         public ValueTask WaitToReadAsync(CancellationToken cancellationToken) => inner.WaitToReadAsync(cancellationToken);
 
         public BufferStats GetStats() => inner.GetStats();

@@ -14,6 +14,7 @@ public sealed class MessageRouterTests
     [InlineData("citybrain/v1/_alerts/d1/g1/n1")]
     [InlineData("citybrain/v1/d1/g1/n1/config")]
     [InlineData("citybrain/v1/d1/g1/n1/cmd")]
+    [InlineData("citybrain/v1/d1/g1/n1/ack")]
     [InlineData("citybrain/v1/_replies/citybrain-hub-a/n1")]
     public void Route_HubOutputsAndConfig_AreIgnored(string topic) =>
         Assert.Equal(RouteKind.Ignore, new MessageRouter(1024, false).Route(topic, P("x")).Kind);

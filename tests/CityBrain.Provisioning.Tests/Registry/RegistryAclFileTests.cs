@@ -35,7 +35,7 @@ public sealed class RegistryAclFileTests
             int at = Array.IndexOf(lines, "user " + node);
             Assert.True(at >= 0, node);
             var block = lines.Skip(at + 1).TakeWhile(l => l.StartsWith("topic ", StringComparison.Ordinal)).ToList();
-            Assert.Equal(7, block.Count);
+            Assert.Equal(8, block.Count);
 
             // On-call answers go under the requester's reply namespace, pinned to the node's own id (any requester).
             string replies = $"topic write citybrain/v1/_replies/+/{node}";
@@ -44,6 +44,8 @@ public sealed class RegistryAclFileTests
             Assert.All(own, l => Assert.Contains($" citybrain/v1/{place.District}/{place.Grid}/{node}/", l, StringComparison.Ordinal));
             Assert.DoesNotContain(own, l => l.Contains('+', StringComparison.Ordinal) || l.Contains('#', StringComparison.Ordinal));
             Assert.Contains($"topic read  citybrain/v1/{place.District}/{place.Grid}/{node}/cmd", block);
+            Assert.Contains($"topic read  citybrain/v1/{place.District}/{place.Grid}/{node}/ack", block); // the hub's end-to-end acknowledgement, its own only
+            Assert.DoesNotContain(block, l => l.StartsWith("topic write", StringComparison.Ordinal) && l.EndsWith("/ack", StringComparison.Ordinal));
             Assert.DoesNotContain(block, l => l.StartsWith("topic write", StringComparison.Ordinal) && l.EndsWith("/cmd", StringComparison.Ordinal));
         }
     }
