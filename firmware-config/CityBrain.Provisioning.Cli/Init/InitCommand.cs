@@ -30,11 +30,17 @@ internal static class InitCommand
         var username = new Option<string?>("--username") { Description = "Broker user name (usually the node id)." };
         var passwordFile = new Option<string?>("--password-file") { Description = "File holding the broker password." };
         var bufferPath = new Option<string>("--buffer-path") { Description = "Disk buffer folder.", DefaultValueFactory = _ => "/var/lib/citybrain/buffer" };
+        var deliveryAck = new Option<string>("--delivery-ack")
+        {
+            Description = "When readings leave the node's buffer: hub (stored by the hub, end-to-end; as shipped) or broker (at the broker's PUBACK, for a consumer that is not a CityBrain hub).",
+            DefaultValueFactory = _ => "hub",
+        };
+        deliveryAck.AcceptOnlyFromAmong("hub", "broker");
         var buses = new Option<string[]>("--bus") { Description = "A bus: ID=modbus-tcp:HOST:PORT or ID=modbus-rtu:DEVICE[:BAUD[:PARITY]] (repeat).", AllowMultipleArgumentsPerToken = false };
         var sensors = new Option<string[]>("--sensor") { Description = "A sensor: ID=TEMPLATE@BUS/UNIT[:INTERVAL_MS] (Modbus, see 'templates list') or ID=simulated:KIND[:INTERVAL_MS] (repeat).", AllowMultipleArgumentsPerToken = false };
         var command = new Command("init", "Write a node configuration from flags (or prompts) that validates.")
         {
-            output, force, node, city, district, street, grid, revision, broker, tls, ca, serverName, username, passwordFile, bufferPath, buses, sensors, ValidateCommand.TemplatesDir,
+            output, force, node, city, district, street, grid, revision, broker, tls, ca, serverName, username, passwordFile, bufferPath, deliveryAck, buses, sensors, ValidateCommand.TemplatesDir,
         };
         Verb.SetAction(command, "init", async (parse, cli, cancellationToken) =>
         {
@@ -77,6 +83,8 @@ internal static class InitCommand
                 },
                 ["mqtt"] = mqtt,
                 ["buffer"] = new JsonObject { ["kind"] = "disk", ["path"] = parse.GetValue(bufferPath), ["maxMegabytes"] = 256 },
+                // As shipped: readings leave the node's buffer when the hub has stored them, not at the broker's PUBACK.
+                ["publish"] = new JsonObject { ["deliveryAck"] = parse.GetValue(deliveryAck) },
                 ["buses"] = new JsonArray([.. (parse.GetValue(buses) ?? []).Select(Bus)]),
                 ["sensors"] = new JsonArray([.. sensorSpecs.Select(Sensor)]),
             };

@@ -59,7 +59,7 @@ public sealed class ChainBenchmark : IBenchmark
         var edgeEnv = Environment("citybrain-edge.service");
         var hubEnv = Environment("citybrain-hub.service");
         Console.WriteLine($"chain benchmark: {System.Environment.ProcessorCount} cores (shared: simulator, edge, Mosquitto, hub, VictoriaMetrics and this process all on them), {seconds} s window after {warmup} s warm-up per workload");
-        Console.WriteLine($"  citybrain-edge {Build(edgeExe)} ({edgeExe}): {Describe(edgeEnv)}; disk buffer fsync=group, publish defaults (maxBatchReadings 500, maxBatchDelayMs 100, maxInFlight 8, shedAfterMs 100)");
+        Console.WriteLine($"  citybrain-edge {Build(edgeExe)} ({edgeExe}): {Describe(edgeEnv)}; disk buffer fsync=group, publish defaults (maxBatchReadings 500, maxBatchDelayMs 100, maxInFlight 8, shedAfterMs 100), deliveryAck hub as shipped");
         Console.WriteLine($"  citybrain-hub {Build(hubExe)} ({hubExe}): {Describe(hubEnv)}; batching of deploy/hub.example.json, VictoriaMetrics sink (influx-v2, 4 writers)");
         Console.WriteLine($"  device: {Template}, one FC03 of 26 holding registers = {ReadingsPerPoll} readings per poll; each TCP connection is one bus of the edge");
         foreach (var workload in Workloads.Where(w => only is "all" || only == w.Name))
@@ -91,7 +91,7 @@ public sealed class ChainBenchmark : IBenchmark
             node = new { id = nodeId, location = new { city = "metropolis", district = "bench", street = "bench-road", grid = "g-0001" } },
             mqtt = new { host = "127.0.0.1", port = broker.Port, reconnectMinSeconds = 0.2, reconnectMaxSeconds = 1, connectTimeoutSeconds = 5, publishTimeoutSeconds = 10 },
             buffer = new { kind = "disk", path = dir.Combine("buffer"), maxMegabytes = 1024, fsync = "group" },
-            publish = new { healthIntervalSeconds = 1 },
+            publish = new { healthIntervalSeconds = 1, deliveryAck = "hub" }, // as shipped (deploy/edge/node.example.json)
             sensors = Enumerable.Range(0, w.Connections).SelectMany(b => Enumerable.Range(1, w.Units).Select(unit =>
                 (object)new { id = $"sc-{b}-{unit:D2}", driver = "modbus", bus = $"plc-{b}", unit, template = Template, intervalMs = w.IntervalMs, timeoutMs = 2000 })).ToList(),
             buses = Enumerable.Range(0, w.Connections).Select(b => new { id = $"plc-{b}", kind = "modbus-tcp", host = "127.0.0.1", port = sim.Port, timeoutMs = 1000, turnaroundMs = 0 }).ToArray(),

@@ -46,7 +46,8 @@ public sealed class ConfigPushTests
         await using (var init = await CliRun.RunAsync([
             "init", "-o", config, "--node", NodeId, "--city", "metropolis", "--district", "harbour", "--street", "quay-road", "--grid", "g-0417",
             "--broker", $"127.0.0.1:{broker.Port}", "--tls", "--ca", ca, "--server-name", "localhost", "--username", NodeId, "--password-file", nodePassword,
-            "--buffer-path", dir.Combine("buffer"), "--sensor", "env-01=simulated:environment:100", "--sensor", "loop-01=simulated:traffic:100"]))
+            "--buffer-path", dir.Combine("buffer"), "--sensor", "env-01=simulated:environment:100", "--sensor", "loop-01=simulated:traffic:100",
+            "--delivery-ack", "broker"])) // the "hub" here is a plain subscriber that sends no end-to-end acknowledgements
         {
             Assert.True(init.ExitCode == 0, init.ToString());
         }
