@@ -23,7 +23,6 @@ public sealed class MessageSizeTests
     {
         // The packet adds the topic (~60 bytes) and properties (~20) to the payload.
         await using var broker = await MosquittoServer.StartAsync($"max_packet_size {MaxMessageBytes + 256}");
-        await using var hub = await MqttCollector.StartAsync(broker.Host, broker.Port, "citybrain/v1/+/+/+/telemetry", persistent: true, clientId: "citybrain-hub-size");
         string Id(char c) => new string(c, 62) + "-1"; // 64 characters, the longest sensor id
         string sensors = $$"""
             [
@@ -35,8 +34,14 @@ public sealed class MessageSizeTests
         var edge = await EdgeNodeHarness.StartAsync(path => EdgeNodeHarness.Config(
             broker.Port, sensors, path,
             publishJson: $$"""{ "healthIntervalSeconds": 2, "maxBatchDelayMs": 500, "maxBatchReadings": 5000, "maxMessageBytes": {{MaxMessageBytes}} }"""));
+        MqttCollector? subscriber = null;
         try
         {
+            // The hub subscribes only once 600 readings wait in the buffer (held: nobody subscribed), so they leave in
+            // batches far larger than one message may be: a node that keeps up sends each reading at once, in small messages.
+            await MqttCollector.WaitUntilAsync(() => edge.Node.Buffer.GetStats().Readings >= 600, TimeSpan.FromSeconds(30), "600 readings held");
+            subscriber = await MqttCollector.StartAsync(broker.Host, broker.Port, "citybrain/v1/+/+/+/telemetry", persistent: true, clientId: "citybrain-hub-size");
+            var hub = subscriber;
             await MqttCollector.WaitUntilAsync(() => TelemetryLedger.From(hub.Messages).BySeq.Count >= 600, TimeSpan.FromSeconds(30), "600 readings");
             await edge.StopAsync();
             var final = edge.Node.Buffer.GetStats();
@@ -59,6 +64,10 @@ public sealed class MessageSizeTests
         finally
         {
             await edge.DisposeAsync();
+            if (subscriber is not null)
+            {
+                await subscriber.DisposeAsync();
+            }
         }
     }
 }

@@ -51,7 +51,8 @@ public sealed class InfluxV2ClientSinkTests
         await vm.StartProcessAsync();
         var up = await sink.WriteAsync(batch.Content(0, 1), 1, CancellationToken.None);
         Assert.Equal(SinkWriteStatus.Accepted, up.Status);
-        var series = await vm.ExportAsync("{__name__=\"noise_laeq_value\"}");
+        IReadOnlyList<ExportedSeries> series = [];
+        await Poll.UntilAsync(async () => (series = await vm.ExportAsync("{__name__=\"noise_laeq_value\"}")).Count > 0, TimeSpan.FromSeconds(20), "the point is searchable in VictoriaMetrics");
         Assert.Equal([61.5], Assert.Single(series).Values);
     }
 }
