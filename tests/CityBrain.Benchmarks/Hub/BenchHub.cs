@@ -242,14 +242,28 @@ public sealed class BenchHub : IAsyncDisposable
         {
             json = await _http.GetStringAsync("ingest/stats", ct);
         }
-        catch (HttpRequestException) when (_process.HasExited)
+        catch (HttpRequestException) when (await ExitedAsync())
         {
             // e.g. exit 70 after a fatal error under a GC heap cap: say so instead of a connection-refused stack trace.
-            throw new InvalidOperationException("citybrain-hub exited during the run; its last log lines:\n" + _process.Tail());
+            throw new InvalidOperationException("citybrain-hub exited during the run; its last log lines:\n" + _process.Tail(120));
         }
 
         using var doc = JsonDocument.Parse(json);
         return doc.RootElement.Clone();
+    }
+
+    /// <summary>
+    /// True when the hub has exited or exits within 5 s: a refused connection comes while a dying process is not yet
+    /// reaped, and the benchmark then ended on an unhandled "connection refused" without the hub's log.
+    /// </summary>
+    private async Task<bool> ExitedAsync()
+    {
+        for (int i = 0; i < 50 && !_process.HasExited; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        return _process.HasExited;
     }
 
     /// <summary>
