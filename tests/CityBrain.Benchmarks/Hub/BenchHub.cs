@@ -242,10 +242,15 @@ public sealed class BenchHub : IAsyncDisposable
         {
             json = await _http.GetStringAsync("ingest/stats", ct);
         }
-        catch (HttpRequestException) when (await ExitedAsync())
+        catch (HttpRequestException ex)
         {
+            if (!await ExitedAsync())
+            {
+                throw;
+            }
+
             // e.g. exit 70 after a fatal error under a GC heap cap: say so instead of a connection-refused stack trace.
-            throw new InvalidOperationException("citybrain-hub exited during the run; its last log lines:\n" + _process.Tail(120));
+            throw new InvalidOperationException("citybrain-hub exited during the run; its last log lines:\n" + _process.Tail(120), ex);
         }
 
         using var doc = JsonDocument.Parse(json);
