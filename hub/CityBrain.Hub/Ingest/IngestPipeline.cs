@@ -24,8 +24,6 @@ public sealed class IngestPipeline : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly int _writers;
     private readonly LineBufferPool _lineBuffers;
-    private readonly BoundedArrayPool<TelemetryPoint> _pointArrays;
-    private readonly BoundedArrayPool<int> _originArrays;
     private int _outstanding;
     private TaskCompletionSource _writerFreed = NewSignal();
 
@@ -42,8 +40,6 @@ public sealed class IngestPipeline : IAsyncDisposable
         _batching = batching;
         _writers = Math.Max(1, writers);
         _lineBuffers = LineBufferPool.ForWriters(_writers);
-        _pointArrays = new BoundedArrayPool<TelemetryPoint>(_lineBuffers.Capacity);
-        _originArrays = new BoundedArrayPool<int>(_lineBuffers.Capacity);
         _deadLetters = deadLetters;
         _metrics = metrics;
         _time = time;
@@ -53,10 +49,7 @@ public sealed class IngestPipeline : IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
         });
-        // One batch ready for the next free writer is enough: the batcher hands over as soon as a writer is free, and
-        // every batch waiting holds its points and, once encoded, its lines (2 x writers + 1 batches in flight ran the
-        // 52 MiB heap out at 100 readings per message).
-        _batches = Channel.CreateBounded<PendingBatch>(new BoundedChannelOptions(1)
+        _batches = Channel.CreateBounded<PendingBatch>(new BoundedChannelOptions(_writers)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleWriter = true,
@@ -125,7 +118,7 @@ public sealed class IngestPipeline : IAsyncDisposable
         {
             while (await reader.WaitToReadAsync(cancellationToken))
             {
-                var batch = new PendingBatch(_lineBuffers, _pointArrays, _originArrays, _batching.MaxLines);
+                var batch = new PendingBatch(_lineBuffers);
                 long started = _time.GetTimestamp();
                 while (batch.Points.Count < _batching.MaxLines)
                 {
@@ -354,12 +347,12 @@ public sealed class IngestPipeline : IAsyncDisposable
 
     private readonly record struct BatchedMessage(string TopicName, string Node, Func<CancellationToken, Task> Acknowledge, long NewestTimestampMs);
 
-    private sealed class PendingBatch(LineBufferPool buffers, BoundedArrayPool<TelemetryPoint> points, BoundedArrayPool<int> origins, int maxLines) : IDisposable
+    private sealed class PendingBatch(LineBufferPool buffers) : IDisposable
     {
         public List<BatchedMessage> Items { get; } = new(256);
 
         /// <summary>The readings as typed points; their line-protocol encoding (shared by the sinks) takes its buffer from <paramref name="buffers"/>.</summary>
-        public PointBatch Points { get; } = new(initialPoints: maxLines, linePool: buffers, pointPool: points, originPool: origins);
+        public PointBatch Points { get; } = new(linePool: buffers);
 
         /// <summary>The readings' source timestamps as (timestamp, readings) runs, for the per-reading latency at acknowledgement.</summary>
         public List<(long TimestampMs, int Readings)> Runs { get; } = new(256);

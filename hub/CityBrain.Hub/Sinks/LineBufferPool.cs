@@ -27,9 +27,9 @@ public sealed class LineBufferPool : ArrayPool<byte>
         _buffers = new byte[capacity][];
     }
 
-    /// <summary>The pool for an ingest pipeline with <paramref name="writers"/> writers: one batch being filled, one
-    /// queued for the next free writer and <paramref name="writers"/> being written.</summary>
-    public static LineBufferPool ForWriters(int writers) => new(Math.Max(1, writers) + 2);
+    /// <summary>The pool for an ingest pipeline with <paramref name="writers"/> writers: one batch being filled, up to
+    /// <paramref name="writers"/> queued for them and <paramref name="writers"/> being written.</summary>
+    public static LineBufferPool ForWriters(int writers) => new(2 * Math.Max(1, writers) + 1);
 
     public int Capacity => _buffers.Length;
 
@@ -93,7 +93,7 @@ public sealed class LineBufferPool : ArrayPool<byte>
     /// <summary>
     /// The length of a new buffer: a power of two below 64 KiB, above it the next multiple of 64 KiB. A batch of 5000
     /// lines (~550 KB with the documented fields) grows (by half, <see cref="LineBatch"/>) to 768 KiB instead of 1 MiB; the
-    /// pool keeps each buffer for the batches in flight, so the rounding is committed heap Writers + 2 times.
+    /// pool keeps each buffer for the batches in flight, so the rounding is committed heap 2 x Writers + 1 times.
     /// </summary>
     public static int SizeFor(int minimumLength)
     {

@@ -10,8 +10,6 @@ namespace CityBrain.Hub.Sinks;
 public sealed class PointBatch : IDisposable
 {
     private readonly ArrayPool<byte>? _linePool;
-    private readonly ArrayPool<TelemetryPoint> _pointPool;
-    private readonly ArrayPool<int> _originPool;
     private readonly Lock _gate = new();
     private TelemetryPoint[] _points;
     private int[] _origins;
@@ -21,15 +19,11 @@ public sealed class PointBatch : IDisposable
 
     /// <param name="linePool">Where the buffers of the line-protocol encodings come from (the pipeline's
     /// <see cref="LineBufferPool"/>, bounded to the batches in flight); <see cref="ArrayPool{T}.Shared"/> when null.</param>
-    /// <param name="pointPool">Where the point arrays come from (the pipeline's bounded pools: <see cref="BoundedArrayPool{T}"/>); <see cref="ArrayPool{T}.Shared"/> when null.</param>
-    /// <param name="originPool">Where the arrays of the points' origins come from; <see cref="ArrayPool{T}.Shared"/> when null.</param>
-    public PointBatch(int initialPoints = 1024, ArrayPool<byte>? linePool = null, ArrayPool<TelemetryPoint>? pointPool = null, ArrayPool<int>? originPool = null)
+    public PointBatch(int initialPoints = 1024, ArrayPool<byte>? linePool = null)
     {
         _linePool = linePool;
-        _pointPool = pointPool ?? ArrayPool<TelemetryPoint>.Shared;
-        _originPool = originPool ?? ArrayPool<int>.Shared;
-        _points = _pointPool.Rent(initialPoints);
-        _origins = _originPool.Rent(initialPoints);
+        _points = ArrayPool<TelemetryPoint>.Shared.Rent(initialPoints);
+        _origins = ArrayPool<int>.Shared.Rent(initialPoints);
     }
 
     public int Count => _count;
@@ -96,8 +90,8 @@ public sealed class PointBatch : IDisposable
     {
         _lines?.Dispose();
         _lines = null;
-        _pointPool.Return(_points, clearArray: true);
-        _originPool.Return(_origins);
+        ArrayPool<TelemetryPoint>.Shared.Return(_points, clearArray: true);
+        ArrayPool<int>.Shared.Return(_origins);
         _points = [];
         _origins = [];
         _count = 0;
@@ -105,12 +99,12 @@ public sealed class PointBatch : IDisposable
 
     private void Grow()
     {
-        var points = _pointPool.Rent(_points.Length * 2);
-        var origins = _originPool.Rent(_points.Length * 2);
+        var points = ArrayPool<TelemetryPoint>.Shared.Rent(_points.Length * 2);
+        var origins = ArrayPool<int>.Shared.Rent(_points.Length * 2);
         _points.AsSpan(0, _count).CopyTo(points);
         _origins.AsSpan(0, _count).CopyTo(origins);
-        _pointPool.Return(_points, clearArray: true);
-        _originPool.Return(_origins);
+        ArrayPool<TelemetryPoint>.Shared.Return(_points, clearArray: true);
+        ArrayPool<int>.Shared.Return(_origins);
         _points = points;
         _origins = origins;
     }

@@ -83,5 +83,5 @@ public sealed class LineBufferPoolTests
     }
 
     [Fact]
-    public void ForWriters_HoldsEveryBatchInFlight() => Assert.Equal(6, LineBufferPool.ForWriters(4).Capacity);
+    public void ForWriters_HoldsEveryBatchInFlight() => Assert.Equal(9, LineBufferPool.ForWriters(4).Capacity);
 }
