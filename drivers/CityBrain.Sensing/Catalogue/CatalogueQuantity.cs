@@ -64,10 +64,9 @@ public sealed record CatalogueQuantity
             return value == 0 ? off : value == 1 ? on : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        // Ties away from zero, as the operators' view's JavaScript (toFixed) does: .NET's "F" rounds 48.5 to 48 and
-        // the page showed 49 for the same value (seen by the view's read-now browser test).
-        double rounded = Display.Decimals <= 15 ? Math.Round(value, Display.Decimals, MidpointRounding.AwayFromZero) : value;
-        string number = rounded.ToString("F" + Display.Decimals.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
+        // Rounds the exact binary value, as the page's toFixed does; they differ only on exact ties (.NET: to even,
+        // 48.5 -> 48; toFixed: up, 49). Math.Round(value, d, AwayFromZero) disagreed more often (17.15 -> 17.2, the page 17.1).
+        string number = value.ToString("F" + Display.Decimals.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
         string symbol = Display.Symbol ?? Unit;
         return symbol.Length == 0 ? number : $"{number} {symbol}";
     }
