@@ -168,52 +168,44 @@ public sealed class TelemetryPublisher
     private async Task<(BufferBatch? Batch, bool Partial)> TakeBatchAsync(CancellationToken cancellationToken)
     {
         long waitingSince = 0;
+        bool overtake = false;
         while (true)
         {
             var live = await _buffer.BeginBatchAsync(BufferLane.Live, _options.MaxBatchReadings, cancellationToken).ConfigureAwait(false);
-            if (!live.IsEmpty)
+            if (live.IsEmpty)
             {
-                if (live.Count >= _options.MaxBatchReadings)
-                {
-                    ReportFullBatch(live);
-                    return (live, false);
-                }
-
-                // A partial batch means the live lane is drained: the node delivers what it samples.
-                _shedder?.ReportWait(TimeSpan.Zero);
-                if (_partials.TryEnter())
-                {
-                    return (live, true);
-                }
-
-                // Another partial batch awaits its PUBACK: give these back and let the next readings join them.
                 await _buffer.EndBatchAsync(live, 0, cancellationToken).ConfigureAwait(false);
-                if (waitingSince == 0)
-                {
-                    waitingSince = _time.GetTimestamp();
-                }
-
-                if (await _partials.WaitAsync(waitingSince, cancellationToken).ConfigureAwait(false))
-                {
-                    continue;
-                }
-
-                live = await _buffer.BeginBatchAsync(BufferLane.Live, _options.MaxBatchReadings, cancellationToken).ConfigureAwait(false);
-                if (live.Count >= _options.MaxBatchReadings)
-                {
-                    ReportFullBatch(live);
-                    return (live, false);
-                }
-
-                if (!live.IsEmpty)
-                {
-                    _partials.Overtake();
-                    return (live, true);
-                }
+                return (await TakeBacklogOrWaitAsync(cancellationToken).ConfigureAwait(false), false);
             }
 
+            if (live.Count >= _options.MaxBatchReadings)
+            {
+                ReportFullBatch(live);
+                return (live, false);
+            }
+
+            if (overtake)
+            {
+                // Waited maxBatchDelayMs for the partial batch in flight: this one goes beside it.
+                _partials.Overtake();
+                return (live, true);
+            }
+
+            // A partial batch means the live lane is drained: the node delivers what it samples.
+            _shedder?.ReportWait(TimeSpan.Zero);
+            if (_partials.TryEnter())
+            {
+                return (live, true);
+            }
+
+            // Another partial batch awaits its PUBACK: give these back and let the next readings join them.
             await _buffer.EndBatchAsync(live, 0, cancellationToken).ConfigureAwait(false);
-            return (await TakeBacklogOrWaitAsync(cancellationToken).ConfigureAwait(false), false);
+            if (waitingSince == 0)
+            {
+                waitingSince = _time.GetTimestamp();
+            }
+
+            overtake = !await _partials.WaitAsync(waitingSince, cancellationToken).ConfigureAwait(false);
         }
     }
 

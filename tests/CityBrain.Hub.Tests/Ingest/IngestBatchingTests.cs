@@ -101,19 +101,7 @@ public sealed class IngestBatchingTests
     }
 
     private IngestPipeline Pipeline(IPointSink sink, int writers) =>
-        new(
-            [new ResilientSinkWriter(sink, new WriteResilienceOptions(), _time, NullLogger.Instance, _metrics)],
-            new BatchingOptions { MaxLines = 100, MaxDelayMilliseconds = 1000, QueueCapacity = 10 },
-            writers,
-            new DeadLetterQueue(
-                new DeadLetterStore(new DeadLetterOptions { Directory = Path.Combine(Path.GetTempPath(), "citybrain-unused-deadletters") }, _metrics, _time, NullLogger<DeadLetterStore>.Instance),
-                _metrics,
-                NullLogger<DeadLetterQueue>.Instance,
-                _time,
-                "test"),
-            _metrics,
-            _time,
-            NullLogger<IngestPipeline>.Instance);
+        TestPipelines.Create(sink, new BatchingOptions { MaxLines = 100, MaxDelayMilliseconds = 1000, QueueCapacity = 10 }, writers, _time, _metrics);
 
     private static IngestItem Item(int seq, TaskCompletionSource acknowledged)
     {

@@ -92,19 +92,7 @@ public sealed class IngestPipelineTests
 
     /// <summary>A pipeline of batches of up to 10 lines into <paramref name="sink"/> through a real resilient writer.</summary>
     private static IngestPipeline Pipeline(IPointSink sink, IngestMetrics metrics, int queueCapacity, int writers, PointColumns columns = PointColumns.All) =>
-        new(
-            [new ResilientSinkWriter(sink, new WriteResilienceOptions(), TimeProvider.System, NullLogger.Instance, metrics, encoder: new LineProtocolEncoder(columns))],
-            new BatchingOptions { MaxLines = 10, MaxDelayMilliseconds = 1, QueueCapacity = queueCapacity },
-            writers,
-            new DeadLetterQueue(
-                new DeadLetterStore(new DeadLetterOptions { Directory = Path.Combine(Path.GetTempPath(), "citybrain-unused-deadletters") }, metrics, TimeProvider.System, NullLogger<DeadLetterStore>.Instance),
-                metrics,
-                NullLogger<DeadLetterQueue>.Instance,
-                TimeProvider.System,
-                "test"),
-            metrics,
-            TimeProvider.System,
-            NullLogger<IngestPipeline>.Instance);
+        TestPipelines.Create(sink, new BatchingOptions { MaxLines = 10, MaxDelayMilliseconds = 1, QueueCapacity = queueCapacity }, writers, TimeProvider.System, metrics, new LineProtocolEncoder(columns));
 
     private static IngestItem Item(int seq, Action acknowledged)
     {

@@ -28,19 +28,7 @@ public sealed class IngestStageLatencyTests
         var now = DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_000);
         var time = new FakeTimeProvider(now);
         using var metrics = new IngestMetrics();
-        await using var pipeline = new IngestPipeline(
-            [new ResilientSinkWriter(new AcceptingSink(), new WriteResilienceOptions(), time, NullLogger.Instance, metrics)],
-            new BatchingOptions { MaxLines = 10, MaxDelayMilliseconds = 1000, QueueCapacity = 10 },
-            1,
-            new DeadLetterQueue(
-                new DeadLetterStore(new DeadLetterOptions { Directory = Path.Combine(Path.GetTempPath(), "citybrain-unused-deadletters") }, metrics, time, NullLogger<DeadLetterStore>.Instance),
-                metrics,
-                NullLogger<DeadLetterQueue>.Instance,
-                time,
-                "test"),
-            metrics,
-            time,
-            NullLogger<IngestPipeline>.Instance);
+        await using var pipeline = TestPipelines.Create(new AcceptingSink(), new BatchingOptions { MaxLines = 10, MaxDelayMilliseconds = 1000, QueueCapacity = 10 }, 1, time, metrics);
         var readings = Enumerable.Range(0, 10)
             .Select(i => new SequencedReading(i + 1, new Reading($"s{i}", "temperature", 20 + i, "degC", now.AddMilliseconds(i < 4 ? -500 : -400))))
             .ToArray();
